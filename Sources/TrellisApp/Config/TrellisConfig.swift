@@ -1,0 +1,178 @@
+import Foundation
+import Yams
+
+/// The whole configuration file, in the OpenTelemetry Collector's shape:
+/// components defined under `receivers`, `processors` and `exporters` by `type[/name]`,
+/// wired by `service.pipelines.traces`, plus Trellis's `query` listener.
+public struct TrellisConfig: Decodable, Sendable {
+    /// A configured receiver.
+    public enum Receiver: Sendable, Hashable {
+        case otlp(OTLPReceiverConfig)
+        case zipkin(ZipkinReceiverConfig)
+    }
+
+    /// A configured exporter.
+    public enum Exporter: Sendable, Hashable {
+        case nop
+    }
+
+    public static let receiverTypes = ["otlp", "zipkin"]
+    public static let processorTypes: [String] = []
+    public static let exporterTypes = ["nop"]
+
+    public var receivers: [(name: String, config: Receiver)]
+    public var exporters: [(name: String, config: Exporter)]
+    public var processors: [String]
+    public var service: ServiceConfig
+    public var query: QueryConfig
+
+    private enum CodingKeys: String, CodingKey, CaseIterable { case receivers, processors, exporters, service, query }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        receivers = try Self.components(c, .receivers, known: Self.receiverTypes) { type, decoder in
+            switch type {
+            case "otlp": return .otlp(try OTLPReceiverConfig(from: decoder))
+            default: return .zipkin(try Self.decodeOrDefault(decoder, ZipkinReceiverConfig()))
+            }
+        }
+        processors = try Self.components(c, .processors, known: Self.processorTypes) { type, _ in type }.map(\.name)
+        exporters = try Self.components(c, .exporters, known: Self.exporterTypes) { _, decoder in
+            try decoder.rejectUnknownKeys(NoKeys.self)
+            return .nop
+        }
+        guard c.contains(.service) else { throw ConfigError.missingKey(path: "service") }
+        service = try c.decode(ServiceConfig.self, forKey: .service)
+        query = try c.decodeIfPresent(QueryConfig.self, forKey: .query) ?? QueryConfig()
+    }
+
+    private enum NoKeys: String, CodingKey, CaseIterable { case none = "" }
+
+    /// Decodes a section of components keyed by `type[/name]`, in file order.
+    private static func components<T>(
+        _ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, known: [String],
+        make: (String, any Decoder) throws -> T
+    ) throws -> [(name: String, config: T)] {
+        guard c.contains(key), try !c.decodeNil(forKey: key) else { return [] }
+        let section = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key)
+        return try section.allKeys.map { componentKey in
+            let name = componentKey.stringValue
+            let type = String(name.split(separator: "/", maxSplits: 1).first ?? "")
+            guard known.contains(type) else {
+                throw ConfigError.unknownComponent(path: "\(key.stringValue).\(name)", type: type, known: known.isEmpty ? ["(none in this build)"] : known)
+            }
+            return (name, try make(type, try section.superDecoder(forKey: componentKey)))
+        }
+    }
+
+    /// Decodes a component whose whole body may be empty (`zipkin:`), which means its defaults.
+    private static func decodeOrDefault<T: Decodable>(_ decoder: any Decoder, _ defaultValue: T) throws -> T {
+        if let single = try? decoder.singleValueContainer(), single.decodeNil() { return defaultValue }
+        return try T(from: decoder)
+    }
+
+    /// Every listener the config opens, named by its config path.
+    public var listeners: [(component: String, endpoint: Endpoint)] {
+        var out: [(component: String, endpoint: Endpoint)] = []
+        for (name, receiver) in receivers where service.traces.receivers.contains(name) {
+            switch receiver {
+            case .otlp(let otlp):
+                if let grpc = otlp.grpc { out.append(("receivers.\(name).protocols.grpc", grpc.endpoint)) }
+                if let http = otlp.http { out.append(("receivers.\(name).protocols.http", http.endpoint)) }
+            case .zipkin(let zipkin):
+                out.append(("receivers.\(name)", zipkin.http.endpoint))
+            }
+        }
+        out.append(("query", query.endpoint))
+        return out
+    }
+
+    /// Checks what decoding alone cannot: the pipeline names defined components, and no two listeners share a port.
+    public func validate() throws(ConfigError) {
+        let pipeline = service.traces
+        for (i, name) in pipeline.receivers.enumerated() where !receivers.contains(where: { $0.name == name }) {
+            throw .undefinedComponent(path: "service.pipelines.traces.receivers[\(i)]", name: name)
+        }
+        for (i, name) in pipeline.processors.enumerated() where !processors.contains(name) {
+            throw .undefinedComponent(path: "service.pipelines.traces.processors[\(i)]", name: name)
+        }
+        for (i, name) in pipeline.exporters.enumerated() where !exporters.contains(where: { $0.name == name }) {
+            throw .undefinedComponent(path: "service.pipelines.traces.exporters[\(i)]", name: name)
+        }
+        var seen: [Int: (component: String, endpoint: Endpoint)] = [:]
+        for listener in listeners where listener.endpoint.port != 0 {
+            if let first = seen[listener.endpoint.port] {
+                throw .duplicateEndpoint(endpoint: listener.endpoint.description, first: first.component, second: listener.component)
+            }
+            seen[listener.endpoint.port] = listener
+        }
+    }
+
+    /// Reads, expands `${env:NAME}`, decodes and validates a config file.
+    public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> TrellisConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw .unreadable(file: file, reason: (error as NSError).localizedDescription)
+        }
+        return try parse(text, environment: environment)
+    }
+
+    /// Decodes and validates config text.
+    public static func parse(_ text: String, environment: [String: String] = [:]) throws(ConfigError) -> TrellisConfig {
+        let expanded = try EnvironmentExpansion.expand(text, environment: environment)
+        let config: TrellisConfig
+        do {
+            config = try YAMLDecoder().decode(TrellisConfig.self, from: expanded)
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as DecodingError {
+            throw Self.describe(error)
+        } catch {
+            throw .invalidYAML(reason: "\(error)")
+        }
+        try config.validate()
+        return config
+    }
+
+    private static func describe(_ error: DecodingError) -> ConfigError {
+        if let underlying = error.context?.underlyingError as? ConfigError { return underlying }
+        if let underlying = error.context?.underlyingError as? DecodingError { return describe(underlying) }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .missingKey(path: ConfigPath.dotted(context.codingPath + [key]))
+        case .typeMismatch(let type, let context):
+            return .invalidValue(path: ConfigPath.dotted(context.codingPath), reason: "expected \(Self.describe(type))")
+        case .valueNotFound(let type, let context):
+            return .invalidValue(path: ConfigPath.dotted(context.codingPath), reason: "expected \(Self.describe(type)), found nothing")
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? .invalidYAML(reason: context.debugDescription)
+                : .invalidValue(path: ConfigPath.dotted(context.codingPath), reason: context.debugDescription)
+        @unknown default:
+            return .invalidYAML(reason: "\(error)")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type: return "an integer"
+        case is [String].Type: return "a list of names"
+        default: return "a mapping"
+        }
+    }
+}
+
+private extension DecodingError {
+    var context: Context? {
+        switch self {
+        case .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return context
+        @unknown default:
+            return nil
+        }
+    }
+}

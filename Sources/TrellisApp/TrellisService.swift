@@ -1,0 +1,136 @@
+import CoreMetrics
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import Prometheus
+import Synchronization
+import TrellisPipeline
+import TrellisServer
+
+/// A running Trellis: the pipeline, the receivers' listeners and the admin listener, built
+/// from a validated config. `start()` binds everything (failing with the port's config key),
+/// `shutdown()` stops accepting, finishes in-flight requests, drains the pipeline and closes.
+public final class TrellisService: Sendable {
+    private let config: TrellisConfig
+    private let logger: Logger
+    private let registry = PrometheusCollectorRegistry()
+    private let group: MultiThreadedEventLoopGroup
+    private let readiness = Readiness()
+    private let pipeline: AdmissionQueue
+    /// Which listeners stop first on shutdown: receivers, then (after the drain) the admin listener.
+    private enum ListenerRole { case receiver, admin }
+    /// One quiescing helper per bound listener.
+    private let listeners = Mutex<[(role: ListenerRole, quiesce: ServerQuiescingHelper, channel: any Channel)]>([])
+    private let metrics: PrometheusMetricsFactory
+
+    public init(config: TrellisConfig, logger: Logger, threads: Int = System.coreCount) {
+        self.config = config
+        self.logger = logger
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        metrics = PrometheusMetricsFactory(registry: registry)
+        pipeline = PipelineBuilder.build(config, metrics: metrics)
+    }
+
+    /// The Prometheus text of every metric.
+    public func renderMetrics() -> [UInt8] { registry.emitToBuffer() }
+
+    /// Binds every listener; logs one line per listener. The service is ready when it returns.
+    public func start() async throws {
+        let ingest = ExportIngest(consumer: pipeline)
+        for (name, receiver) in config.receivers where config.service.traces.receivers.contains(name) {
+            switch receiver {
+            case .otlp(let otlp):
+                if let grpc = otlp.grpc {
+                    let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "grpc"), factory: self.metrics)
+                    let limit = grpc.maxRecvMsgSizeMiB << 20
+                    var serverConfig = GRPCServerConfiguration()
+                    serverConfig.maxReceiveMessageBytes = limit
+                    serverConfig.idleTimeout = .nanoseconds(grpc.idleTimeout.nanoseconds)
+                    try await listen("receivers.\(name).protocols.grpc", grpc.endpoint, what: "OTLP/gRPC", as: .receiver) { quiesce in
+                        try await GRPCServer.bind(host: grpc.endpoint.host, port: grpc.endpoint.port, group: self.group, configuration: serverConfig, quiesce: quiesce) {
+                            OTLPGRPCCallHandler(ingest: ingest, metrics: metrics, maxMessageBytes: limit)
+                        }
+                    }
+                }
+                if let http = otlp.http {
+                    let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "http"), factory: self.metrics)
+                    try await listenHTTP("receivers.\(name).protocols.http", http, what: "OTLP/HTTP", as: .receiver) {
+                        OTLPHTTPResponder(ingest: ingest, metrics: metrics, maxBodyBytes: http.maxRequestBodySizeMiB << 20)
+                    }
+                }
+            case .zipkin(let zipkin):
+                let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "http"), factory: self.metrics)
+                let http = zipkin.http
+                try await listenHTTP("receivers.\(name)", http, what: "Zipkin", as: .receiver) {
+                    ZipkinResponder(ingest: ingest, metrics: metrics, maxBodyBytes: http.maxRequestBodySizeMiB << 20)
+                }
+            }
+        }
+        let readiness = self.readiness
+        let registry = self.registry
+        var admin = HTTPProtocolConfig()
+        admin.endpoint = config.query.endpoint
+        admin.idleTimeout = config.query.idleTimeout
+        try await listenHTTP("query", admin, what: "query/admin (/healthz, /readyz, /metrics)", as: .admin) {
+            AdminResponder(readiness: readiness, renderMetrics: { registry.emitToBuffer() })
+        }
+        readiness.set(true)
+    }
+
+    private func listenHTTP(_ component: String, _ http: HTTPProtocolConfig, what: String, as role: ListenerRole, makeResponder: @escaping @Sendable () -> any HTTPResponder) async throws {
+        let configuration = HTTPServerConfiguration(idleTimeout: .nanoseconds(http.idleTimeout.nanoseconds))
+        try await listen(component, http.endpoint, what: what, as: role) { quiesce in
+            try await HTTPServer.bind(host: http.endpoint.host, port: http.endpoint.port, group: self.group, configuration: configuration, quiesce: quiesce, makeResponder: makeResponder)
+        }
+    }
+
+    /// Binds one listener with its own quiescing helper, kept for shutdown once the bind succeeded.
+    private func listen(_ component: String, _ endpoint: Endpoint, what: String, as role: ListenerRole, bind: (ServerQuiescingHelper) async throws -> any Channel) async throws {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let channel: any Channel
+        do {
+            channel = try await bind(quiesce)
+        } catch let error as IOError {
+            throw StartupError.cannotListen(component: component, endpoint: endpoint.description, reason: Self.describe(error))
+        } catch {
+            throw StartupError.cannotListen(component: component, endpoint: endpoint.description, reason: "\(error)")
+        }
+        listeners.withLock { $0.append((role, quiesce, channel)) }
+        let port = channel.localAddress?.port ?? endpoint.port
+        logger.info("listening", metadata: ["component": "\(component)", "protocol": "\(what)", "address": "\(endpoint.host):\(port)"])
+    }
+
+    private static func describe(_ error: IOError) -> String {
+        switch error.errnoCode {
+        case EADDRINUSE: return "address already in use (is another collector running?)"
+        case EADDRNOTAVAIL: return "address not available on this host"
+        case EACCES: return "permission denied (ports below 1024 need privileges)"
+        default: return error.description
+        }
+    }
+
+    /// Stops the listeners' accepting and waits until each of their connections has closed.
+    private static func quiesce(_ listeners: [(ServerQuiescingHelper, any Channel)], group: MultiThreadedEventLoopGroup) async {
+        for (quiesce, channel) in listeners {
+            let closed = group.next().makePromise(of: Void.self)
+            quiesce.initiateShutdown(promise: closed)
+            try? await closed.futureResult.get()
+            try? await channel.closeFuture.get()
+        }
+    }
+
+    /// Graceful stop: not ready, stop accepting, let in-flight requests finish, drain the pipeline, close.
+    public func shutdown() async {
+        readiness.set(false)
+        logger.info("shutting down: no new connections, finishing in-flight requests")
+        await Self.quiesce(listeners.withLock { $0.filter { $0.role == .receiver }.map { ($0.quiesce, $0.channel) } }, group: group)
+        logger.info("receivers closed; draining the pipeline")
+        await pipeline.drain()
+        await Self.quiesce(listeners.withLock { $0.filter { $0.role == .admin }.map { ($0.quiesce, $0.channel) } }, group: group)
+        // The quiescing helpers complete a promise on their event loop when released: release them before the loops stop.
+        listeners.withLock { $0.removeAll() }
+        try? await group.shutdownGracefully()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,99 @@
+/// Appends compact JSON text to a byte buffer.
+///
+/// Callers write structure with `beginObject`/`key`/.../`endObject`; the writer puts the commas
+/// in. Strings are escaped per RFC 8259 (`"`, `\`, and every control character; `\n`, `\r`,
+/// `\t` in short form, the rest as `\u00XX`). Finite doubles are written in Swift's shortest
+/// round-trip form; NaN and ±infinity, which JSON cannot express, as the proto3 JSON strings
+/// `"NaN"`, `"Infinity"` and `"-Infinity"`.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// One flag per open container (plus the top level): whether the next item needs a comma.
+    private var needsComma: [Bool] = [false]
+
+    init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func beginObject() { beginItem(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    mutating func beginArray() { beginItem(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+
+    /// Writes `"name":`; the value written next follows it without a comma.
+    mutating func key(_ name: String) {
+        beginItem()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma[needsComma.count - 1] = false
+    }
+
+    mutating func string(_ value: String) { beginItem(); appendQuoted(value) }
+    mutating func bool(_ value: Bool) { appendRaw(value ? "true" : "false") }
+    mutating func null() { appendRaw("null") }
+    mutating func int(_ value: Int64) { appendRaw(String(value)) }
+    mutating func uint(_ value: UInt64) { appendRaw(String(value)) }
+
+    mutating func double(_ value: Double) {
+        if value.isNaN {
+            string("NaN")
+        } else if value.isInfinite {
+            string(value < 0 ? "-Infinity" : "Infinity")
+        } else {
+            appendRaw(value.description)
+        }
+    }
+
+    /// `"name":"value"`, skipped when the value is empty (proto3 JSON omits defaults).
+    mutating func stringMember(_ name: String, _ value: String) {
+        guard !value.isEmpty else { return }
+        key(name)
+        string(value)
+    }
+
+    /// `"name":N`, skipped when zero.
+    mutating func intMember(_ name: String, _ value: Int64) {
+        guard value != 0 else { return }
+        key(name)
+        int(value)
+    }
+
+    /// `"name":"N"` (a 64-bit integer as a decimal string, as proto3 JSON writes them), skipped when zero.
+    mutating func int64StringMember(_ name: String, _ value: UInt64) {
+        guard value != 0 else { return }
+        key(name)
+        string(String(value))
+    }
+
+    // MARK: Internals
+
+    private mutating func beginItem() {
+        let last = needsComma.count - 1
+        if needsComma[last] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[last] = true
+    }
+
+    private mutating func appendRaw(_ text: String) {
+        beginItem()
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func appendQuoted(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for c in value.utf8 {
+            switch c {
+            case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(c)
+            case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(c)
+            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          Self.hexDigits[Int(c >> 4)], Self.hexDigits[Int(c & 0xF)]])
+            default: bytes.append(c)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

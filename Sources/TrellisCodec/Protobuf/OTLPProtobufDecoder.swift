@@ -1,0 +1,223 @@
+import CProtobufC
+import OTLPProtoC
+import TrellisModel
+
+/// Decodes OTLP `ExportTraceServiceRequest` protobuf bodies into the model.
+///
+/// The wire is validated first (`OTLPWireValidator`), then libprotobuf-c unpacks it into
+/// an arena that is reset after every call, then the model is built from the C structs.
+/// Spans with bad IDs are dropped on their own and reported in `DecodedTraces.rejections`.
+/// A decoder owns its arena, so it is not shared between threads: keep one per connection.
+public final class OTLPProtobufDecoder {
+    private let arena: ProtobufArena
+    private let validator: OTLPWireValidator
+    /// The most arena memory one request may use, as a multiple of its wire size (plus 1 MiB).
+    private let maxExpansion: Int
+    private let strings = StringCache()
+
+    /// - Parameters:
+    ///   - initialArenaBytes: the arena's starting size; it grows as requests need.
+    ///   - maxDepth: how deeply messages may nest (attribute values inside arrays and maps count).
+    public init(initialArenaBytes: Int = 1 << 20, maxDepth: Int = 64, maxExpansion: Int = 64) {
+        arena = ProtobufArena(capacity: initialArenaBytes)
+        validator = OTLPWireValidator(maxDepth: maxDepth)
+        self.maxExpansion = maxExpansion
+    }
+
+    public func decode(_ bytes: [UInt8]) throws(CodecError) -> DecodedTraces {
+        try bytes.withUnsafeBytes { raw in Result { () throws(CodecError) in try decode(raw) } }.get()
+    }
+
+    public func decode(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> DecodedTraces {
+        try validator.validate(bytes)
+        let request = try unpack(bytes)
+        defer { arena.reset() }
+        var builder = ModelBuilder(strings: strings)
+        return try builder.build(request)
+    }
+
+    /// Runs libprotobuf-c's unpack alone, with no model building: the ceiling the decode benchmark compares against.
+    /// Returns the number of spans found.
+    public func unpackOnly(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> Int {
+        let request = try unpack(bytes)
+        defer { arena.reset() }
+        var spans = 0
+        for r in 0..<request.pointee.n_resource_spans {
+            let rs = request.pointee.resource_spans[r]!
+            for s in 0..<rs.pointee.n_scope_spans { spans += rs.pointee.scope_spans[s]!.pointee.n_spans }
+        }
+        return spans
+    }
+
+    private func unpack(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> UnsafeMutablePointer<Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest> {
+        let limit = bytes.count * maxExpansion + (1 << 20)
+        while true {
+            arena.reset()
+            var allocator = arena.allocator
+            let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            if let request = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(&allocator, bytes.count, data) {
+                return request
+            }
+            guard arena.exhausted else { throw .unpackFailed }
+            guard arena.capacity < limit else { throw .decodeMemoryExceeded(limit: limit) }
+            arena.grow(to: min(limit, arena.capacity * 2))
+        }
+    }
+}
+
+/// Builds model values from the unpacked C structs, checking UTF-8 and span IDs as it goes.
+private struct ModelBuilder {
+    typealias CRequest = Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest
+    typealias CKeyValue = Opentelemetry__Proto__Common__V1__KeyValue
+    typealias CAnyValue = Opentelemetry__Proto__Common__V1__AnyValue
+
+    let strings: StringCache
+    var rejections = SpanRejections()
+
+    init(strings: StringCache) {
+        self.strings = strings
+    }
+
+    mutating func build(_ request: UnsafeMutablePointer<CRequest>) throws(CodecError) -> DecodedTraces {
+        var resourceSpans: [ResourceSpans] = []
+        resourceSpans.reserveCapacity(request.pointee.n_resource_spans)
+        for r in 0..<request.pointee.n_resource_spans {
+            let crs = request.pointee.resource_spans[r]!.pointee
+            let rPath = "resourceSpans[\(r)]"
+            var resource = Resource()
+            if let cres = crs.resource {
+                resource.attributes = try attributes(cres.pointee.attributes, cres.pointee.n_attributes, path: rPath + ".resource")
+                resource.droppedAttributesCount = cres.pointee.dropped_attributes_count
+            }
+            var scopes: [ScopeSpans] = []
+            scopes.reserveCapacity(crs.n_scope_spans)
+            for s in 0..<crs.n_scope_spans {
+                let css = crs.scope_spans[s]!.pointee
+                let sPath = "\(rPath).scopeSpans[\(s)]"
+                var scope = InstrumentationScope()
+                if let cscope = css.scope {
+                    scope.name = try string(cscope.pointee.name, path: sPath + ".scope.name")
+                    scope.version = try string(cscope.pointee.version, path: sPath + ".scope.version")
+                    scope.attributes = try attributes(cscope.pointee.attributes, cscope.pointee.n_attributes, path: sPath + ".scope")
+                    scope.droppedAttributesCount = cscope.pointee.dropped_attributes_count
+                }
+                var spans: [Span] = []
+                spans.reserveCapacity(css.n_spans)
+                for i in 0..<css.n_spans {
+                    if let span = try span(css.spans[i]!, path: "\(sPath).spans[\(i)]") { spans.append(span) }
+                }
+                scopes.append(ScopeSpans(scope: scope, spans: spans, schemaURL: try string(css.schema_url, path: sPath + ".schemaUrl")))
+            }
+            resourceSpans.append(ResourceSpans(resource: resource, scopeSpans: scopes, schemaURL: try string(crs.schema_url, path: rPath + ".schemaUrl")))
+        }
+        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: rejections)
+    }
+
+    private mutating func span(_ pointer: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, path: @autoclosure () -> String) throws(CodecError) -> Span? {
+        let c = pointer.pointee
+        let traceID = TraceID(bytes: UnsafeRawBufferPointer(start: c.trace_id.data, count: c.trace_id.len))
+        let spanID = SpanID(bytes: UnsafeRawBufferPointer(start: c.span_id.data, count: c.span_id.len))
+        if let problem = SpanIdentityCheck.problem(
+            traceIDLength: c.trace_id.len, traceID: traceID,
+            spanIDLength: c.span_id.len, spanID: spanID, parentLength: c.parent_span_id.len
+        ) {
+            rejections.reject("\(path()): \(problem)")
+            return nil
+        }
+        let parent = SpanID(bytes: UnsafeRawBufferPointer(start: c.parent_span_id.data, count: c.parent_span_id.len)) ?? .none
+        var events: [SpanEvent] = []
+        if c.n_events > 0 {
+            events.reserveCapacity(c.n_events)
+            for e in 0..<c.n_events {
+                let ce = c.events[e]!.pointee
+                events.append(SpanEvent(
+                    timeUnixNano: ce.time_unix_nano,
+                    name: try string(ce.name, path: "\(path()).events[\(e)].name"),
+                    attributes: try attributes(ce.attributes, ce.n_attributes, path: "\(path()).events[\(e)]"),
+                    droppedAttributesCount: ce.dropped_attributes_count))
+            }
+        }
+        var links: [SpanLink] = []
+        if c.n_links > 0 {
+            links.reserveCapacity(c.n_links)
+            for l in 0..<c.n_links {
+                let cl = c.links[l]!.pointee
+                let lPath = "\(path()).links[\(l)]"
+                guard let linkTrace = TraceID(bytes: UnsafeRawBufferPointer(start: cl.trace_id.data, count: cl.trace_id.len)),
+                      let linkSpan = SpanID(bytes: UnsafeRawBufferPointer(start: cl.span_id.data, count: cl.span_id.len)) else {
+                    rejections.reject("\(lPath): link traceId must be 16 bytes and spanId 8 bytes, got \(cl.trace_id.len) and \(cl.span_id.len)")
+                    return nil
+                }
+                links.append(SpanLink(
+                    traceID: linkTrace, spanID: linkSpan,
+                    traceState: try string(cl.trace_state, path: lPath + ".traceState"),
+                    attributes: try attributes(cl.attributes, cl.n_attributes, path: lPath),
+                    droppedAttributesCount: cl.dropped_attributes_count, flags: cl.flags))
+            }
+        }
+        var status = SpanStatus.unset
+        if let cs = c.status {
+            status = SpanStatus(code: SpanStatus.Code(rawValue: Int32(bitPattern: cs.pointee.code.rawValue)) ?? .unset,
+                                message: try string(cs.pointee.message, path: "\(path()).status.message"))
+        }
+        return Span(
+            traceID: traceID!, spanID: spanID!, parentSpanID: parent,
+            traceState: try string(c.trace_state, path: "\(path()).traceState"),
+            flags: c.flags,
+            name: try string(c.name, path: "\(path()).name"),
+            kind: SpanKind(rawValue: Int32(bitPattern: c.kind.rawValue)) ?? .unspecified,
+            startTimeUnixNano: c.start_time_unix_nano, endTimeUnixNano: c.end_time_unix_nano,
+            attributes: try attributes(c.attributes, c.n_attributes, path: path()),
+            droppedAttributesCount: c.dropped_attributes_count,
+            events: events, droppedEventsCount: c.dropped_events_count,
+            links: links, droppedLinksCount: c.dropped_links_count,
+            status: status)
+    }
+
+    private func attributes(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CKeyValue>?>?, _ count: Int, path: @autoclosure () -> String) throws(CodecError) -> [Attribute] {
+        guard count > 0, let list else { return [] }
+        var out: [Attribute] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            let kv = list[i]!.pointee
+            let key = try string(kv.key, path: "\(path()).attributes[\(i)].key")
+            out.append(Attribute(key, try value(kv.value, path: "\(path()).attributes[\(i)].value")))
+        }
+        return out
+    }
+
+    private func value(_ pointer: UnsafeMutablePointer<CAnyValue>?, path: @autoclosure () -> String) throws(CodecError) -> AttributeValue {
+        guard let v = pointer?.pointee else { return .empty }
+        switch v.value_case {
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE:
+            return .string(try string(v.string_value, path: path()))
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE:
+            return .bool(v.bool_value != 0)
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE:
+            return .int(v.int_value)
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE:
+            return .double(v.double_value)
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BYTES_VALUE:
+            return .bytes(Array(UnsafeRawBufferPointer(start: v.bytes_value.data, count: v.bytes_value.len)))
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE:
+            guard let array = v.array_value?.pointee else { return .array([]) }
+            var values: [AttributeValue] = []
+            values.reserveCapacity(array.n_values)
+            for i in 0..<array.n_values {
+                values.append(try value(array.values[i], path: "\(path()).arrayValue.values[\(i)]"))
+            }
+            return .array(values)
+        case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_KVLIST_VALUE:
+            guard let list = v.kvlist_value?.pointee else { return .keyValueList([]) }
+            return .keyValueList(try attributes(list.values, list.n_values, path: "\(path()).kvlistValue"))
+        default:
+            return .empty
+        }
+    }
+
+    private func string(_ pointer: UnsafeMutablePointer<CChar>?, path: @autoclosure () -> String) throws(CodecError) -> String {
+        guard let pointer, pointer.pointee != 0 else { return "" }
+        guard let s = strings.string(pointer) else { throw .invalidUTF8(field: path()) }
+        return s
+    }
+}

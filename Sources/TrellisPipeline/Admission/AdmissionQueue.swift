@@ -1,0 +1,122 @@
+import CoreMetrics
+import Synchronization
+import TrellisModel
+
+/// The pipeline's entry point: a bounded queue between the receivers and the next consumer.
+///
+/// `consume` accepts a batch only while the queue holds fewer than `capacitySpans` spans,
+/// and refuses it (retryably) otherwise, so receivers never drop silently and memory never
+/// grows without bound. One worker task delivers queued batches to `next` in order.
+public final class AdmissionQueue: SpanConsumer {
+    private struct State {
+        var batches: [TraceBatch] = []
+        var head = 0
+        var queuedSpans = 0
+        var closed = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let next: any SpanConsumer
+    private let capacitySpans: Int
+    private let state = Mutex(State())
+    private let queuedGauge: Gauge
+    private let worker = Mutex<Task<Void, Never>?>(nil)
+
+    /// - Parameters:
+    ///   - capacitySpans: the most spans held at once; a batch larger than this alone is still
+    ///     accepted when the queue is empty, so no batch is refused forever.
+    public init(capacitySpans: Int, next: any SpanConsumer, metrics: any MetricsFactory) {
+        self.next = next
+        self.capacitySpans = capacitySpans
+        queuedGauge = Gauge(label: "trellis_admission_queue_spans", dimensions: [], factory: metrics)
+        let task = Task { [self] in await self.run() }
+        worker.withLock { $0 = task }
+    }
+
+    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
+        let count = batch.spanCount
+        let result: Result<(CheckedContinuation<Void, Never>?, Int), PipelineRefusal> = state.withLock { s in
+            if s.closed { return .failure(.shuttingDown) }
+            if s.queuedSpans > 0 && s.queuedSpans + count > capacitySpans {
+                return .failure(.overloaded(reason: "admission queue holds \(s.queuedSpans) of \(capacitySpans) spans", retryAfterSeconds: 1))
+            }
+            s.batches.append(batch)
+            s.queuedSpans += count
+            let waiter = s.waiter
+            s.waiter = nil
+            return .success((waiter, s.queuedSpans))
+        }
+        let (waiter, queued) = try result.get()
+        queuedGauge.record(queued)
+        waiter?.resume()
+    }
+
+    /// Stops accepting, delivers everything queued, then drains the next consumer.
+    public func drain() async {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.closed = true
+            let w = s.waiter
+            s.waiter = nil
+            return w
+        }
+        waiter?.resume()
+        await worker.withLock { $0 }?.value
+        await next.drain()
+    }
+
+    private enum Step {
+        case deliver([TraceBatch])
+        case wait
+        case finish
+    }
+
+    private func run() async {
+        while true {
+            let step = state.withLock { s -> Step in
+                if s.head < s.batches.count {
+                    let taken = Array(s.batches[s.head...])
+                    s.batches.removeAll(keepingCapacity: true)
+                    s.head = 0
+                    return .deliver(taken)
+                }
+                return s.closed ? .finish : .wait
+            }
+            switch step {
+            case .finish:
+                return
+            case .wait:
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = state.withLock { s -> Bool in
+                        if s.head < s.batches.count || s.closed { return true }
+                        s.waiter = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            case .deliver(let batches):
+                for batch in batches {
+                    await deliver(batch)
+                    let queued = state.withLock { s -> Int in
+                        s.queuedSpans -= batch.spanCount
+                        return s.queuedSpans
+                    }
+                    queuedGauge.record(queued)
+                }
+            }
+        }
+    }
+
+    /// Hands one batch on; when the next stage refuses, waits and retries, since these spans are already acknowledged.
+    private func deliver(_ batch: TraceBatch) async {
+        var delay = Duration.milliseconds(10)
+        while true {
+            do {
+                try await next.consume(batch)
+                return
+            } catch {
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
+            }
+        }
+    }
+}

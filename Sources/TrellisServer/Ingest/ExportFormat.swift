@@ -1,0 +1,9 @@
+/// The body formats the receivers accept.
+public enum ExportFormat: Sendable, Hashable {
+    /// OTLP `ExportTraceServiceRequest`, protobuf (gRPC and `application/x-protobuf`).
+    case otlpProtobuf
+    /// OTLP `ExportTraceServiceRequest`, JSON mapping (`application/json`).
+    case otlpJSON
+    /// Zipkin v2 JSON span list.
+    case zipkinJSON
+}

@@ -1,0 +1,39 @@
+import TrellisCodec
+import TrellisModel
+import TrellisPipeline
+
+/// The path every receiver shares after decoding: hand the valid spans to the pipeline's
+/// entry consumer, count what happened, and report the outcome for the transport to map
+/// onto its own status codes.
+public struct ExportIngest: Sendable {
+    private let consumer: any SpanConsumer
+
+    public init(consumer: any SpanConsumer) {
+        self.consumer = consumer
+    }
+
+    /// Submits decoded spans. Returns the spans rejected individually (for partial success),
+    /// or throws `.refused` when the pipeline did not take the batch.
+    public func submit(_ decoded: DecodedTraces, metrics: ReceiverMetrics) async throws(ExportFailure) -> SpanRejections {
+        let count = decoded.batch.spanCount
+        if decoded.rejections.count > 0 { metrics.rejected.increment(by: decoded.rejections.count) }
+        guard count > 0 else { return decoded.rejections }
+        do {
+            try await consumer.consume(decoded.batch)
+        } catch {
+            metrics.refused.increment(by: count)
+            throw .refused(error)
+        }
+        metrics.accepted.increment(by: count)
+        return decoded.rejections
+    }
+
+    /// Counts a request that failed before reaching the pipeline.
+    public func record(_ failure: ExportFailure, metrics: ReceiverMetrics) {
+        switch failure {
+        case .invalidBody: metrics.failedRequest(reason: "bad_body")
+        case .tooLarge: metrics.failedRequest(reason: "too_large")
+        case .refused: break
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import CoreMetrics
+
+/// The counters one receiver transport reports, in the OpenTelemetry Collector's vocabulary:
+/// spans accepted into the pipeline, refused by it (retryable), rejected as invalid
+/// (partial success), and requests that failed as a whole, by reason.
+public struct ReceiverMetrics: Sendable {
+    public let accepted: Counter
+    public let refused: Counter
+    public let rejected: Counter
+    private let identity: ReceiverIdentity
+    private let factory: any MetricsFactory
+
+    public init(identity: ReceiverIdentity, factory: any MetricsFactory) {
+        let labels = [("receiver", identity.receiver), ("transport", identity.transport)]
+        accepted = Counter(label: "trellis_receiver_accepted_spans_total", dimensions: labels, factory: factory)
+        refused = Counter(label: "trellis_receiver_refused_spans_total", dimensions: labels, factory: factory)
+        rejected = Counter(label: "trellis_receiver_rejected_spans_total", dimensions: labels, factory: factory)
+        self.identity = identity
+        self.factory = factory
+    }
+
+    /// Counts a request that failed before reaching the pipeline (`reason`: `bad_body`, `too_large`, `media_type`, ...).
+    public func failedRequest(reason: String) {
+        Counter(label: "trellis_receiver_failed_requests_total",
+                dimensions: [("receiver", identity.receiver), ("transport", identity.transport), ("reason", reason)],
+                factory: factory).increment()
+    }
+}

@@ -1,0 +1,471 @@
+#!/usr/bin/env python3
+"""End-to-end tests: the built `trellis` binary on 127.0.0.1, fed by real OpenTelemetry SDK
+exporters (two Flask services under `opentelemetry-instrument`), curl, grpcio and raw HTTP/2.
+
+Run through Tests/EndToEnd/run.sh, which creates the venv. Prints one line per test and
+a closing `e2e: N passed, M failed` line; exits non-zero when any test failed.
+"""
+import gzip
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRELLIS = os.environ["TRELLIS_BIN"]
+VENV_BIN = os.path.dirname(sys.executable)
+WORK = tempfile.mkdtemp(prefix="trellis-e2e-")
+EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, headers=None, timeout=10):
+    """Returns (status, headers, body) for any status, 4xx and 5xx included."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_until(predicate, timeout=20.0, interval=0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+class Trellis:
+    """A `trellis serve` process with its own ports and config."""
+
+    def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536):
+        self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "query")}
+        self.config = os.path.join(WORK, f"trellis-{self.ports['grpc']}.yaml")
+        with open(self.config, "w") as f:
+            f.write(f"""
+receivers:
+  otlp:
+    protocols:
+      grpc: {{ endpoint: 127.0.0.1:{self.ports['grpc']}, max_recv_msg_size_mib: {max_msg_mib}, idle_timeout: {idle} }}
+      http: {{ endpoint: 127.0.0.1:{self.ports['http']}, max_request_body_size_mib: {max_body_mib}, idle_timeout: {idle} }}
+  zipkin: {{ endpoint: 127.0.0.1:{self.ports['zipkin']}, idle_timeout: {idle} }}
+exporters:
+  nop: {{}}
+service:
+  pipelines:
+    traces: {{ receivers: [otlp, zipkin], exporters: [nop], queue_spans: {queue_spans} }}
+query:
+  endpoint: 127.0.0.1:{self.ports['query']}
+""")
+        self.log_path = self.config + ".log"
+        self.process = None
+
+    def start(self):
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([TRELLIS, "serve", "--config", self.config], stdout=self.log, stderr=subprocess.STDOUT)
+        if not wait_until(lambda: self.ready() or self.process.poll() is not None, timeout=30):
+            raise AssertionError("trellis did not become ready")
+        if self.process.poll() is not None:
+            raise AssertionError(f"trellis exited with {self.process.returncode}: {self.output()}")
+        return self
+
+    def ready(self):
+        try:
+            return http("GET", self.url("query", "/readyz"), timeout=1)[0] == 200
+        except OSError:
+            return False
+
+    def url(self, port, path):
+        return f"http://127.0.0.1:{self.ports[port]}{path}"
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def metrics(self):
+        """Prometheus samples as {name{sorted labels}: value}."""
+        status, _, body = http("GET", self.url("query", "/metrics"))
+        assert status == 200, status
+        samples = {}
+        for line in body.decode().splitlines():
+            if line and not line.startswith("#"):
+                key, value = line.rsplit(" ", 1)
+                samples[key] = float(value)
+        return samples
+
+    def metric(self, name, **labels):
+        wanted = [f'{k}="{v}"' for k, v in labels.items()]
+        total = 0.0
+        for key, value in self.metrics().items():
+            if key.split("{")[0] == name and all(w in key for w in wanted):
+                total += value
+        return total
+
+    def stop(self, sig=signal.SIGTERM):
+        self.process.send_signal(sig)
+        code = self.process.wait(timeout=30)
+        self.log.close()
+        return code
+
+
+class Services:
+    """node-service → demo-service under opentelemetry-instrument, exporting with `exporter_env`."""
+
+    def __init__(self, exporter_env):
+        self.node_port, self.demo_port = free_port(), free_port()
+        self.processes = []
+        for name, port, app in (("demo-service", self.demo_port, "demo_service.py"), ("node-service", self.node_port, "node_service.py")):
+            env = dict(os.environ)
+            env.update(exporter_env)
+            env.update({
+                "OTEL_SERVICE_NAME": name,
+                "OTEL_METRICS_EXPORTER": "none",
+                "OTEL_LOGS_EXPORTER": "none",
+                "OTEL_BSP_SCHEDULE_DELAY": "100",
+                "PORT": str(port),
+                "DEMO_SERVICE_URL": f"http://127.0.0.1:{self.demo_port}",
+            })
+            log = open(os.path.join(WORK, f"{name}-{port}.log"), "w")
+            self.processes.append(subprocess.Popen(
+                [os.path.join(VENV_BIN, "opentelemetry-instrument"), os.path.join(VENV_BIN, "python"), os.path.join(HERE, "apps", app)],
+                env=env, stdout=log, stderr=subprocess.STDOUT))
+        for port in (self.demo_port, self.node_port):
+            if not wait_until(lambda: self._up(port), timeout=30):
+                raise AssertionError(f"service on port {port} did not start")
+
+    def _up(self, port):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def run_flows(self):
+        """The demo flows; returns how many spans the SDKs will export (3 per request)."""
+        base = f"http://127.0.0.1:{self.node_port}"
+        requests_made = 0
+        for name in ("alice", "bob", "carol"):
+            assert http("GET", f"{base}/api/greeting?name={name}")[0] == 200
+            requests_made += 1
+        assert http("POST", f"{base}/api/simulate", json.dumps({"scenario": "slow"}).encode(), {"Content-Type": "application/json"})[0] == 200
+        requests_made += 1
+        assert http("POST", f"{base}/api/simulate", json.dumps({"scenario": "error"}).encode(), {"Content-Type": "application/json"})[0] == 500
+        requests_made += 1
+        return requests_made * 3
+
+    def stop(self):
+        """SIGINT lets the SDK's batch processor flush at exit."""
+        for p in reversed(self.processes):
+            p.send_signal(signal.SIGINT)
+        for p in self.processes:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+TESTS = []
+
+
+def test(function):
+    TESTS.append(function)
+    return function
+
+
+def sdk_flow(trellis, exporter_env, receiver, transport):
+    before = trellis.metric("trellis_receiver_accepted_spans_total", receiver=receiver, transport=transport)
+    services = Services(exporter_env)
+    try:
+        expected = services.run_flows()
+    finally:
+        services.stop()
+    assert wait_until(lambda: trellis.metric("trellis_receiver_accepted_spans_total", receiver=receiver, transport=transport) - before >= expected), \
+        f"accepted {trellis.metric('trellis_receiver_accepted_spans_total', receiver=receiver, transport=transport) - before} of {expected} spans"
+    time.sleep(0.5)
+    got = trellis.metric("trellis_receiver_accepted_spans_total", receiver=receiver, transport=transport) - before
+    assert got == expected, f"accepted {got} spans, the SDKs sent {expected}"
+    assert trellis.metric("trellis_receiver_refused_spans_total") == 0
+    assert trellis.metric("trellis_receiver_rejected_spans_total", receiver=receiver) == 0
+
+
+@test
+def python_sdk_otlp_grpc_exporter_spans_are_all_accepted(t):
+    sdk_flow(t, {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+                 "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{t.ports['grpc']}", "OTEL_EXPORTER_OTLP_INSECURE": "true"}, "otlp", "grpc")
+
+
+@test
+def python_sdk_otlp_grpc_exporter_with_gzip_spans_are_all_accepted(t):
+    sdk_flow(t, {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
+                 "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{t.ports['grpc']}", "OTEL_EXPORTER_OTLP_INSECURE": "true"}, "otlp", "grpc")
+
+
+@test
+def python_sdk_otlp_http_protobuf_exporter_spans_are_all_accepted(t):
+    sdk_flow(t, {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+                 "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{t.ports['http']}"}, "otlp", "http")
+
+
+@test
+def python_sdk_otlp_http_exporter_with_gzip_spans_are_all_accepted(t):
+    sdk_flow(t, {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
+                 "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{t.ports['http']}"}, "otlp", "http")
+
+
+@test
+def python_sdk_zipkin_json_exporter_spans_are_all_accepted(t):
+    sdk_flow(t, {"OTEL_TRACES_EXPORTER": "zipkin_json",
+                 "OTEL_EXPORTER_ZIPKIN_ENDPOINT": t.url("zipkin", "/api/v2/spans")}, "zipkin", "http")
+
+
+def otlp_json_body(spans):
+    return json.dumps({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "curl-client"}}]},
+        "scopeSpans": [{"scope": {"name": "manual"}, "spans": spans}]}]}).encode()
+
+
+def json_span(i, trace_id="5B8EFFF798038103D269B633813FC60C", span_id=None):
+    return {"traceId": trace_id, "spanId": span_id or f"{i + 1:016x}", "name": f"op-{i}", "kind": 2,
+            "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": 1700000000100000000,
+            "attributes": [{"key": "http.response.status_code", "value": {"intValue": "200"}}]}
+
+
+def curl(*args):
+    result = subprocess.run(["curl", "-sS", "-o", "-", "-w", "\n%{http_code}", *args], capture_output=True, check=True)
+    body, _, code = result.stdout.rpartition(b"\n")
+    return int(code), body
+
+
+@test
+def otlp_json_posted_with_curl_is_accepted(t):
+    before = t.metric("trellis_receiver_accepted_spans_total", receiver="otlp", transport="http")
+    path = os.path.join(WORK, "spans.json")
+    with open(path, "wb") as f:
+        f.write(otlp_json_body([json_span(i) for i in range(4)]))
+    code, body = curl("-X", "POST", "-H", "Content-Type: application/json", "--data-binary", f"@{path}", t.url("http", "/v1/traces"))
+    assert code == 200, (code, body)
+    assert json.loads(body) == {}, body
+    assert t.metric("trellis_receiver_accepted_spans_total", receiver="otlp", transport="http") - before == 4
+
+
+@test
+def otlp_json_with_an_all_zero_span_id_gets_partial_success(t):
+    body = otlp_json_body([json_span(0), json_span(1, span_id="0000000000000000")])
+    code, _, reply = http("POST", t.url("http", "/v1/traces"), body, {"Content-Type": "application/json"})
+    assert code == 200, code
+    partial = json.loads(reply)["partialSuccess"]
+    assert partial["rejectedSpans"] == "1", partial
+    assert "spans[1]: spanId is all zeros" in partial["errorMessage"], partial
+
+
+@test
+def garbage_protobuf_over_http_gets_400_with_a_status_body(t):
+    code, headers, body = http("POST", t.url("http", "/v1/traces"), b"\x0a\xff\xff\xff\x0fgarbage", {"Content-Type": "application/x-protobuf"})
+    assert code == 400, code
+    assert headers["Content-Type"] == "application/x-protobuf"
+    assert b"resourceSpans" in body and b"runs past the end" in body, body
+
+
+@test
+def wrong_content_type_gets_415(t):
+    code, _, body = http("POST", t.url("http", "/v1/traces"), b"hello", {"Content-Type": "text/plain"})
+    assert code == 415, code
+    assert b"unsupported media type 'text/plain'" in body, body
+
+
+@test
+def get_on_the_traces_path_gets_405(t):
+    code, headers, _ = http("GET", t.url("http", "/v1/traces"))
+    assert code == 405 and headers.get("Allow") == "POST", (code, headers)
+
+
+@test
+def oversized_body_gets_413(t):
+    small = Trellis(max_body_mib=1).start()
+    try:
+        # The answer comes from the declared length alone, before the body is read.
+        with socket.create_connection(("127.0.0.1", small.ports["http"]), timeout=10) as s:
+            s.sendall(b"POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: %d\r\n\r\n" % (2 << 20))
+            s.sendall(b"\0" * 65536)
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+        assert b"exceeds the limit of 1048576 bytes" in reply, reply
+        bomb = gzip.compress(b"\0" * (8 << 20))
+        code, _, body = http("POST", small.url("http", "/v1/traces"), bomb, {"Content-Type": "application/x-protobuf", "Content-Encoding": "gzip"})
+        assert code == 413, (code, body)
+    finally:
+        assert small.stop() == 0
+
+
+@test
+def gzip_that_does_not_inflate_gets_400(t):
+    code, _, body = http("POST", t.url("http", "/v1/traces"), b"\x1f\x8b\x08\x00garbage", {"Content-Type": "application/x-protobuf", "Content-Encoding": "gzip"})
+    assert code == 400, code
+    assert b"does not inflate" in body, body
+
+
+@test
+def zipkin_bad_body_gets_400_with_the_reason(t):
+    code, _, body = http("POST", t.url("zipkin", "/api/v2/spans"), b'{"not": "a list"}', {"Content-Type": "application/json"})
+    assert code == 400, code
+    assert body.strip(), body
+
+
+class H2:
+    """A raw HTTP/2 client connection (python-h2), for frames real gRPC clients never send."""
+
+    def __init__(self, port):
+        import h2.config
+        import h2.connection
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+        self.conn.initiate_connection()
+        self.sock.sendall(self.conn.data_to_send())
+
+    def call(self, path, payload, extra_headers=()):
+        import h2.events
+        stream = self.conn.get_next_available_stream_id()
+        self.conn.send_headers(stream, [(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "trellis"),
+                                        ("content-type", "application/grpc"), ("te", "trailers"), *extra_headers])
+        self.conn.send_data(stream, payload, end_stream=True)
+        self.sock.sendall(self.conn.data_to_send())
+        headers = {}
+        while True:
+            data = self.sock.recv(65536)
+            if not data:
+                raise AssertionError("connection closed before the call ended")
+            for event in self.conn.receive_data(data):
+                if isinstance(event, (h2.events.ResponseReceived, h2.events.TrailersReceived)):
+                    headers.update({k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v for k, v in event.headers})
+                if isinstance(event, (h2.events.StreamEnded, h2.events.StreamReset)) and event.stream_id == stream:
+                    self.sock.sendall(self.conn.data_to_send())
+                    return headers
+            self.sock.sendall(self.conn.data_to_send())
+
+
+@test
+def truncated_grpc_frame_gets_invalid_argument(t):
+    headers = H2(t.ports["grpc"]).call(EXPORT_PATH, b"\x00\x00\x00\x01\x00" + b"\x0a\x05")
+    assert headers.get("grpc-status") == "3", headers
+    assert "truncated" in headers.get("grpc-message", ""), headers
+
+
+@test
+def grpc_message_over_the_limit_gets_resource_exhausted(t):
+    small = Trellis(max_msg_mib=1).start()
+    try:
+        payload = b"\x00" + struct.pack(">I", 2 << 20) + b"\x00" * 1024
+        headers = H2(small.ports["grpc"]).call(EXPORT_PATH, payload)
+        assert headers.get("grpc-status") == "8", headers
+    finally:
+        assert small.stop() == 0
+
+
+@test
+def grpc_garbage_protobuf_gets_invalid_argument_and_unknown_method_unimplemented(t):
+    import grpc
+    channel = grpc.insecure_channel(f"127.0.0.1:{t.ports['grpc']}")
+    export = channel.unary_unary(EXPORT_PATH, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    try:
+        export(b"\x0a\xff\xff\xff\x0f", timeout=10)
+        raise AssertionError("garbage was accepted")
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error.code()
+        assert "runs past the end" in error.details(), error.details()
+    unknown = channel.unary_unary("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    try:
+        unknown(b"", timeout=10)
+        raise AssertionError("unknown method answered OK")
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.UNIMPLEMENTED, error.code()
+    channel.close()
+
+
+@test
+def a_connection_that_sends_nothing_is_timed_out(t):
+    for port in ("grpc", "http", "zipkin"):
+        with socket.create_connection(("127.0.0.1", t.ports[port]), timeout=10) as s:
+            started = time.time()
+            data = s.recv(1024)
+            while data:
+                data = s.recv(1024)
+            elapsed = time.time() - started
+            assert 1.5 <= elapsed < 8, f"{port}: closed after {elapsed:.1f}s"
+
+
+@test
+def busy_port_makes_serve_exit_nonzero_naming_the_port(t):
+    other = Trellis()
+    other.ports["grpc"] = t.ports["grpc"]
+    with open(other.config, "w") as f:
+        f.write(open(t.config).read().replace(f"127.0.0.1:{t.ports['query']}", f"127.0.0.1:{free_port()}"))
+    result = subprocess.run([TRELLIS, "serve", "--config", other.config], capture_output=True, timeout=30)
+    assert result.returncode != 0
+    assert f"127.0.0.1:{t.ports['grpc']}" in result.stderr.decode() and b"address already in use" in result.stderr, result.stderr
+
+
+@test
+def check_config_names_the_bad_key(t):
+    path = os.path.join(WORK, "bad.yaml")
+    with open(path, "w") as f:
+        f.write(open(t.config).read().replace("max_recv_msg_size_mib", "max_recv_msg_size_mb"))
+    result = subprocess.run([TRELLIS, "check-config", path], capture_output=True, timeout=30)
+    assert result.returncode != 0
+    assert b"receivers.otlp.protocols.grpc.max_recv_msg_size_mb: unknown key" in result.stdout, result.stdout
+    good = subprocess.run([TRELLIS, "check-config", t.config], capture_output=True, timeout=30)
+    assert good.returncode == 0, good.stdout
+
+
+@test
+def sigterm_drains_what_was_accepted_and_exits_zero(t):
+    own = Trellis().start()
+    body = otlp_json_body([json_span(i) for i in range(50)])
+    for _ in range(20):
+        assert http("POST", own.url("http", "/v1/traces"), body, {"Content-Type": "application/json"})[0] == 200
+    accepted = own.metric("trellis_receiver_accepted_spans_total")
+    assert accepted == 1000, accepted
+    assert own.stop(signal.SIGTERM) == 0
+    log = own.output()
+    assert "stopped" in log, log
+
+
+def main():
+    trellis = Trellis().start()
+    passed = failed = 0
+    for function in TESTS:
+        started = time.time()
+        try:
+            function(trellis)
+            passed += 1
+            print(f"PASS {function.__name__} ({time.time() - started:.1f}s)", flush=True)
+        except Exception:
+            failed += 1
+            print(f"FAIL {function.__name__} ({time.time() - started:.1f}s)\n{traceback.format_exc()}", flush=True)
+    code = trellis.stop()
+    if code != 0:
+        failed += 1
+        print(f"FAIL trellis exited with {code} after SIGTERM\n{trellis.output()}")
+    print(f"e2e: {passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import TrellisApp
+
+@Suite struct TrellisConfigTests {
+    private static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private func error(_ yaml: String, environment: [String: String] = [:]) -> ConfigError? {
+        do {
+            _ = try TrellisConfig.parse(yaml, environment: environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private let minimal = """
+        receivers:
+          otlp:
+            protocols:
+              grpc:
+        exporters:
+          nop: {}
+        service:
+          pipelines:
+            traces: { receivers: [otlp], exporters: [nop] }
+        """
+
+    @Test func defaultConfigFileLoadsWithTheDocumentedListeners() throws {
+        let config = try TrellisConfig.load(file: Self.repoRoot.appendingPathComponent("config/trellis.yaml").path)
+        let listeners = Dictionary(uniqueKeysWithValues: config.listeners.map { ($0.component, $0.endpoint.description) })
+        #expect(listeners == [
+            "receivers.otlp.protocols.grpc": "127.0.0.1:4317",
+            "receivers.otlp.protocols.http": "127.0.0.1:4318",
+            "receivers.zipkin": "127.0.0.1:9411",
+            "query": "127.0.0.1:16686",
+        ])
+    }
+
+    @Test func emptyProtocolEntryEnablesItWithDefaults() throws {
+        let config = try TrellisConfig.parse(minimal)
+        guard case .otlp(let otlp) = config.receivers[0].config else { Issue.record("not otlp"); return }
+        #expect(otlp.grpc?.endpoint.description == "127.0.0.1:4317")
+        #expect(otlp.grpc?.maxRecvMsgSizeMiB == 4)
+        #expect(otlp.http == nil)
+        #expect(config.service.traces.queueSpans == 65536)
+    }
+
+    @Test func unknownKeyIsNamedWithItsPath() {
+        let yaml = minimal.replacingOccurrences(of: "grpc:", with: "grpc: { endpiont: 127.0.0.1:1 }")
+        guard case .unknownKey(let path, let allowed)? = error(yaml) else { Issue.record("expected unknownKey"); return }
+        #expect(path == "receivers.otlp.protocols.grpc.endpiont")
+        #expect(allowed.contains("endpoint"))
+    }
+
+    @Test func unknownComponentTypeIsRefused() {
+        let yaml = minimal.replacingOccurrences(of: "nop: {}", with: "kafka: {}")
+        #expect(error(yaml) == .unknownComponent(path: "exporters.kafka", type: "kafka", known: ["nop"]))
+    }
+
+    @Test func pipelineNamingAnUndefinedComponentIsRefused() {
+        let yaml = minimal.replacingOccurrences(of: "exporters: [nop]", with: "exporters: [nop, nop/2]")
+        #expect(error(yaml) == .undefinedComponent(path: "service.pipelines.traces.exporters[1]", name: "nop/2"))
+    }
+
+    @Test func twoListenersOnOnePortAreRefused() {
+        let yaml = minimal.replacingOccurrences(of: "grpc:", with: "grpc: { endpoint: 127.0.0.1:16686 }")
+        #expect(error(yaml) == .duplicateEndpoint(endpoint: "127.0.0.1:16686", first: "receivers.otlp.protocols.grpc", second: "query"))
+    }
+
+    @Test func badDurationAndEndpointNameTheirKey() {
+        let duration = minimal.replacingOccurrences(of: "grpc:", with: "grpc: { idle_timeout: soon }")
+        #expect(error(duration)?.description.hasPrefix("receivers.otlp.protocols.grpc.idle_timeout: 'soon' is not a duration") == true)
+        let endpoint = minimal.replacingOccurrences(of: "grpc:", with: "grpc: { endpoint: localhost }")
+        #expect(error(endpoint)?.description.hasPrefix("receivers.otlp.protocols.grpc.endpoint: 'localhost' is not an endpoint") == true)
+    }
+
+    @Test func environmentVariablesExpandInValues() throws {
+        let yaml = minimal.replacingOccurrences(of: "grpc:", with: "grpc: { endpoint: \"${env:GRPC_ADDR}\" }")
+        let config = try TrellisConfig.parse(yaml, environment: ["GRPC_ADDR": "127.0.0.1:5317"])
+        #expect(config.listeners.first?.endpoint.port == 5317)
+        #expect(error(yaml) == .unsetEnvironmentVariable(name: "GRPC_ADDR"))
+    }
+
+    @Test func durationsAndSizesParseTheCollectorsUnits() {
+        #expect(ConfigDuration(parsing: "200ms")?.nanoseconds == 200_000_000)
+        #expect(ConfigDuration(parsing: "1.5s")?.nanoseconds == 1_500_000_000)
+        #expect(ConfigDuration(parsing: "168h") == ConfigDuration.seconds(168 * 3600))
+        #expect(ConfigDuration(parsing: "5m")?.nanoseconds == 300_000_000_000)
+        #expect(ConfigDuration(parsing: "-1s") == nil)
+        #expect(ByteSize(parsing: "256MiB")?.bytes == 256 << 20)
+        #expect(ByteSize(parsing: "10GiB")?.bytes == 10 << 30)
+        #expect(ByteSize(parsing: "12 parsecs") == nil)
+    }
+}
