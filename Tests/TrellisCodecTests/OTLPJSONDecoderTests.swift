@@ -54,7 +54,7 @@ import TrellisModel
 
     @Test func wrongMemberTypesNameTheField() {
         let body = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","startTimeUnixNano":true}]}]}]}"#
-        #expect(throws: CodecError.wrongJSONType(field: "resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano", expected: "a number or a decimal string")) {
+        #expect(throws: CodecError.wrongJSONType(field: "resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano", expected: "an integer (a number or a decimal string)")) {
             try OTLPJSONDecoder().decode(Array(body.utf8))
         }
         #expect(throws: CodecError.wrongJSONType(field: "ExportTraceServiceRequest", expected: "an object")) {

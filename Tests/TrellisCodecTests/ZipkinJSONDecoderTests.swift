@@ -66,7 +66,7 @@ import TrellisModel
     }
 
     @Test func aBodyThatIsNotAListIsAnError() {
-        #expect(throws: CodecError.wrongJSONType(field: "body", expected: "a JSON array of Zipkin v2 spans")) {
+        #expect(throws: CodecError.wrongJSONType(field: "request body", expected: "a JSON array of Zipkin v2 spans")) {
             try ZipkinJSONDecoder().decode(Array(#"{"traceId":"1"}"#.utf8))
         }
         #expect(throws: CodecError.invalidValue(field: "[0].kind", reason: "'SIDEWAYS' is not one of CLIENT, SERVER, PRODUCER, CONSUMER")) {
