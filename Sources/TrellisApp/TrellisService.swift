@@ -49,21 +49,21 @@ public final class TrellisService: Sendable {
                     serverConfig.idleTimeout = .nanoseconds(grpc.idleTimeout.nanoseconds)
                     try await listen("receivers.\(name).protocols.grpc", grpc.endpoint, what: "OTLP/gRPC", as: .receiver) { quiesce in
                         try await GRPCServer.bind(host: grpc.endpoint.host, port: grpc.endpoint.port, group: self.group, configuration: serverConfig, quiesce: quiesce) {
-                            OTLPGRPCCallHandler(ingest: ingest, metrics: metrics, maxMessageBytes: limit)
+                            OTLPGRPCCallHandler(session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: limit))
                         }
                     }
                 }
                 if let http = otlp.http {
                     let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "http"), factory: self.metrics)
                     try await listenHTTP("receivers.\(name).protocols.http", http, what: "OTLP/HTTP", as: .receiver) {
-                        OTLPHTTPResponder(ingest: ingest, metrics: metrics, maxBodyBytes: http.maxRequestBodySizeMiB << 20)
+                        OTLPHTTPResponder(session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: http.maxRequestBodySizeMiB << 20), maxBodyBytes: http.maxRequestBodySizeMiB << 20)
                     }
                 }
             case .zipkin(let zipkin):
                 let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "http"), factory: self.metrics)
                 let http = zipkin.http
                 try await listenHTTP("receivers.\(name)", http, what: "Zipkin", as: .receiver) {
-                    ZipkinResponder(ingest: ingest, metrics: metrics, maxBodyBytes: http.maxRequestBodySizeMiB << 20)
+                    ZipkinResponder(session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: http.maxRequestBodySizeMiB << 20), maxBodyBytes: http.maxRequestBodySizeMiB << 20)
                 }
             }
         }

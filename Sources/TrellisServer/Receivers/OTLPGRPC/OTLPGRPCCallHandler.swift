@@ -3,56 +3,42 @@ import NIOPosix
 import TrellisCodec
 
 /// OTLP/gRPC on one connection: answers `TraceService/Export` calls. The transport has
-/// already framed and inflated the message; this decodes it, submits the spans and maps
-/// the outcome onto gRPC statuses (partial success rides on an OK answer).
+/// already framed and inflated the message; the export session decodes and submits it,
+/// and the outcome maps onto gRPC statuses (partial success rides on an OK answer).
 public final class OTLPGRPCCallHandler: GRPCCallHandler {
     public static let exportPath = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
 
-    private let ingest: ExportIngest
-    private let metrics: ReceiverMetrics
-    private let decoder: ExportDecoder
+    private let session: ExportSession
 
-    public init(ingest: ExportIngest, metrics: ReceiverMetrics, maxMessageBytes: Int) {
-        self.ingest = ingest
-        self.metrics = metrics
-        decoder = ExportDecoder(maxBodyBytes: maxMessageBytes)
+    public init(session: ExportSession) {
+        self.session = session
     }
 
     public func handle(_ call: GRPCCall, respond: @escaping (GRPCResponse) -> Void) {
         guard call.path == Self.exportPath else {
-            metrics.failedRequest(reason: "unimplemented")
-            respond(GRPCResponse(status: .unimplemented, message: "unknown method \(call.path); Trellis serves \(Self.exportPath)", body: nil))
-            return
-        }
-        let decoded: DecodedTraces
-        do {
-            decoded = try decoder.decode(call.message, format: .otlpProtobuf, gzip: false)
-        } catch {
-            ingest.record(error, metrics: metrics)
-            respond(Self.response(for: error))
+            session.metrics.failedRequest(reason: "unimplemented")
+            respond(GRPCResponse(status: .unimplemented, message: "unknown method \(call.path); Trellis serves \(Self.exportPath)"))
             return
         }
         guard let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop else {
             preconditionFailure("gRPC calls are handled on their connection's event loop")
         }
-        let ingest = self.ingest
-        let metrics = self.metrics
-        eventLoop.makeFutureWithTask { () -> GRPCResponse in
-            do throws(ExportFailure) {
-                let rejections = try await ingest.submit(decoded, metrics: metrics)
+        session.export(call.message, format: .otlpProtobuf, gzip: false, on: eventLoop).assumeIsolated().whenSuccess { outcome in
+            switch outcome {
+            case .success(let rejections):
                 let body = OTLPProtobufEncoder().encodeResponse(rejectedSpans: Int64(rejections.count), errorMessage: rejections.message)
-                return GRPCResponse(status: .ok, message: "", body: body)
-            } catch {
-                return Self.response(for: error)
+                respond(GRPCResponse(status: .ok, body: body))
+            case .failure(let failure):
+                respond(Self.response(for: failure))
             }
-        }.assumeIsolated().whenSuccess { respond($0) }
+        }
     }
 
     private static func response(for failure: ExportFailure) -> GRPCResponse {
         switch failure {
-        case .invalidBody: return GRPCResponse(status: .invalidArgument, message: failure.message, body: nil)
-        case .tooLarge: return GRPCResponse(status: .resourceExhausted, message: failure.message, body: nil)
-        case .refused: return GRPCResponse(status: .unavailable, message: failure.message, body: nil)
+        case .invalidBody: return GRPCResponse(status: .invalidArgument, message: failure.message)
+        case .tooLarge: return GRPCResponse(status: .resourceExhausted, message: failure.message)
+        case .refused: return GRPCResponse(status: .unavailable, message: failure.message)
         }
     }
 }

@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import TrellisCodec
 
 /// OTLP/HTTP on one connection: `POST /v1/traces` with `application/x-protobuf` or
 /// `application/json` (optionally gzip), answered in the request's content type.
@@ -8,22 +7,18 @@ import TrellisCodec
 public final class OTLPHTTPResponder: HTTPResponder {
     public static let tracesPath = "/v1/traces"
 
-    private let ingest: ExportIngest
-    private let metrics: ReceiverMetrics
-    private let decoder: ExportDecoder
+    private let session: ExportSession
     private let maxBodyBytes: Int
 
-    public init(ingest: ExportIngest, metrics: ReceiverMetrics, maxBodyBytes: Int) {
-        self.ingest = ingest
-        self.metrics = metrics
+    public init(session: ExportSession, maxBodyBytes: Int) {
+        self.session = session
         self.maxBodyBytes = maxBodyBytes
-        decoder = ExportDecoder(maxBodyBytes: maxBodyBytes)
     }
 
     public func bodyLimit(for request: HTTPRequestHeadView) -> Int { maxBodyBytes }
 
     public func payloadTooLarge(limit: Int, for request: HTTPRequestHeadView) -> HTTPResponse {
-        metrics.failedRequest(reason: "too_large")
+        session.metrics.failedRequest(reason: "too_large")
         let json = request.contentType.map { $0.lowercased().hasPrefix("application/json") } ?? false
         return OTLPHTTPStatus.response(for: .tooLarge(limit: limit), json: json)
     }
@@ -34,7 +29,7 @@ public final class OTLPHTTPResponder: HTTPResponder {
             return eventLoop.makeSucceededFuture(OTLPHTTPStatus.status(.notFound, code: 5, "no route for \(request.path); OTLP traces go to POST \(Self.tracesPath)", json: json))
         }
         guard request.head.method == .POST else {
-            metrics.failedRequest(reason: "method")
+            session.metrics.failedRequest(reason: "method")
             var response = OTLPHTTPStatus.status(.methodNotAllowed, code: 12, "method \(request.head.method.rawValue) not allowed on \(Self.tracesPath); use POST", json: json)
             response.headers.append(("Allow", "POST"))
             return eventLoop.makeSucceededFuture(response)
@@ -44,29 +39,18 @@ public final class OTLPHTTPResponder: HTTPResponder {
         case "application/x-protobuf": format = .otlpProtobuf
         case "application/json": format = .otlpJSON
         default:
-            metrics.failedRequest(reason: "media_type")
+            session.metrics.failedRequest(reason: "media_type")
             let got = request.mediaType.map { "'\($0)'" } ?? "no Content-Type"
             return eventLoop.makeSucceededFuture(OTLPHTTPStatus.status(.unsupportedMediaType, code: 3, "unsupported media type \(got); use application/x-protobuf or application/json", json: true))
         }
         if let encoding = request.head.headers.first(name: "content-encoding"), !request.isGzip, encoding.lowercased() != "identity" {
-            metrics.failedRequest(reason: "content_encoding")
+            session.metrics.failedRequest(reason: "content_encoding")
             return eventLoop.makeSucceededFuture(OTLPHTTPStatus.status(.unsupportedMediaType, code: 3, "unsupported Content-Encoding '\(encoding)'; use gzip or none", json: json))
         }
-        let decoded: DecodedTraces
-        do {
-            decoded = try decoder.decode(request.body, format: format, gzip: request.isGzip)
-        } catch {
-            ingest.record(error, metrics: metrics)
-            return eventLoop.makeSucceededFuture(OTLPHTTPStatus.response(for: error, json: json))
-        }
-        let ingest = self.ingest
-        let metrics = self.metrics
-        return eventLoop.makeFutureWithTask {
-            do throws(ExportFailure) {
-                let rejections = try await ingest.submit(decoded, metrics: metrics)
-                return OTLPHTTPStatus.success(rejections: rejections, json: json)
-            } catch {
-                return OTLPHTTPStatus.response(for: error, json: json)
+        return session.export(request.body, format: format, gzip: request.isGzip, on: eventLoop).map { outcome in
+            switch outcome {
+            case .success(let rejections): return OTLPHTTPStatus.success(rejections: rejections, json: json)
+            case .failure(let failure): return OTLPHTTPStatus.response(for: failure, json: json)
             }
         }
     }
