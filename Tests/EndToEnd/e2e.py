@@ -400,6 +400,39 @@ def grpc_garbage_protobuf_gets_invalid_argument_and_unknown_method_unimplemented
 
 
 @test
+def one_grpc_connection_carries_a_hundred_concurrent_exports(t):
+    import grpc
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+    before = t.metric("trellis_receiver_accepted_spans_total", receiver="otlp", transport="grpc")
+    body = open(os.path.join(HERE, "..", "..", "..", "shared", "testdata", "otlp-python-sdk", "grpc_greeting", "0001_grpc_traces.pb"), "rb").read()
+    channel = grpc.insecure_channel(f"127.0.0.1:{t.ports['grpc']}")
+    export = channel.unary_unary(EXPORT_PATH, request_serializer=lambda b: b, response_deserializer=trace_service_pb2.ExportTraceServiceResponse.FromString)
+    futures = [export.future(body, timeout=20) for _ in range(100)]
+    replies = [f.result() for f in futures]
+    channel.close()
+    assert all(not r.HasField("partial_success") for r in replies)
+    assert t.metric("trellis_receiver_accepted_spans_total", receiver="otlp", transport="grpc") - before == 200
+
+
+@test
+def grpc_ping_is_answered_and_shutdown_sends_goaway(t):
+    import h2.events
+    own = Trellis().start()
+    client = H2(own.ports["grpc"])
+    client.conn.ping(b"trellis!")
+    client.sock.sendall(client.conn.data_to_send())
+    events = []
+    while not any(isinstance(e, h2.events.PingAckReceived) for e in events):
+        events += client.conn.receive_data(client.sock.recv(65536))
+    own.process.send_signal(signal.SIGTERM)
+    while not any(isinstance(e, h2.events.ConnectionTerminated) for e in events):
+        data = client.sock.recv(65536)
+        assert data, "connection closed without GOAWAY"
+        events += client.conn.receive_data(data)
+    assert own.process.wait(timeout=30) == 0
+
+
+@test
 def a_connection_that_sends_nothing_is_timed_out(t):
     for port in ("grpc", "http", "zipkin"):
         with socket.create_connection(("127.0.0.1", t.ports[port]), timeout=10) as s:
