@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TrellisPipeline", dependencies: [
             "TrellisModel",
             .product(name: "Metrics", package: "swift-metrics"),
-        ], exclude: ["Exporters/Nop/README.md"]),
+        ], exclude: ["Exporters/Nop/README.md", "Processors/MemoryLimiter/README.md", "Processors/Batch/README.md", "Processors/Attributes/README.md"]),
         .target(name: "TrellisServer", dependencies: [
             "TrellisModel", "TrellisCodec", "TrellisPipeline", "CNGHTTP2",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", .product(name: "Metrics", package: "swift-metrics")]),
-        .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp"]),
+        .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

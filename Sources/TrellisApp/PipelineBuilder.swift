@@ -1,16 +1,33 @@
 import CoreMetrics
 import TrellisPipeline
 
-/// Builds the traces pipeline from `service.pipelines.traces`: the admission queue, then the
-/// processors in order, then a fan-out to the exporters.
+/// Builds the traces pipeline from `service.pipelines.traces`:
+/// `memory_limiter` (when listed, it must come first) → the admission queue → the other
+/// processors in order → a fan-out to the exporters. Every buffering stage counts its bytes
+/// in one `MemoryAccountant`, which the memory limiter reads.
 enum PipelineBuilder {
-    static func build(_ config: TrellisConfig, metrics: any MetricsFactory) -> AdmissionQueue {
-        let exporters: [any SpanConsumer] = config.service.traces.exporters.map { name in
+    static func build(_ config: TrellisConfig, metrics: any MetricsFactory) -> any SpanConsumer {
+        let accountant = MemoryAccountant()
+        let pipeline = config.service.traces
+        let exporters: [any SpanConsumer] = pipeline.exporters.map { name in
             switch config.exporters.first(where: { $0.name == name })!.config {
             case .nop: return NopExporter(name: name, metrics: metrics)
             }
         }
-        let tail: any SpanConsumer = exporters.count == 1 ? exporters[0] : FanOutConsumer(exporters)
-        return AdmissionQueue(capacitySpans: config.service.traces.queueSpans, next: tail, metrics: metrics)
+        var chain: any SpanConsumer = exporters.count == 1 ? exporters[0] : FanOutConsumer(exporters)
+        var limiter: MemoryLimiterConfig?
+        for name in pipeline.processors.reversed() {
+            switch config.processors.first(where: { $0.name == name })!.config {
+            case .memoryLimiter(let settings): limiter = settings
+            case .batch(let settings): chain = BatchProcessor(config: settings, next: chain, accountant: accountant, metrics: metrics)
+            case .attributes(let settings): chain = AttributesProcessor(actions: settings.actions, target: .spans(include: settings.include, exclude: settings.exclude), next: chain)
+            case .resource(let actions): chain = AttributesProcessor(actions: actions, target: .resource, next: chain)
+            }
+        }
+        chain = AdmissionQueue(capacitySpans: pipeline.queueSpans, next: chain, accountant: accountant, metrics: metrics)
+        if let limiter {
+            chain = MemoryLimiterProcessor(config: limiter, next: chain, accountant: accountant, metrics: metrics)
+        }
+        return chain
     }
 }

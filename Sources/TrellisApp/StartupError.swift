@@ -1,3 +1,4 @@
+import TrellisModel
 /// Why `trellis serve` could not start after its config was accepted.
 public enum StartupError: Error, CustomStringConvertible, Sendable {
     /// A listener could not bind: the port is taken, or the address is not local.

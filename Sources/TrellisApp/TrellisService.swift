@@ -1,3 +1,4 @@
+import TrellisModel
 import CoreMetrics
 import Logging
 import NIOCore
@@ -17,7 +18,7 @@ public final class TrellisService: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let group: MultiThreadedEventLoopGroup
     private let readiness = Readiness()
-    private let pipeline: AdmissionQueue
+    private let pipeline: any SpanConsumer
     /// Which listeners stop first on shutdown: receivers, then (after the drain) the admin listener.
     private enum ListenerRole { case receiver, admin }
     /// One quiescing helper per bound listener.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrellisApp
+import TrellisModel
 
 @Suite struct TrellisConfigTests {
     private static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -91,5 +92,28 @@ import TrellisApp
         #expect(ByteSize(parsing: "256MiB")?.bytes == 256 << 20)
         #expect(ByteSize(parsing: "10GiB")?.bytes == 10 << 30)
         #expect(ByteSize(parsing: "12 parsecs") == nil)
+    }
+}
+
+@Suite struct ConfigExamplesTests {
+    private static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("config/examples")
+
+    @Test func redactionExampleBuildsItsPipeline() throws {
+        let config = try TrellisConfig.load(file: Self.examples.appendingPathComponent("redaction.yaml").path)
+        #expect(config.service.traces.processors == ["memory_limiter", "attributes/redact", "resource", "batch"])
+        #expect(config.processors.map(\.name).sorted() == ["attributes/redact", "batch", "memory_limiter", "resource"])
+    }
+
+    @Test func memoryLimiterMustComeFirst() {
+        let yaml = """
+            receivers: { otlp: { protocols: { grpc: } } }
+            processors:
+              batch: {}
+              memory_limiter: { limit_mib: 100 }
+            exporters: { nop: {} }
+            service: { pipelines: { traces: { receivers: [otlp], processors: [batch, memory_limiter], exporters: [nop] } } }
+            """
+        #expect(throws: ConfigError.self) { try TrellisConfig.parse(yaml) }
     }
 }

@@ -1,3 +1,4 @@
+import TrellisModel
 /// A listen address `host:port`, as the collector writes endpoints.
 public struct Endpoint: Decodable, Hashable, Sendable, CustomStringConvertible {
     public var host: String

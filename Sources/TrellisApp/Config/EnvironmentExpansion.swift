@@ -1,3 +1,4 @@
+import TrellisModel
 /// Expands `${env:NAME}` (and `${NAME}`) in config text, as the collector does; `$$` is a literal `$`.
 enum EnvironmentExpansion {
     static func expand(_ text: String, environment: [String: String]) throws(ConfigError) -> String {

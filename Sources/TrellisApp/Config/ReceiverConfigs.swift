@@ -1,3 +1,4 @@
+import TrellisModel
 /// `receivers.otlp`: OTLP over gRPC and HTTP. Each protocol listed under `protocols` is
 /// enabled (an empty entry such as `grpc:` enables it with its defaults).
 public struct OTLPReceiverConfig: Decodable, Sendable, Hashable {

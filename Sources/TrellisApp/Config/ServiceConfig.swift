@@ -1,3 +1,4 @@
+import TrellisModel
 /// `service`: which components form the traces pipeline.
 public struct ServiceConfig: Decodable, Sendable, Hashable {
     public var traces: TracesPipelineConfig

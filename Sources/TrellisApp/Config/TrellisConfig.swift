@@ -1,4 +1,6 @@
+import TrellisModel
 import Foundation
+import TrellisPipeline
 import Yams
 
 /// The whole configuration file, in the OpenTelemetry Collector's shape:
@@ -11,18 +13,26 @@ public struct TrellisConfig: Decodable, Sendable {
         case zipkin(ZipkinReceiverConfig)
     }
 
+    /// A configured processor.
+    public enum Processor: Sendable {
+        case memoryLimiter(MemoryLimiterConfig)
+        case batch(BatchConfig)
+        case attributes(AttributesConfig)
+        case resource([AttributeAction])
+    }
+
     /// A configured exporter.
     public enum Exporter: Sendable, Hashable {
         case nop
     }
 
     public static let receiverTypes = ["otlp", "zipkin"]
-    public static let processorTypes: [String] = []
+    public static let processorTypes = ["memory_limiter", "batch", "attributes", "resource"]
     public static let exporterTypes = ["nop"]
 
     public var receivers: [(name: String, config: Receiver)]
     public var exporters: [(name: String, config: Exporter)]
-    public var processors: [String]
+    public var processors: [(name: String, config: Processor)]
     public var service: ServiceConfig
     public var query: QueryConfig
 
@@ -37,7 +47,14 @@ public struct TrellisConfig: Decodable, Sendable {
             default: return .zipkin(try Self.decodeOrDefault(decoder, ZipkinReceiverConfig()))
             }
         }
-        processors = try Self.components(c, .processors, known: Self.processorTypes) { type, _ in type }.map(\.name)
+        processors = try Self.components(c, .processors, known: Self.processorTypes) { type, decoder -> Processor in
+            switch type {
+            case "memory_limiter": return .memoryLimiter(try MemoryLimiterConfig(from: decoder))
+            case "batch": return .batch(try Self.decodeOrDefault(decoder, BatchConfig()))
+            case "attributes": return .attributes(try AttributesConfig(from: decoder))
+            default: return .resource(try AttributesConfig.resource(from: decoder))
+            }
+        }
         exporters = try Self.components(c, .exporters, known: Self.exporterTypes) { _, decoder in
             try decoder.rejectUnknownKeys(NoKeys.self)
             return .nop
@@ -94,8 +111,13 @@ public struct TrellisConfig: Decodable, Sendable {
         for (i, name) in pipeline.receivers.enumerated() where !receivers.contains(where: { $0.name == name }) {
             throw .undefinedComponent(path: "service.pipelines.traces.receivers[\(i)]", name: name)
         }
-        for (i, name) in pipeline.processors.enumerated() where !processors.contains(name) {
+        for (i, name) in pipeline.processors.enumerated() where !processors.contains(where: { $0.name == name }) {
             throw .undefinedComponent(path: "service.pipelines.traces.processors[\(i)]", name: name)
+        }
+        for (i, name) in pipeline.processors.enumerated() {
+            if case .memoryLimiter? = processors.first(where: { $0.name == name })?.config, i != 0 {
+                throw .invalidValue(path: "service.pipelines.traces.processors[\(i)]", reason: "memory_limiter must be the first processor, so it can refuse data before anything holds it")
+            }
         }
         for (i, name) in pipeline.exporters.enumerated() where !exporters.contains(where: { $0.name == name }) {
             throw .undefinedComponent(path: "service.pipelines.traces.exporters[\(i)]", name: name)

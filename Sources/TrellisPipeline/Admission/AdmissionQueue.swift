@@ -18,6 +18,7 @@ public final class AdmissionQueue: SpanConsumer {
 
     private let next: any SpanConsumer
     private let capacitySpans: Int
+    private let accountant: MemoryAccountant?
     private let state = Mutex(State())
     private let queuedGauge: Gauge
     private let worker = Mutex<Task<Void, Never>?>(nil)
@@ -25,9 +26,11 @@ public final class AdmissionQueue: SpanConsumer {
     /// - Parameters:
     ///   - capacitySpans: the most spans held at once; a batch larger than this alone is still
     ///     accepted when the queue is empty, so no batch is refused forever.
-    public init(capacitySpans: Int, next: any SpanConsumer, metrics: any MetricsFactory) {
+    ///   - accountant: when given, queued batches count toward the memory limiter's held bytes.
+    public init(capacitySpans: Int, next: any SpanConsumer, accountant: MemoryAccountant? = nil, metrics: any MetricsFactory) {
         self.next = next
         self.capacitySpans = capacitySpans
+        self.accountant = accountant
         queuedGauge = Gauge(label: "trellis_admission_queue_spans", dimensions: [], factory: metrics)
         let task = Task { [self] in await self.run() }
         worker.withLock { $0 = task }
@@ -47,6 +50,7 @@ public final class AdmissionQueue: SpanConsumer {
             return .success((waiter, s.queuedSpans))
         }
         let (waiter, queued) = try result.get()
+        accountant?.add(batch.footprintBytes)
         queuedGauge.record(queued)
         waiter?.resume()
     }
@@ -95,27 +99,14 @@ public final class AdmissionQueue: SpanConsumer {
                 }
             case .deliver(let batches):
                 for batch in batches {
-                    await deliver(batch)
+                    await next.deliverAccepted(batch)
+                    accountant?.remove(batch.footprintBytes)
                     let queued = state.withLock { s -> Int in
                         s.queuedSpans -= batch.spanCount
                         return s.queuedSpans
                     }
                     queuedGauge.record(queued)
                 }
-            }
-        }
-    }
-
-    /// Hands one batch on; when the next stage refuses, waits and retries, since these spans are already acknowledged.
-    private func deliver(_ batch: TraceBatch) async {
-        var delay = Duration.milliseconds(10)
-        while true {
-            do {
-                try await next.consume(batch)
-                return
-            } catch {
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(1))
             }
         }
     }

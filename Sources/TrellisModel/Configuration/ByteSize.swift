@@ -1,5 +1,3 @@
-import Foundation
-
 /// A size in bytes written as `512`, `64KiB`, `256MiB`, `10GiB` (or KB/MB/GB, which mean the same powers of 1024).
 public struct ByteSize: Decodable, Hashable, Sendable, CustomStringConvertible {
     public var bytes: Int
@@ -9,10 +7,10 @@ public struct ByteSize: Decodable, Hashable, Sendable, CustomStringConvertible {
 
     public init?(parsing text: String) {
         let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", 1 << 40), ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30), ("B", 1)]
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.filter { $0 != " " }
         if let plain = Int(trimmed), plain >= 0 { bytes = plain; return }
         for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
-            guard let value = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), value >= 0, value * Double(factor) < Double(Int.max) else { return nil }
+            guard let value = Double(trimmed.dropLast(suffix.count)), value >= 0, value * Double(factor) < Double(Int.max) else { return nil }
             bytes = Int(value * Double(factor))
             return
         }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A duration written as in the collector's configs: `200ms`, `1s`, `1.5s`, `5m`, `168h`, `250us`, `100ns`.
 public struct ConfigDuration: Decodable, Hashable, Sendable, CustomStringConvertible {
     public var nanoseconds: Int64
@@ -11,7 +9,7 @@ public struct ConfigDuration: Decodable, Hashable, Sendable, CustomStringConvert
     /// Parses one number with a unit; nil when it is malformed or negative.
     public init?(parsing text: String) {
         let units: [(String, Double)] = [("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9)]
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.filter { $0 != " " }
         for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count)
             // "5ms" also ends in "s": take the longest unit that leaves a number.

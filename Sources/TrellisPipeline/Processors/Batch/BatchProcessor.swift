@@ -1,0 +1,84 @@
+import CoreMetrics
+import Synchronization
+import TrellisModel
+
+/// `batch`: gathers spans and sends them on when `send_batch_size` spans are waiting or the
+/// oldest has waited `timeout`, split to at most `send_batch_max_size`. Buffered bytes are
+/// counted in the memory accountant; `drain()` sends what is left.
+public final class BatchProcessor: SpanConsumer {
+    private struct State {
+        var pending: [TraceBatch] = []
+        var spans = 0
+        var bytes = 0
+        var oldest: ContinuousClock.Instant?
+    }
+
+    private let config: BatchConfig
+    private let next: any SpanConsumer
+    private let accountant: MemoryAccountant?
+    private let state = Mutex(State())
+    private let timer = Mutex<Task<Void, Never>?>(nil)
+    private let sends: Counter
+
+    public init(config: BatchConfig, next: any SpanConsumer, accountant: MemoryAccountant?, metrics: any MetricsFactory) {
+        self.config = config
+        self.next = next
+        self.accountant = accountant
+        sends = Counter(label: "trellis_processor_batch_sends_total", dimensions: [], factory: metrics)
+        let timeout = Duration.nanoseconds(config.timeout.nanoseconds)
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: timeout / 2)
+                guard let self else { return }
+                await self.flush(olderThan: timeout)
+            }
+        }
+        timer.withLock { $0 = task }
+    }
+
+    deinit {
+        timer.withLock { $0?.cancel() }
+    }
+
+    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
+        let bytes = batch.footprintBytes
+        accountant?.add(bytes)
+        let ready = state.withLock { s -> [TraceBatch]? in
+            s.pending.append(batch)
+            s.spans += batch.spanCount
+            s.bytes += bytes
+            if s.oldest == nil { s.oldest = .now }
+            return s.spans >= config.sendBatchSize ? take(&s) : nil
+        }
+        if let ready { await send(ready) }
+    }
+
+    public func drain() async {
+        timer.withLock { $0?.cancel() }
+        if let rest = state.withLock({ take(&$0) }) { await send(rest) }
+        await next.drain()
+    }
+
+    private func flush(olderThan age: Duration) async {
+        let due = state.withLock { s -> [TraceBatch]? in
+            guard let oldest = s.oldest, oldest.duration(to: .now) >= age else { return nil }
+            return take(&s)
+        }
+        if let due { await send(due) }
+    }
+
+    private func take(_ s: inout State) -> [TraceBatch]? {
+        guard !s.pending.isEmpty else { return nil }
+        defer { s = State() }
+        accountant?.remove(s.bytes)
+        return s.pending
+    }
+
+    /// Sends merged and split batches.
+    private func send(_ batches: [TraceBatch]) async {
+        for piece in TraceBatch.merging(batches).split(maxSpans: config.sendBatchMaxSize) {
+            sends.increment()
+            await next.deliverAccepted(piece)
+        }
+    }
+}

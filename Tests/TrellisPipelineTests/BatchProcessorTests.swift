@@ -1,0 +1,45 @@
+import CoreMetrics
+import Testing
+import TrellisModel
+import TrellisPipeline
+
+@Suite struct BatchProcessorTests {
+    @Test func sendsWhenTheBatchSizeIsReachedSplitToTheMaxSize() async throws {
+        let sink = RecordingSink()
+        let accountant = MemoryAccountant()
+        let batcher = BatchProcessor(config: BatchConfig(sendBatchSize: 250, sendBatchMaxSize: 300, timeout: .seconds(60)), next: sink, accountant: accountant, metrics: NOOPMetricsHandler.instance)
+        try await batcher.consume(TestBatches.make(spans: 100, seed: 1))
+        try await batcher.consume(TestBatches.make(spans: 100, seed: 2))
+        #expect(sink.batches.isEmpty)
+        #expect(accountant.heldBytes > 0)
+        try await batcher.consume(TestBatches.make(spans: 200, seed: 3))
+        #expect(sink.batches.map(\.spanCount) == [300, 100])
+        #expect(accountant.heldBytes == 0)
+    }
+
+    @Test func sendsWhatWaitedPastTheTimeout() async throws {
+        let sink = RecordingSink()
+        let batcher = BatchProcessor(config: BatchConfig(sendBatchSize: 10_000, timeout: .milliseconds(50)), next: sink, accountant: nil, metrics: NOOPMetricsHandler.instance)
+        try await batcher.consume(TestBatches.make(spans: 10))
+        for _ in 0..<200 where sink.batches.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(sink.spans.count == 10)
+    }
+
+    @Test func drainSendsEverythingWaitingAndDrainsTheNextStage() async throws {
+        let sink = RecordingSink()
+        let batcher = BatchProcessor(config: BatchConfig(sendBatchSize: 10_000, timeout: .seconds(60)), next: sink, accountant: nil, metrics: NOOPMetricsHandler.instance)
+        let input = TestBatches.make(spans: 37)
+        try await batcher.consume(input)
+        await batcher.drain()
+        #expect(sink.spans == input.flattened.map(\.span))
+        #expect(sink.wasDrained)
+    }
+
+    @Test func splittingKeepsEverySpanUnderItsResourceInOrder() {
+        let batch = TestBatches.make(spans: 103)
+        let pieces = batch.split(maxSpans: 10)
+        #expect(pieces.map(\.spanCount) == Array(repeating: 10, count: 10) + [3])
+        #expect(pieces.flatMap { $0.flattened.map(\.span) } == batch.flattened.map(\.span))
+        #expect(pieces.flatMap { $0.flattened.map(\.resource) } == batch.flattened.map(\.resource))
+    }
+}

@@ -1,0 +1,43 @@
+import CoreMetrics
+import Foundation
+import Synchronization
+import Testing
+import TrellisModel
+import TrellisPipeline
+
+@Suite struct MemoryLimiterProcessorTests {
+    @Test func refusesRetryablyAboveTheSoftLimitAndAcceptsAgainBelowIt() async throws {
+        let accountant = MemoryAccountant()
+        let sink = RecordingSink()
+        let limiter = MemoryLimiterProcessor(config: MemoryLimiterConfig(limitMiB: 10, spikeLimitMiB: 2), next: sink, accountant: accountant,
+                                             metrics: NOOPMetricsHandler.instance, rss: { 1 << 20 })
+        #expect(limiter.softLimitBytes == 8 << 20)
+        try await limiter.consume(TestBatches.make(spans: 100))
+        accountant.add(9 << 20) // something downstream holds 9 MiB
+        await #expect(throws: PipelineRefusal.self) { try await limiter.consume(TestBatches.make(spans: 100)) }
+        accountant.remove(9 << 20)
+        try await limiter.consume(TestBatches.make(spans: 100))
+        #expect(sink.spans.count == 200)
+        #expect(accountant.heldBytes == 0)
+    }
+
+    @Test func refusesWhileTheProcessRSSIsAboveTheSoftLimit() async {
+        let limiter = MemoryLimiterProcessor(config: MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20), next: RecordingSink(),
+                                             accountant: MemoryAccountant(), metrics: NOOPMetricsHandler.instance, rss: { 90 << 20 })
+        await #expect(throws: PipelineRefusal.overloaded(reason: "process memory 90 MiB is above the soft limit of 80 MiB", retryAfterSeconds: 1)) {
+            try await limiter.consume(TestBatches.make(spans: 1))
+        }
+    }
+
+    @Test func configNeedsExactlyOneLimitAndASpikeBelowIt() throws {
+        func decode(_ json: String) throws -> MemoryLimiterConfig {
+            try JSONDecoder().decode(MemoryLimiterConfig.self, from: Data(json.utf8))
+        }
+        #expect(try decode(#"{"limit_mib": 512, "spike_limit_mib": 128, "check_interval": "1s"}"#).limits(totalMemoryBytes: 0) == (512 << 20, 384 << 20))
+        #expect(try decode(#"{"limit_percentage": 50}"#).limits(totalMemoryBytes: 1000 << 20).hard == 500 << 20)
+        #expect(throws: ConfigError.self) { try decode(#"{"check_interval": "1s"}"#) }
+        #expect(throws: ConfigError.self) { try decode(#"{"limit_mib": 100, "spike_limit_mib": 100}"#) }
+        #expect(throws: ConfigError.self) { try decode(#"{"limit_mib": 100, "limit_percentage": 10}"#) }
+        #expect(throws: ConfigError.self) { try decode(#"{"limit_mb": 100}"#) }
+    }
+}
