@@ -433,6 +433,28 @@ def grpc_ping_is_answered_and_shutdown_sends_goaway(t):
 
 
 @test
+def loadgen_counts_match_what_the_server_accepted(t):
+    for protocol, port, transport in (("grpc", "grpc", "grpc"), ("http/protobuf", "http", "http"), ("http/json", "http", "http")):
+        before = t.metric("trellis_receiver_accepted_spans_total", receiver="otlp", transport=transport)
+        result = subprocess.run([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{t.ports[port]}", "--protocol", protocol,
+                                 "--duration", "1s", "--concurrency", "4", "--spans-per-request", "50", "--gzip", "--json"],
+                                capture_output=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+        summary = json.loads(result.stdout.decode().strip().splitlines()[-1])
+        assert summary["spans_accepted"] > 0 and summary["spans_failed"] == 0, summary
+        accepted = t.metric("trellis_receiver_accepted_spans_total", receiver="otlp", transport=transport) - before
+        assert accepted == summary["spans_accepted"], (protocol, accepted, summary)
+
+
+@test
+def loadgen_against_a_closed_port_fails_naming_the_endpoint(t):
+    port = free_port()
+    result = subprocess.run([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{port}", "--duration", "1s"], capture_output=True, timeout=30)
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port}" in result.stdout.decode(), result.stdout
+
+
+@test
 def a_connection_that_sends_nothing_is_timed_out(t):
     for port in ("grpc", "http", "zipkin"):
         with socket.create_connection(("127.0.0.1", t.ports[port]), timeout=10) as s:

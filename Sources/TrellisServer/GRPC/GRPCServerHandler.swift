@@ -211,8 +211,8 @@ final class GRPCServerHandler: ChannelInboundHandler {
                 flags!.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue) | UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
                 var trailers = [("grpc-status", String(stream.trailerStatus.rawValue))]
                 if !stream.trailerMessage.isEmpty { trailers.append(("grpc-message", stream.trailerMessage)) }
-                GRPCServerHandler.withHeaders(trailers) { nva in
-                    _ = nghttp2_submit_trailer(session, streamID, nva.baseAddress, nva.count)
+                _ = NGHTTP2Headers.with(trailers) { nva in
+                    nghttp2_submit_trailer(session, streamID, nva.baseAddress, nva.count)
                 }
             }
             return count
@@ -223,27 +223,7 @@ final class GRPCServerHandler: ChannelInboundHandler {
     }
 
     private func submit(_ headers: [(String, String)], _ body: (UnsafeBufferPointer<nghttp2_nv>) -> Int32) {
-        Self.withHeaders(headers) { nva in _ = body(nva) }
-    }
-
-    /// Builds nghttp2 name/value pairs over temporary copies; nghttp2 copies them on submit.
-    static func withHeaders(_ headers: [(String, String)], _ body: (UnsafeBufferPointer<nghttp2_nv>) -> Void) {
-        var storage: [[UInt8]] = []
-        for (name, value) in headers {
-            storage.append(Array(name.utf8))
-            storage.append(Array(value.utf8))
-        }
-        let pointers = storage.map { bytes -> UnsafeMutablePointer<UInt8> in
-            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
-            p.initialize(from: bytes, count: bytes.count)
-            return p
-        }
-        defer { pointers.forEach { $0.deallocate() } }
-        var nva: [nghttp2_nv] = []
-        for i in 0..<headers.count {
-            nva.append(nghttp2_nv(name: pointers[2 * i], value: pointers[2 * i + 1], namelen: storage[2 * i].count, valuelen: storage[2 * i + 1].count, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
-        }
-        nva.withUnsafeBufferPointer(body)
+        _ = NGHTTP2Headers.with(headers, body)
     }
 
     // MARK: output and lifecycle

@@ -1,0 +1,53 @@
+import Histogram
+import Synchronization
+
+/// What the load generator counts, shared by every sender: spans by outcome, retries, the
+/// first error, and request latency in an HDR histogram (microseconds).
+final class LoadStatistics: Sendable {
+    struct Snapshot {
+        var requests = 0
+        var spansSent = 0
+        var spansAccepted = 0
+        var spansRefused = 0
+        var spansFailed = 0
+        var retries = 0
+        var inFlight = 0
+        var firstError: String?
+        var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    }
+
+    private let state = Mutex(Snapshot())
+
+    var snapshot: Snapshot { state.withLock { $0 } }
+
+    /// A request is on its way; its spans count as sent on the first attempt only.
+    func started(spans: Int, firstAttempt: Bool) {
+        state.withLock {
+            $0.inFlight += 1
+            if firstAttempt { $0.spansSent += spans }
+        }
+    }
+
+    /// Records a finished request of `spans` spans; refused spans count once per refusal.
+    func finished(_ outcome: ExportOutcome, spans: Int, micros: UInt64) {
+        state.withLock { s in
+            s.inFlight -= 1
+            s.requests += 1
+            _ = s.latency.record(max(1, micros))
+            switch outcome {
+            case .accepted(let rejected):
+                s.spansAccepted += spans - rejected
+                s.spansFailed += rejected
+            case .refused:
+                s.spansRefused += spans
+            case .failed(let message):
+                s.spansFailed += spans
+                if s.firstError == nil { s.firstError = message }
+            }
+        }
+    }
+
+    func retried() {
+        state.withLock { $0.retries += 1 }
+    }
+}
