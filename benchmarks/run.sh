@@ -2,7 +2,7 @@
 # Runs a benchmark from a release build and prints one JSON line per figure set.
 #   benchmarks/run.sh decode        OTLP decode throughput against libprotobuf-c's raw unpack
 #   benchmarks/run.sh ingest-null   receivers into a counting sink, loaded by `trellis loadgen` (gRPC, http/protobuf)
-#   benchmarks/run.sh all           every benchmark above, in turn
+#   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
 # Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,9 +47,15 @@ bench_ingest_null() {
     ingest_run ingest-null benchmarks/configs/ingest-null.yaml http/protobuf
 }
 
+# Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
+bench_all() {
+    local lines; lines="$( { bench_decode; bench_ingest_null; } | tee /dev/stderr )"
+    python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
+}
+
 case "${1:-}" in
     decode) bench_decode ;;
     ingest-null) bench_ingest_null ;;
-    all) bench_decode; bench_ingest_null ;;
+    all) bench_all ;;
     *) echo "usage: benchmarks/run.sh decode|ingest-null|all" >&2; exit 2 ;;
 esac

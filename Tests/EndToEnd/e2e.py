@@ -54,7 +54,7 @@ def wait_until(predicate, timeout=20.0, interval=0.1):
 class Trellis:
     """A `trellis serve` process with its own ports and config."""
 
-    def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536):
+    def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536, processors="", pipeline_processors="[]"):
         self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "query")}
         self.config = os.path.join(WORK, f"trellis-{self.ports['grpc']}.yaml")
         with open(self.config, "w") as f:
@@ -65,11 +65,12 @@ receivers:
       grpc: {{ endpoint: 127.0.0.1:{self.ports['grpc']}, max_recv_msg_size_mib: {max_msg_mib}, idle_timeout: {idle} }}
       http: {{ endpoint: 127.0.0.1:{self.ports['http']}, max_request_body_size_mib: {max_body_mib}, idle_timeout: {idle} }}
   zipkin: {{ endpoint: 127.0.0.1:{self.ports['zipkin']}, idle_timeout: {idle} }}
+processors:{processors or " {}"}
 exporters:
   nop: {{}}
 service:
   pipelines:
-    traces: {{ receivers: [otlp, zipkin], exporters: [nop], queue_spans: {queue_spans} }}
+    traces: {{ receivers: [otlp, zipkin], processors: {pipeline_processors}, exporters: [nop], queue_spans: {queue_spans} }}
 query:
   endpoint: 127.0.0.1:{self.ports['query']}
 """)
@@ -452,6 +453,29 @@ def loadgen_against_a_closed_port_fails_naming_the_endpoint(t):
     result = subprocess.run([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{port}", "--duration", "1s"], capture_output=True, timeout=30)
     assert result.returncode != 0
     assert f"127.0.0.1:{port}" in result.stdout.decode(), result.stdout
+
+
+@test
+def memory_limiter_refuses_retryably_then_accepts_again_and_bounds_memory(t):
+    own = Trellis(processors="""
+  memory_limiter: { check_interval: 100ms, limit_mib: 200, spike_limit_mib: 120 }
+  batch: { send_batch_size: 100000000, timeout: 2s }""", pipeline_processors="[memory_limiter, batch]").start()
+    try:
+        result = subprocess.run([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{own.ports['grpc']}", "--duration", "6s", "--json"],
+                                capture_output=True, timeout=60)
+        summary = json.loads(result.stdout.decode().strip().splitlines()[-1])
+        # The batch processor holds spans until its timeout: held bytes reach the soft limit (80 MiB),
+        # the limiter refuses, the SDK-like client retries, the flush frees memory, data flows again.
+        assert summary["spans_refused"] > 0 and summary["retries"] > 0, summary
+        assert summary["spans_failed"] == 0 and summary["spans_accepted"] == summary["spans_sent"], summary
+        assert own.metric("trellis_processor_refused_spans_total", processor="memory_limiter") == summary["spans_refused"]
+        assert own.metric("trellis_receiver_accepted_spans_total") == summary["spans_accepted"]
+        peak_mib = int(open(f"/proc/{own.process.pid}/status").read().split("VmHWM:")[1].split()[0]) / 1024
+        assert peak_mib < 200 + 60, f"peak RSS {peak_mib:.0f} MiB with limit_mib 200"
+    finally:
+        assert own.stop() == 0
+    log = own.output()
+    assert "stopped" in log
 
 
 @test

@@ -21,10 +21,10 @@ import TrellisPipeline
         #expect(accountant.heldBytes == 0)
     }
 
-    @Test func refusesWhileTheProcessRSSIsAboveTheSoftLimit() async {
+    @Test func refusesWhileTheProcessRSSIsAboveTheHardLimit() async {
         let limiter = MemoryLimiterProcessor(config: MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20), next: RecordingSink(),
-                                             accountant: MemoryAccountant(), metrics: NOOPMetricsHandler.instance, rss: { 90 << 20 })
-        await #expect(throws: PipelineRefusal.overloaded(reason: "process memory 90 MiB is above the soft limit of 80 MiB", retryAfterSeconds: 1)) {
+                                             accountant: MemoryAccountant(), metrics: NOOPMetricsHandler.instance, rss: { 110 << 20 })
+        await #expect(throws: PipelineRefusal.overloaded(reason: "process memory 110 MiB is above the limit of 100 MiB", retryAfterSeconds: 1)) {
             try await limiter.consume(TestBatches.make(spans: 1))
         }
     }

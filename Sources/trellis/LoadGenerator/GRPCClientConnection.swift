@@ -37,6 +37,8 @@ final class GRPCClientConnection: Sendable {
         return (try? await promise.futureResult.get()) ?? .failed("connection closed")
     }
 
+    var isOpen: Bool { channel.isActive }
+
     func close() async {
         try? await channel.close()
     }

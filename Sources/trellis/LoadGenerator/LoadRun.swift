@@ -28,12 +28,21 @@ struct LoadRun {
     private enum Connection: Sendable {
         case grpc(GRPCClientConnection)
         case http(HTTPClientConnection)
+
+        var isOpen: Bool {
+            switch self {
+            case .grpc(let c): return c.isOpen
+            case .http(let c): return c.isOpen
+            }
+        }
     }
 
     let options: Options
 
     /// Runs the load and prints the summary. Returns false when nothing was accepted or something failed.
     func run() async throws(LoadgenError) -> Bool {
+        // Bodies first: connections must not sit idle while templates are built.
+        let bodies = BodySource(options: options)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let target = options.target
         let connectionCount = target.wireProtocol == .grpc ? options.connections : options.concurrency
@@ -53,7 +62,6 @@ struct LoadRun {
         }
 
         let statistics = LoadStatistics()
-        let bodies = BodySource(options: options)
         let pacer = Pacer(spansPerSecond: options.rate, spansPerRequest: options.spansPerRequest)
         let clock = ContinuousClock()
         let start = clock.now
@@ -105,7 +113,7 @@ struct LoadRun {
                 statistics.finished(outcome, spans: spans, micros: micros)
                 firstAttempt = false
                 guard case .refused(let retryAfter) = outcome, clock.now < deadline else {
-                    if case .failed = outcome, case .http(let c) = connection, !c.isOpen { return }
+                    if case .failed = outcome, !connection.isOpen { return }
                     break
                 }
                 statistics.retried()

@@ -27,18 +27,15 @@ struct RequestTemplates {
             let batch = factory.request(spanCount: spansPerRequest, startNanos: base, random: &random)
             let body = OTLPProtobufEncoder().encode(batch)
             let spans = batch.flattened.map(\.span)
+            let windows = Self.windowOffsets(body)
             let traceIDs = Array(Set(spans.map(\.traceID)))
-            let spanIDs = spans.map(\.spanID)
-            var times: [Int] = []
-            for span in spans {
-                times += Self.occurrences(of: withUnsafeBytes(of: span.startTimeUnixNano.littleEndian) { Array($0) }, in: body)
-                times += Self.occurrences(of: withUnsafeBytes(of: span.endTimeUnixNano.littleEndian) { Array($0) }, in: body)
-            }
+            let times = spans.flatMap { [$0.startTimeUnixNano, $0.endTimeUnixNano] }
             templates.append(Template(
                 body: body,
-                traceIDOffsets: traceIDs.map { Self.occurrences(of: $0.bytes, in: body) },
-                spanIDOffsets: spanIDs.map { Self.occurrences(of: $0.bytes, in: body) },
-                timeOffsets: Array(Set(times)), baseNanos: base, spans: spans.count))
+                traceIDOffsets: traceIDs.map { id in windows[id.high.bigEndian, default: []].filter { Self.matches(id.bytes, in: body, at: $0) } },
+                spanIDOffsets: spans.map { windows[$0.spanID.value.bigEndian, default: []] },
+                timeOffsets: Array(Set(times.flatMap { windows[$0.littleEndian, default: []] })),
+                baseNanos: base, spans: spans.count))
         }
     }
 
@@ -67,18 +64,19 @@ struct RequestTemplates {
         return (template.body, template.spans)
     }
 
-    private static func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> [Int] {
-        guard needle.count <= haystack.count else { return [] }
-        var found: [Int] = []
-        var i = 0
-        while i <= haystack.count - needle.count {
-            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) {
-                found.append(i)
-                i += needle.count
-            } else {
-                i += 1
+    /// Every offset of every 8-byte window of the body, keyed by the window's bytes (as loaded):
+    /// one pass finds where each ID and timestamp sits.
+    private static func windowOffsets(_ body: [UInt8]) -> [UInt64: [Int]] {
+        var windows: [UInt64: [Int]] = [:]
+        body.withUnsafeBytes { raw in
+            for offset in 0...(max(8, raw.count) - 8) where raw.count >= 8 {
+                windows[raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self), default: []].append(offset)
             }
         }
-        return found
+        return windows
+    }
+
+    private static func matches(_ needle: [UInt8], in body: [UInt8], at offset: Int) -> Bool {
+        offset + needle.count <= body.count && body[offset..<(offset + needle.count)].elementsEqual(needle)
     }
 }

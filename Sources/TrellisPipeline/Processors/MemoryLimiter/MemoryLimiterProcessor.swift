@@ -2,11 +2,13 @@ import CoreMetrics
 import Synchronization
 import TrellisModel
 
-/// `memory_limiter`: the pipeline's first processor. It admits a batch only while both the
-/// bytes the pipeline holds (exact accounting in the shared `MemoryAccountant`, including
-/// this batch) and the process RSS (sampled every `check_interval`) are under the soft limit;
-/// otherwise it refuses retryably, so receivers answer 503/429 or `UNAVAILABLE`.
+/// `memory_limiter`: the pipeline's first processor. It admits a batch only while the bytes
+/// the pipeline holds (exact accounting in the shared `MemoryAccountant`, including this batch)
+/// stay under the soft limit and the process RSS (sampled every `check_interval`) is under the
+/// hard limit; otherwise it refuses retryably, so receivers answer 503/429 or `UNAVAILABLE`.
 /// The batch's bytes are held in the accountant until the next stage has taken it.
+/// When RSS passes the soft limit, freed heap is handed back to the OS (`malloc_trim`), since
+/// the allocator keeps freed pages and RSS alone would otherwise never come down.
 public final class MemoryLimiterProcessor: SpanConsumer {
     private let next: any SpanConsumer
     private let accountant: MemoryAccountant
@@ -33,7 +35,11 @@ public final class MemoryLimiterProcessor: SpanConsumer {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard let self else { return }
-                let value = rss() ?? 0
+                var value = rss() ?? 0
+                if value > self.softLimit {
+                    ProcessMemory.trimHeap()
+                    value = rss() ?? value
+                }
                 self.lastRSS.store(value, ordering: .relaxed)
                 self.rssGauge.record(value)
                 self.heldGauge.record(self.accountant.heldBytes)
@@ -53,10 +59,10 @@ public final class MemoryLimiterProcessor: SpanConsumer {
         let bytes = batch.footprintBytes
         let held = accountant.heldBytes
         let rss = lastRSS.load(ordering: .relaxed)
-        if held + bytes > softLimit || rss > softLimit {
+        if held + bytes > softLimit || rss > hardLimit {
             refusedSpans.increment(by: batch.spanCount)
-            let reason = rss > softLimit
-                ? "process memory \(rss >> 20) MiB is above the soft limit of \(softLimit >> 20) MiB"
+            let reason = rss > hardLimit
+                ? "process memory \(rss >> 20) MiB is above the limit of \(hardLimit >> 20) MiB"
                 : "pipeline holds \(held >> 20) MiB, the soft limit is \(softLimit >> 20) MiB"
             throw .overloaded(reason: reason, retryAfterSeconds: 1)
         }

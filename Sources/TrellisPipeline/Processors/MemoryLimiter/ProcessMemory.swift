@@ -21,6 +21,14 @@ public enum ProcessMemory {
         return machine
     }
 
+    /// Asks glibc to hand freed heap pages back to the OS (`malloc_trim(0)`), found at run time
+    /// because Swift's Glibc module does not import `<malloc.h>`. Does nothing elsewhere.
+    public static func trimHeap() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    }
+
     private static func read(_ path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
