@@ -230,15 +230,7 @@ final class GRPCServerHandler: ChannelInboundHandler {
 
     private func flush() {
         guard let context, !closed, session != nil else { return }
-        var wrote = false
-        while true {
-            var chunk: UnsafePointer<UInt8>?
-            let length = nghttp2_session_mem_send(session, &chunk)
-            guard length > 0, let chunk else { break }
-            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: UnsafeRawBufferPointer(start: chunk, count: length))), promise: nil)
-            wrote = true
-        }
-        if wrote { context.flush() }
+        NGHTTP2Output.send(session, to: context)
         let finished = draining && streams.isEmpty
         if finished || (nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0) {
             close()

@@ -10,17 +10,9 @@ final class GRPCClientConnection: Sendable {
     private let handler: NIOLoopBound<GRPCClientHandler>
 
     static func connect(host: String, port: Int, group: any EventLoopGroup, authority: String) async throws -> GRPCClientConnection {
-        let channel = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(GRPCClientHandler(authority: authority))
-                }
-            }
-            .connect(host: host, port: port).get()
-        let handler = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: GRPCClientHandler.self), eventLoop: channel.eventLoop)
-        }.get()
+        let (channel, handler) = try await ClientChannel.connect(host: host, port: port, group: group, handlerType: GRPCClientHandler.self) { _ in
+            GRPCClientHandler(authority: authority)
+        }
         return GRPCClientConnection(channel: channel, handler: handler)
     }
 
@@ -177,15 +169,7 @@ final class GRPCClientHandler: ChannelInboundHandler {
 
     private func flush() {
         guard let context else { return }
-        var wrote = false
-        while true {
-            var chunk: UnsafePointer<UInt8>?
-            let length = nghttp2_session_mem_send(session, &chunk)
-            guard length > 0, let chunk else { break }
-            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: UnsafeRawBufferPointer(start: chunk, count: length))), promise: nil)
-            wrote = true
-        }
-        if wrote { context.flush() }
+        NGHTTP2Output.send(session, to: context)
     }
 
     private static func outcome(_ call: Call, errorCode: UInt32) -> ExportOutcome {

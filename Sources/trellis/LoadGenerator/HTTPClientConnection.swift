@@ -8,18 +8,10 @@ final class HTTPClientConnection: Sendable {
     private let handler: NIOLoopBound<HTTPClientHandler>
 
     static func connect(host: String, port: Int, group: any EventLoopGroup, path: String) async throws -> HTTPClientConnection {
-        let channel = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(HTTPClientHandler(host: host, path: path))
-                }
-            }
-            .connect(host: host, port: port).get()
-        let handler = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: HTTPClientHandler.self), eventLoop: channel.eventLoop)
-        }.get()
+        let (channel, handler) = try await ClientChannel.connect(host: host, port: port, group: group, handlerType: HTTPClientHandler.self) { channel in
+            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+            return HTTPClientHandler(host: host, path: path)
+        }
         return HTTPClientConnection(channel: channel, handler: handler)
     }
 
