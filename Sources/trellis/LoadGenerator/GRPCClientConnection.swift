@@ -31,6 +31,12 @@ final class GRPCClientConnection: Sendable {
 
     var isOpen: Bool { channel.isActive }
 
+    /// Fails the calls still waiting with `reason` and closes the connection.
+    func abort(reason: String) {
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.abort(reason: reason) }
+    }
+
     func close() async {
         try? await channel.close()
     }
@@ -45,6 +51,7 @@ final class GRPCClientHandler: ChannelInboundHandler {
         let body: [UInt8]
         var offset = 0
         var status: Int?
+        var httpStatus = ""
         var message = ""
         var response: [UInt8] = []
         let promise: EventLoopPromise<ExportOutcome>
@@ -58,6 +65,9 @@ final class GRPCClientHandler: ChannelInboundHandler {
     private let authority: String
     private var session: OpaquePointer!
     private var calls: [Int32: Call] = [:]
+    /// Calls failed by `abort` whose bodies nghttp2 may still point at: kept alive with the session.
+    private var abandoned: [Call] = []
+    private var aborted = false
     private var context: ChannelHandlerContext?
 
     init(authority: String) {
@@ -79,6 +89,7 @@ final class GRPCClientHandler: ChannelInboundHandler {
             let key = String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self)
             let text = String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
             if key == "grpc-status" { call.status = Int(text) }
+            if key == ":status" { call.httpStatus = text }
             if key == "grpc-message" { call.message = text.removingPercentEncoding }
             return 0
         }
@@ -121,6 +132,7 @@ final class GRPCClientHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         for call in calls.values { call.promise.succeed(.failed("connection closed by the server")) }
+        abandoned.append(contentsOf: calls.values)
         calls.removeAll()
         self.context = nil
     }
@@ -167,8 +179,17 @@ final class GRPCClientHandler: ChannelInboundHandler {
         flush()
     }
 
+    /// Fails every call in flight with `reason` and closes the connection; the session sends nothing more.
+    func abort(reason: String) {
+        aborted = true
+        for call in calls.values { call.promise.succeed(.failed(reason)) }
+        abandoned.append(contentsOf: calls.values)
+        calls.removeAll()
+        context?.close(promise: nil)
+    }
+
     private func flush() {
-        guard let context else { return }
+        guard let context, !aborted else { return }
         NGHTTP2Output.send(session, to: context)
     }
 
@@ -176,13 +197,14 @@ final class GRPCClientHandler: ChannelInboundHandler {
         switch call.status {
         case 0?:
             let body = call.response.count > 5 ? Array(call.response[5...]) : []
-            return .accepted(rejectedSpans: ExportOutcome.rejectedSpans(inProtobuf: body))
+            return ExportOutcome.accepted(protobufResponse: body)
         case 14?, 8?:
             return .refused(retryAfterSeconds: nil)
         case let status?:
             return .failed("grpc-status \(status): \(call.message)")
         case nil:
-            return .failed("stream closed without grpc-status (HTTP/2 error \(errorCode))")
+            let status = call.httpStatus.isEmpty ? "no response headers" : "HTTP status \(call.httpStatus)"
+            return .failed("stream closed without grpc-status (\(status), HTTP/2 error code \(errorCode))")
         }
     }
 }

@@ -30,6 +30,12 @@ final class HTTPClientConnection: Sendable {
 
     var isOpen: Bool { channel.isActive }
 
+    /// Fails the request still waiting with `reason` and closes the connection.
+    func abort(reason: String) {
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.abort(reason: reason) }
+    }
+
     func close() async {
         try? await channel.close()
     }
@@ -81,6 +87,13 @@ final class HTTPClientHandler: ChannelInboundHandler {
         }
     }
 
+    /// Fails the request in flight with `reason` and closes the connection.
+    func abort(reason: String) {
+        pending?.promise.succeed(.failed(reason))
+        pending = nil
+        context?.close(promise: nil)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         pending?.promise.succeed(.failed("connection closed by the server"))
         pending = nil
@@ -91,16 +104,27 @@ final class HTTPClientHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    /// The scalar after `"key":` in a small JSON object (quotes dropped), or "" when absent.
+    private static func jsonValue(of key: String, in text: String) -> String {
+        guard let range = text.range(of: "\"\(key)\"") else { return "" }
+        var rest = text[range.upperBound...].drop { $0 == " " }
+        guard rest.first == ":" else { return "" }
+        rest = rest.dropFirst().drop { $0 == " " }
+        if rest.first == "\"" {
+            return String(rest.dropFirst().prefix { $0 != "\"" })
+        }
+        return String(rest.prefix { $0.isNumber || $0 == "-" })
+    }
+
     private static func outcome(_ head: HTTPResponseHead, body: [UInt8], json: Bool) -> ExportOutcome {
         switch head.status.code {
         case 200..<300:
             if json {
                 let text = String(decoding: body, as: UTF8.self)
-                guard let range = text.range(of: "\"rejectedSpans\":") else { return .accepted(rejectedSpans: 0) }
-                let digits = text[range.upperBound...].drop { $0 == "\"" || $0 == " " }.prefix { $0.isNumber }
-                return .accepted(rejectedSpans: Int(digits) ?? 0)
+                return .accepted(rejectedSpans: Int(Self.jsonValue(of: "rejectedSpans", in: text)) ?? 0,
+                                 message: Self.jsonValue(of: "errorMessage", in: text))
             }
-            return .accepted(rejectedSpans: ExportOutcome.rejectedSpans(inProtobuf: body))
+            return ExportOutcome.accepted(protobufResponse: body)
         case 429, 502, 503, 504:
             return .refused(retryAfterSeconds: head.headers.first(name: "retry-after").flatMap(Int.init))
         default:

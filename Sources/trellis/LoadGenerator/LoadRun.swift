@@ -29,6 +29,13 @@ struct LoadRun {
         case grpc(GRPCClientConnection)
         case http(HTTPClientConnection)
 
+        func abort(reason: String) {
+            switch self {
+            case .grpc(let c): c.abort(reason: reason)
+            case .http(let c): c.abort(reason: reason)
+            }
+        }
+
         var isOpen: Bool {
             switch self {
             case .grpc(let c): return c.isOpen
@@ -38,6 +45,9 @@ struct LoadRun {
     }
 
     let options: Options
+
+    /// How long requests still in flight at the end of the run may take before they count as failed.
+    static let drainTime = Duration.seconds(5)
 
     /// Runs the load and prints the summary. Returns false when nothing was accepted or something failed.
     func run() async throws(LoadgenError) -> Bool {
@@ -68,11 +78,29 @@ struct LoadRun {
         let deadline = start + options.duration
         let progress = options.json || isatty(1) == 0 ? nil : Task { await Self.showProgress(statistics, start: start, until: deadline) }
         let sendOptions = options
-        await withTaskGroup(of: Void.self) { group in
+        let openConnections = connections
+        await withTaskGroup(of: Bool.self) { group in
             for slot in 0..<options.concurrency {
                 let connection = connections[slot % connections.count]
                 group.addTask {
                     await Self.send(on: connection, options: sendOptions, bodies: bodies, pacer: pacer, statistics: statistics, until: deadline)
+                    return true
+                }
+            }
+            // After the deadline, requests in flight get `drainTime` to finish; then they fail.
+            group.addTask {
+                try? await Task.sleep(until: deadline + Self.drainTime, clock: .continuous)
+                return false
+            }
+            var senders = options.concurrency
+            while let isSender = await group.next() {
+                if isSender {
+                    senders -= 1
+                    if senders == 0 { group.cancelAll() }
+                } else if senders > 0 {
+                    for connection in openConnections {
+                        connection.abort(reason: "no answer within \(Self.drainTime) after the end of the run")
+                    }
                 }
             }
         }
@@ -112,13 +140,17 @@ struct LoadRun {
                 let micros = began.duration(to: clock.now).microseconds
                 statistics.finished(outcome, spans: spans, micros: micros)
                 firstAttempt = false
-                guard case .refused(let retryAfter) = outcome, clock.now < deadline else {
+                // Refused requests are retried like an SDK would, also while the run drains.
+                let cutoff = deadline + drainTime
+                guard case .refused(let retryAfter) = outcome, clock.now < cutoff else {
                     if case .failed = outcome, !connection.isOpen { return }
                     break
                 }
                 statistics.retried()
                 let jitter = Duration.milliseconds(Int.random(in: 0...50))
-                try? await Task.sleep(for: retryAfter.map { .seconds($0) } ?? backoff + jitter)
+                let delay = retryAfter.map { Duration.seconds($0) } ?? backoff + jitter
+                try? await Task.sleep(until: min(clock.now + delay, cutoff), clock: .continuous)
+                guard clock.now < cutoff else { return }
                 backoff = min(backoff * 2, .seconds(5))
             }
         }
@@ -128,6 +160,7 @@ struct LoadRun {
         var lastAccepted = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
+            if Task.isCancelled { break }
             let s = statistics.snapshot
             let elapsed = start.duration(to: .now).components.seconds
             let line = "\r\(elapsed)s  \(s.spansAccepted - lastAccepted) spans/s  in flight \(s.inFlight)  accepted \(s.spansAccepted)  refused \(s.spansRefused)  errors \(s.spansFailed)   "

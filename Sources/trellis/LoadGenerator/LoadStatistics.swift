@@ -35,9 +35,13 @@ final class LoadStatistics: Sendable {
             s.requests += 1
             _ = s.latency.record(max(1, micros))
             switch outcome {
-            case .accepted(let rejected):
+            case .accepted(let rejected, let message):
+                let rejected = min(rejected, spans)
                 s.spansAccepted += spans - rejected
                 s.spansFailed += rejected
+                if rejected > 0, s.firstError == nil {
+                    s.firstError = "partial success: \(rejected) of \(spans) spans rejected" + (message.isEmpty ? "" : ": \(message)")
+                }
             case .refused:
                 s.spansRefused += spans
             case .failed(let message):

@@ -8,6 +8,12 @@ struct LoadSummary {
         Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    /// The URL the load went to: the gRPC authority, or the OTLP/HTTP URL with its path.
+    private var endpointURL: String {
+        let target = options.target
+        return "http://\(target.host):\(target.port)" + (target.wireProtocol == .grpc ? "" : target.path)
+    }
+
     private var spansPerSecond: Int { seconds > 0 ? Int(Double(snapshot.spansAccepted) / seconds) : 0 }
 
     private func milliseconds(_ percentile: Double) -> Double {
@@ -19,7 +25,7 @@ struct LoadSummary {
 
     var text: String {
         """
-        trellis loadgen: \(options.target.wireProtocol.rawValue) to \(options.target.host):\(options.target.port) for \(String(format1: seconds)) s
+        trellis loadgen: \(options.target.wireProtocol.rawValue) to \(endpointURL) for \(String(format1: seconds)) s
           requests        \(snapshot.requests) (\(snapshot.retries) retries)
           spans sent      \(snapshot.spansSent)
           accepted        \(snapshot.spansAccepted)
@@ -32,7 +38,7 @@ struct LoadSummary {
 
     var jsonLine: String {
         let error = (snapshot.firstError ?? "").replacingQuotes
-        return "{\"tool\":\"trellis-loadgen\",\"protocol\":\"\(options.target.wireProtocol.rawValue)\",\"endpoint\":\"\(options.target.host):\(options.target.port)\","
+        return "{\"tool\":\"trellis-loadgen\",\"protocol\":\"\(options.target.wireProtocol.rawValue)\",\"endpoint\":\"\(endpointURL.replacingQuotes)\","
             + "\"duration_s\":\(String(format1: seconds)),\"requests\":\(snapshot.requests),\"spans_sent\":\(snapshot.spansSent),"
             + "\"spans_accepted\":\(snapshot.spansAccepted),\"spans_refused\":\(snapshot.spansRefused),\"spans_failed\":\(snapshot.spansFailed),"
             + "\"retries\":\(snapshot.retries),\"spans_per_sec\":\(spansPerSecond),\"p50_ms\":\(milliseconds(50)),\"p90_ms\":\(milliseconds(90)),"
