@@ -34,6 +34,7 @@ let package = Package(
 
         .target(name: "TrellisModel"),
         .target(name: "TrellisCodec", dependencies: ["TrellisModel", "OTLPProtoC", "CProtobufC", "CZlib"]),
+        .target(name: "TrellisStorage", dependencies: ["TrellisModel", "TrellisCodec", "CSQLite"]),
         .target(name: "TrellisPipeline", dependencies: [
             "TrellisModel",
             .product(name: "Metrics", package: "swift-metrics"),
@@ -48,14 +49,14 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "TrellisApp", dependencies: [
-            "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisServer",
+            "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisServer", "TrellisStorage",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ]),
+        ], exclude: ["Exporters/TrellisStore/README.md"]),
         .executableTarget(name: "trellis", dependencies: [
             "TrellisApp", "TrellisServer", "TrellisCodec", "TrellisModel", "CNGHTTP2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -72,6 +73,7 @@ let package = Package(
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel"]),
+        .testTarget(name: "TrellisStorageTests", dependencies: ["TrellisStorage", "TrellisModel", "TrellisCodec"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,17 +1,22 @@
 import CoreMetrics
+import Logging
 import TrellisPipeline
+import TrellisStorage
 
 /// Builds the traces pipeline from `service.pipelines.traces`:
 /// `memory_limiter` (when listed, it must come first) → the admission queue → the other
 /// processors in order → a fan-out to the exporters. Every buffering stage counts its bytes
 /// in one `MemoryAccountant`, which the memory limiter reads.
 enum PipelineBuilder {
-    static func build(_ config: TrellisConfig, metrics: any MetricsFactory) -> any SpanConsumer {
+    /// Throws when an exporter cannot open its storage (a newer schema, a corrupted file).
+    static func build(_ config: TrellisConfig, metrics: any MetricsFactory, logger: Logger) throws(StorageError) -> any SpanConsumer {
         let accountant = MemoryAccountant()
         let pipeline = config.service.traces
-        let exporters: [any SpanConsumer] = pipeline.exporters.map { name in
+        var exporters: [any SpanConsumer] = []
+        for name in pipeline.exporters {
             switch config.exporters.first(where: { $0.name == name })!.config {
-            case .nop: return NopExporter(name: name, metrics: metrics)
+            case .nop: exporters.append(NopExporter(name: name, metrics: metrics))
+            case .trellisStore(let settings): exporters.append(try TrellisStoreExporter(name: name, config: settings, metrics: metrics, logger: logger))
             }
         }
         var chain: any SpanConsumer = exporters.count == 1 ? exporters[0] : FanOutConsumer(exporters)

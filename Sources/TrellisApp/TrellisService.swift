@@ -25,12 +25,13 @@ public final class TrellisService: Sendable {
     private let listeners = Mutex<[(role: ListenerRole, quiesce: ServerQuiescingHelper, channel: any Channel)]>([])
     private let metrics: PrometheusMetricsFactory
 
-    public init(config: TrellisConfig, logger: Logger, threads: Int = System.coreCount) {
+    /// Builds the pipeline; throws when storage cannot be opened (the message says which file and why).
+    public init(config: TrellisConfig, logger: Logger, threads: Int = System.coreCount) throws {
         self.config = config
         self.logger = logger
-        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         metrics = PrometheusMetricsFactory(registry: registry)
-        pipeline = PipelineBuilder.build(config, metrics: metrics)
+        pipeline = try PipelineBuilder.build(config, metrics: metrics, logger: logger)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
 
     /// The Prometheus text of every metric.

@@ -27,7 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("invalid configuration \(config): \(error)")
             throw ExitCode(2)
         }
-        let service = TrellisService(config: parsed, logger: logger)
+        let service: TrellisService
+        do {
+            service = try TrellisService(config: parsed, logger: logger)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
         do {
             try await service.start()

@@ -54,7 +54,8 @@ def wait_until(predicate, timeout=20.0, interval=0.1):
 class Trellis:
     """A `trellis serve` process with its own ports and config."""
 
-    def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536, processors="", pipeline_processors="[]"):
+    def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536, processors="", pipeline_processors="[]",
+                 exporter="nop: {}", exporter_name="nop"):
         self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "query")}
         self.config = os.path.join(WORK, f"trellis-{self.ports['grpc']}.yaml")
         with open(self.config, "w") as f:
@@ -67,10 +68,10 @@ receivers:
   zipkin: {{ endpoint: 127.0.0.1:{self.ports['zipkin']}, idle_timeout: {idle} }}
 processors:{processors or " {}"}
 exporters:
-  nop: {{}}
+  {exporter}
 service:
   pipelines:
-    traces: {{ receivers: [otlp, zipkin], processors: {pipeline_processors}, exporters: [nop], queue_spans: {queue_spans} }}
+    traces: {{ receivers: [otlp, zipkin], processors: {pipeline_processors}, exporters: [{exporter_name}], queue_spans: {queue_spans} }}
 query:
   endpoint: 127.0.0.1:{self.ports['query']}
 """)
@@ -476,6 +477,50 @@ def memory_limiter_refuses_retryably_then_accepts_again_and_bounds_memory(t):
         assert own.stop() == 0
     log = own.output()
     assert "stopped" in log
+
+
+def archived_spans(path):
+    """Every span in the SQLite archive, decoded from its OTLP blocks: (service, name, kind, trace, span, parent)."""
+    import sqlite3
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+    spans = []
+    with sqlite3.connect(path) as db:
+        for (data,) in db.execute("SELECT data FROM blocks"):
+            request = trace_service_pb2.ExportTraceServiceRequest.FromString(data)
+            for rs in request.resource_spans:
+                service = next(kv.value.string_value for kv in rs.resource.attributes if kv.key == "service.name")
+                for ss in rs.scope_spans:
+                    spans += [(service, s.name, s.kind, s.trace_id.hex(), s.span_id.hex(), s.parent_span_id.hex()) for s in ss.spans]
+    return spans
+
+
+@test
+def sdk_spans_are_in_the_sqlite_archive_after_shutdown_and_restart(t):
+    db = os.path.join(WORK, f"archive-{free_port()}", "trellis.db")
+    store = f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ path: {db}, retention: 24h }} }}"
+    own = Trellis(exporter=store, exporter_name="trellis_store", processors="""
+  batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[batch]").start()
+    services = Services({"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+                         "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{own.ports['http']}"})
+    try:
+        expected = services.run_flows()
+    finally:
+        services.stop()
+    assert wait_until(lambda: own.metric("trellis_receiver_accepted_spans_total") >= expected)
+    assert own.stop() == 0
+    spans = archived_spans(db)
+    assert len(spans) == expected, (len(spans), expected)
+    by_id = {s[4]: s for s in spans}
+    greetings = [s for s in spans if s[0] == "demo-service" and s[1] == "GET /api/greeting"]
+    assert len(greetings) == 3
+    for demo in greetings:
+        client = by_id[demo[5]]
+        server = by_id[client[5]]
+        assert (client[0], client[1], client[2]) == ("node-service", "GET", 3), client
+        assert (server[0], server[1], server[2], server[5]) == ("node-service", "GET /api/greeting", 2, ""), server
+    again = Trellis(exporter=store, exporter_name="trellis_store").start()
+    assert again.stop() == 0
+    assert sorted(archived_spans(db)) == sorted(spans)
 
 
 @test

@@ -24,11 +24,12 @@ public struct TrellisConfig: Decodable, Sendable {
     /// A configured exporter.
     public enum Exporter: Sendable, Hashable {
         case nop
+        case trellisStore(TrellisStoreConfig)
     }
 
     public static let receiverTypes = ["otlp", "zipkin"]
     public static let processorTypes = ["memory_limiter", "batch", "attributes", "resource"]
-    public static let exporterTypes = ["nop"]
+    public static let exporterTypes = ["nop", "trellis_store"]
 
     public var receivers: [(name: String, config: Receiver)]
     public var exporters: [(name: String, config: Exporter)]
@@ -55,9 +56,13 @@ public struct TrellisConfig: Decodable, Sendable {
             default: return .resource(try AttributesConfig.resource(from: decoder))
             }
         }
-        exporters = try Self.components(c, .exporters, known: Self.exporterTypes) { _, decoder in
-            try decoder.rejectUnknownKeys(NoKeys.self)
-            return .nop
+        exporters = try Self.components(c, .exporters, known: Self.exporterTypes) { type, decoder in
+            switch type {
+            case "trellis_store": return .trellisStore(try Self.decodeOrDefault(decoder, TrellisStoreConfig()))
+            default:
+                try decoder.rejectUnknownKeys(NoKeys.self)
+                return .nop
+            }
         }
         guard c.contains(.service) else { throw ConfigError.missingKey(path: "service") }
         service = try c.decode(ServiceConfig.self, forKey: .service)

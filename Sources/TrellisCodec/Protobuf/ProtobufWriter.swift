@@ -97,21 +97,30 @@ struct ProtobufWriter {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    /// A nested message: always written, even when its body is empty.
+    /// A nested message: always written, even when its body is empty. One byte is reserved
+    /// for the length (enough below 128 bytes, the common case); longer bodies are shifted
+    /// right by the extra length bytes once they are written.
     mutating func message(_ field: UInt32, _ body: (inout ProtobufWriter) -> Void) {
         tag(field, 2)
         let lengthAt = bytes.count
-        bytes.append(contentsOf: [0, 0, 0, 0, 0])
-        let bodyStart = bytes.count
+        bytes.append(0)
         body(&self)
-        let length = bytes.count - bodyStart
-        var lengthBytes: [UInt8] = []
-        var v = UInt64(length)
-        while v >= 0x80 {
-            lengthBytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
+        let length = bytes.count - lengthAt - 1
+        if length < 0x80 {
+            bytes[lengthAt] = UInt8(length)
+            return
         }
-        lengthBytes.append(UInt8(v))
-        bytes.replaceSubrange(lengthAt..<bodyStart, with: lengthBytes)
+        var size = 1
+        while length >> (7 * size) != 0 { size += 1 }
+        bytes.append(contentsOf: repeatElement(0, count: size - 1))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress! + lengthAt
+            (base + size).update(from: base + 1, count: length)
+            var v = length
+            for i in 0..<size {
+                base[i] = UInt8(truncatingIfNeeded: v & 0x7F) | (i < size - 1 ? 0x80 : 0)
+                v >>= 7
+            }
+        }
     }
 }

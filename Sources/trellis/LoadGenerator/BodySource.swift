@@ -1,4 +1,3 @@
-import Glibc
 import Synchronization
 import TrellisCodec
 import TrellisModel
@@ -38,14 +37,5 @@ final class BodySource: Sendable {
         }
         if gzip { body = Gzip.deflate(body, level: 1) }
         return (body, spans)
-    }
-}
-
-/// Wall-clock time in Unix nanoseconds, for span timestamps.
-enum WallClock {
-    static func nowNanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }

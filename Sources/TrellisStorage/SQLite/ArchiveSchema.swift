@@ -1,0 +1,64 @@
+/// The archive's tables, versioned in `PRAGMA user_version`, and the migrations between versions.
+///
+/// Version 1:
+/// - `blocks`: one row per (trace, write): that trace's spans from the write, as an OTLP
+///   protobuf `ExportTraceServiceRequest`, with the trace ID (two signed 64-bit halves) and the
+///   earliest and latest span start. Indexed by trace ID (get-trace) and by latest start (retention).
+/// - `span_groups`: one row per (block, operation, kind): bounds over those spans (start times,
+///   durations, error flag) for search. Clustered by block (cheap retention deletes), indexed by
+///   (service, latest start) and (operation, latest start) so searches walk an index newest first.
+/// - `indexed_attributes`: the distinct (key, value) pairs of the configured attribute keys in
+///   a block, on spans or on their resources; searched by trace through `blocks`.
+/// - `services`, `operations`, `operation_kinds`: the distinct names, kept at write time.
+enum ArchiveSchema {
+    /// The newest schema this build reads and writes.
+    static let currentVersion = 1
+
+    /// The statements that take a database from version `n - 1` to `n`, at index `n - 1`.
+    static let migrations: [[String]] = [
+        [
+            "CREATE TABLE services (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+            "CREATE TABLE operations (id INTEGER PRIMARY KEY, service_id INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE (service_id, name))",
+            "CREATE TABLE operation_kinds (operation_id INTEGER NOT NULL, kind INTEGER NOT NULL, PRIMARY KEY (operation_id, kind)) WITHOUT ROWID",
+            """
+            CREATE TABLE blocks (id INTEGER PRIMARY KEY, trace_hi INTEGER NOT NULL, trace_lo INTEGER NOT NULL,
+                min_start INTEGER NOT NULL, max_start INTEGER NOT NULL, span_count INTEGER NOT NULL, data BLOB NOT NULL)
+            """,
+            "CREATE INDEX blocks_by_trace ON blocks (trace_hi, trace_lo)",
+            "CREATE INDEX blocks_by_age ON blocks (max_start)",
+            """
+            CREATE TABLE span_groups (block_id INTEGER NOT NULL, operation_id INTEGER NOT NULL, kind INTEGER NOT NULL,
+                service_id INTEGER NOT NULL, trace_hi INTEGER NOT NULL, trace_lo INTEGER NOT NULL,
+                min_start INTEGER NOT NULL, max_start INTEGER NOT NULL, min_duration INTEGER NOT NULL, max_duration INTEGER NOT NULL,
+                has_error INTEGER NOT NULL, span_count INTEGER NOT NULL,
+                PRIMARY KEY (block_id, operation_id, kind)) WITHOUT ROWID
+            """,
+            "CREATE INDEX span_groups_by_service ON span_groups (service_id, max_start)",
+            "CREATE INDEX span_groups_by_operation ON span_groups (operation_id, max_start)",
+            "CREATE TABLE indexed_attributes (block_id INTEGER NOT NULL, key TEXT NOT NULL, value NOT NULL, PRIMARY KEY (block_id, key, value)) WITHOUT ROWID",
+        ],
+    ]
+
+    /// Brings the database to `currentVersion` in one transaction. Refuses a newer version.
+    static func migrate(_ db: SQLiteConnection) throws(StorageError) {
+        let found = Int(try db.integer("PRAGMA user_version"))
+        if found > currentVersion { throw .newerSchema(found: found, supported: currentVersion) }
+        guard found < currentVersion else { return }
+        if found == 0 {
+            // Only takes effect before the first table exists: lets size retention give pages back.
+            try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            for version in (found + 1)...currentVersion {
+                for sql in migrations[version - 1] { try db.execute(sql) }
+            }
+            // PRAGMA takes no bound parameters; the version is our own integer constant.
+            try db.execute("PRAGMA user_version = \(currentVersion)")
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+}

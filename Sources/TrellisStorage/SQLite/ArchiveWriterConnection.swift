@@ -1,0 +1,188 @@
+import TrellisModel
+
+/// The archive's single writer: one connection, prepared statements, and caches of the IDs of
+/// services and operations already stored. Used only under the archive's writer lock.
+final class ArchiveWriterConnection {
+    let db: SQLiteConnection
+    private var serviceIDs: [String: Int64] = [:]
+    private var operationIDs: [OperationName: Int64] = [:]
+    private var operationKinds: Set<OperationKind> = []
+
+    private struct OperationName: Hashable {
+        var serviceID: Int64
+        var name: String
+    }
+
+    private struct OperationKind: Hashable {
+        var operationID: Int64
+        var kind: SpanKind
+    }
+
+    init(db: SQLiteConnection) {
+        self.db = db
+    }
+
+    /// Stores the pieces of one write in one transaction; on failure nothing of it stays.
+    func insert(_ pieces: [EncodedPiece]) throws(StorageError) {
+        try transaction { () throws(StorageError) in
+            let insertBlock = try db.statement(
+                "INSERT INTO blocks (trace_hi, trace_lo, min_start, max_start, span_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            let insertGroup = try db.statement("""
+                INSERT INTO span_groups (block_id, operation_id, kind, service_id, trace_hi, trace_lo,
+                    min_start, max_start, min_duration, max_duration, has_error, span_count)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                """)
+            let insertAttribute = try db.statement("INSERT OR IGNORE INTO indexed_attributes (block_id, key, value) VALUES (?1, ?2, ?3)")
+            for piece in pieces {
+                let (hi, lo) = SQLiteValues.halves(piece.traceID)
+                insertBlock.reset()
+                insertBlock.bind(1, hi)
+                insertBlock.bind(2, lo)
+                insertBlock.bind(3, SQLiteValues.time(piece.minStart))
+                insertBlock.bind(4, SQLiteValues.time(piece.maxStart))
+                insertBlock.bind(5, piece.spanCount)
+                insertBlock.bind(6, blob: piece.block)
+                try insertBlock.run()
+                let blockID = db.lastInsertRowID
+
+                for (key, summary) in piece.groups {
+                    let serviceID = try serviceID(key.service)
+                    let operationID = try operationID(serviceID: serviceID, name: key.operation, kind: key.kind)
+                    insertGroup.reset()
+                    insertGroup.bind(1, blockID)
+                    insertGroup.bind(2, operationID)
+                    insertGroup.bind(3, Int64(key.kind.rawValue))
+                    insertGroup.bind(4, serviceID)
+                    insertGroup.bind(5, hi)
+                    insertGroup.bind(6, lo)
+                    insertGroup.bind(7, SQLiteValues.time(summary.minStart))
+                    insertGroup.bind(8, SQLiteValues.time(summary.maxStart))
+                    insertGroup.bind(9, SQLiteValues.time(summary.minDuration))
+                    insertGroup.bind(10, SQLiteValues.time(summary.maxDuration))
+                    insertGroup.bind(11, Int64(summary.hasError ? 1 : 0))
+                    insertGroup.bind(12, summary.spanCount)
+                    try insertGroup.run()
+                }
+
+                for attribute in piece.attributes {
+                    insertAttribute.reset()
+                    insertAttribute.bind(1, blockID)
+                    insertAttribute.bind(2, attribute.key)
+                    insertAttribute.bind(3, attribute.value)
+                    try insertAttribute.run()
+                }
+            }
+        }
+    }
+
+    /// Deletes up to `maxRows` blocks whose spans all started before `cutoff`, oldest first,
+    /// with their search rows. Returns how many blocks went.
+    func deleteExpired(olderThan cutoff: UInt64, maxRows: Int) throws(StorageError) -> Int {
+        try transaction { () throws(StorageError) in
+            let select = try db.statement("SELECT id FROM blocks WHERE max_start < ?1 ORDER BY max_start LIMIT ?2")
+            select.bind(1, SQLiteValues.time(cutoff))
+            select.bind(2, maxRows)
+            return try deleteBlocks(selectedBy: select)
+        }
+    }
+
+    /// When the used pages reach `limit` bytes, deletes up to `maxRows` of the oldest blocks.
+    /// Returns how many blocks went (0 once below the limit).
+    func deleteOldest(untilBytesBelow limit: Int, maxRows: Int) throws(StorageError) -> Int {
+        guard try usedBytes() >= limit else { return 0 }
+        let deleted = try transaction { () throws(StorageError) in
+            let select = try db.statement("SELECT id FROM blocks ORDER BY max_start LIMIT ?1")
+            select.bind(1, maxRows)
+            return try deleteBlocks(selectedBy: select)
+        }
+        return deleted
+    }
+
+    /// Bytes in pages that hold data (the file's pages minus the free list).
+    func usedBytes() throws(StorageError) -> Int {
+        let pages = try db.integer("PRAGMA page_count") - db.integer("PRAGMA freelist_count")
+        return Int(pages * (try db.integer("PRAGMA page_size")))
+    }
+
+    /// Gives free pages back to the file system (the file shrinks at the next checkpoint).
+    func releaseFreePages() throws(StorageError) {
+        try db.execute("PRAGMA incremental_vacuum")
+    }
+
+    private func deleteBlocks(selectedBy select: SQLiteStatement) throws(StorageError) -> Int {
+        var ids: [Int64] = []
+        while try select.step() { ids.append(select.int64(0)) }
+        select.reset()
+        let deletes = [
+            try db.statement("DELETE FROM span_groups WHERE block_id = ?1"),
+            try db.statement("DELETE FROM indexed_attributes WHERE block_id = ?1"),
+            try db.statement("DELETE FROM blocks WHERE id = ?1"),
+        ]
+        for id in ids {
+            for delete in deletes {
+                delete.reset()
+                delete.bind(1, id)
+                try delete.run()
+            }
+        }
+        return ids.count
+    }
+
+    private func serviceID(_ name: String) throws(StorageError) -> Int64 {
+        if let id = serviceIDs[name] { return id }
+        let insert = try db.statement("INSERT OR IGNORE INTO services (name) VALUES (?1)")
+        insert.bind(1, name)
+        try insert.run()
+        let select = try db.statement("SELECT id FROM services WHERE name = ?1")
+        select.bind(1, name)
+        guard try select.step() else { throw .sqlite(code: 0, message: "service row missing after insert", context: "storing service \(name)") }
+        let id = select.int64(0)
+        select.reset()
+        serviceIDs[name] = id
+        return id
+    }
+
+    private func operationID(serviceID: Int64, name: String, kind: SpanKind) throws(StorageError) -> Int64 {
+        let key = OperationName(serviceID: serviceID, name: name)
+        let id: Int64
+        if let cached = operationIDs[key] {
+            id = cached
+        } else {
+            let insert = try db.statement("INSERT OR IGNORE INTO operations (service_id, name) VALUES (?1, ?2)")
+            insert.bind(1, serviceID)
+            insert.bind(2, name)
+            try insert.run()
+            let select = try db.statement("SELECT id FROM operations WHERE service_id = ?1 AND name = ?2")
+            select.bind(1, serviceID)
+            select.bind(2, name)
+            guard try select.step() else { throw .sqlite(code: 0, message: "operation row missing after insert", context: "storing operation \(name)") }
+            id = select.int64(0)
+            select.reset()
+            operationIDs[key] = id
+        }
+        if operationKinds.insert(OperationKind(operationID: id, kind: kind)).inserted {
+            let insert = try db.statement("INSERT OR IGNORE INTO operation_kinds (operation_id, kind) VALUES (?1, ?2)")
+            insert.bind(1, id)
+            insert.bind(2, Int64(kind.rawValue))
+            try insert.run()
+        }
+        return id
+    }
+
+    /// Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back (and forgets cached IDs that may
+    /// have been rolled back with it) on any error.
+    private func transaction<T>(_ body: () throws(StorageError) -> T) throws(StorageError) -> T {
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try db.execute("COMMIT")
+            return result
+        } catch {
+            try? db.execute("ROLLBACK")
+            serviceIDs = [:]
+            operationIDs = [:]
+            operationKinds = []
+            throw error
+        }
+    }
+}

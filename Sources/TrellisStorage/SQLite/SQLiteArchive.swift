@@ -1,0 +1,221 @@
+import CSQLite
+import Foundation
+import Synchronization
+import TrellisCodec
+import TrellisModel
+
+/// The durable archive: one SQLite file in WAL mode (`synchronous=NORMAL`), written by a
+/// single writer connection and read through a separate read-only connection.
+///
+/// Each `write` commits in one transaction. Spans are stored compactly as OTLP protobuf blocks,
+/// one per (trace, write), with small search rows per (trace, service, operation, kind) and rows
+/// for the values of `indexedAttributeKeys`; see `ArchiveSchema` for the tables.
+///
+/// Opening checks the file before touching it: a schema newer than this build knows is refused
+/// with `StorageError.newerSchema`, a file that fails `PRAGMA quick_check` with
+/// `StorageError.corrupted`, and in both cases the file is left unmodified.
+///
+/// Retention is exposed as small steps for a caller's loop: `deleteExpired(olderThan:maxRows:)`
+/// and `deleteOldest(untilBytesBelow:maxRows:)`. Calls block the calling thread for the SQLite
+/// work (one transaction for writes and deletes).
+public final class SQLiteArchive: TraceWriter, TraceReader {
+    /// The attribute keys indexed when no other set is given: the HTTP semantic conventions
+    /// (old and new names), `error`, and `deployment.environment`.
+    public static let defaultIndexedAttributeKeys: Set<String> = [
+        "http.route", "http.request.method", "http.response.status_code", "http.status_code", "http.method",
+        "error", "deployment.environment",
+    ]
+
+    /// The schema version this build reads and writes (`PRAGMA user_version`).
+    public static var schemaVersion: Int { ArchiveSchema.currentVersion }
+
+    /// The database file.
+    public let path: String
+    /// Attribute keys (of spans or resources) whose values are indexed for search. Filters on
+    /// other keys still work, by reading the candidate traces' spans.
+    public let indexedAttributeKeys: Set<String>
+
+    private let writer: Mutex<ArchiveWriterConnection?>
+    private let reader: Mutex<ArchiveReaderConnection?>
+
+    /// Opens the archive at `path`, creating the file and its parent directories if needed,
+    /// and migrating the schema to the current version.
+    public init(path: String, indexedAttributeKeys: Set<String> = SQLiteArchive.defaultIndexedAttributeKeys) throws(StorageError) {
+        self.path = path
+        self.indexedAttributeKeys = indexedAttributeKeys
+        try Self.createParentDirectory(of: path)
+        if FileManager.default.fileExists(atPath: path) {
+            try Self.checkExistingFile(path)
+        }
+        let writeConnection = try SQLiteConnection(path: path, readOnly: false, create: true)
+        // Before the first table exists this sets up size retention; otherwise it changes nothing.
+        try writeConnection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        let mode = try writeConnection.textRows("PRAGMA journal_mode = WAL")
+        guard mode.first?.lowercased() == "wal" else {
+            throw .sqlite(code: 0, message: "journal mode is \(mode.first ?? "unknown")", context: "switching \(path) to WAL")
+        }
+        try writeConnection.execute("PRAGMA synchronous = NORMAL")
+        try writeConnection.execute("PRAGMA busy_timeout = 5000")
+        try writeConnection.execute("PRAGMA cache_size = -32768")
+        try writeConnection.execute("PRAGMA temp_store = MEMORY")
+        // Checkpoint (and fsync the database) every ~64 MiB of WAL rather than every 4 MiB.
+        try writeConnection.execute("PRAGMA wal_autocheckpoint = 16384")
+        try ArchiveSchema.migrate(writeConnection)
+
+        let readConnection = try SQLiteConnection(path: path, readOnly: true, create: false)
+        try readConnection.execute("PRAGMA busy_timeout = 5000")
+        try readConnection.execute("PRAGMA cache_size = -16384")
+
+        writer = Mutex(ArchiveWriterConnection(db: writeConnection))
+        reader = Mutex(ArchiveReaderConnection(db: readConnection))
+    }
+
+    deinit { close() }
+
+    /// Closes both connections (SQLite checkpoints the WAL into the file). Later calls throw `StorageError.closed`.
+    public func close() {
+        reader.withLock { connection in
+            connection?.db.close()
+            connection = nil
+        }
+        writer.withLock { connection in
+            connection?.db.close()
+            connection = nil
+        }
+    }
+
+    // MARK: Writing
+
+    public func write(_ batch: TraceBatch) async throws {
+        try write(pieces: TracePiece.split(batch))
+    }
+
+    func write(pieces: [TracePiece]) throws(StorageError) {
+        guard !pieces.isEmpty else { return }
+        let encoder = OTLPProtobufEncoder()
+        let keys = indexedAttributeKeys
+        try write(encoded: pieces.map { EncodedPiece($0, indexedKeys: keys, encoder: encoder) })
+    }
+
+    func write(encoded: [EncodedPiece]) throws(StorageError) {
+        try withWriter { connection throws(StorageError) in try connection.insert(encoded) }
+    }
+
+    // MARK: Retention
+
+    /// Deletes up to `maxRows` stored blocks whose spans all started before `olderThan`
+    /// (nanoseconds since the Unix epoch), oldest first, in one transaction. Returns how many
+    /// blocks were deleted; call again until it returns 0.
+    public func deleteExpired(olderThan cutoff: UInt64, maxRows: Int = 1000) throws(StorageError) -> Int {
+        guard maxRows > 0 else { throw .invalidRetentionArgument(name: "maxRows", value: maxRows) }
+        return try withWriter { connection throws(StorageError) in try connection.deleteExpired(olderThan: cutoff, maxRows: maxRows) }
+    }
+
+    /// While the archive's data pages take `untilBytesBelow` bytes or more, deletes up to `maxRows`
+    /// of the oldest blocks in one transaction. Returns how many were deleted; call again until it
+    /// returns 0. Freed pages are reused by later writes; `releaseFreePages()` shrinks the file.
+    public func deleteOldest(untilBytesBelow limit: Int, maxRows: Int = 1000) throws(StorageError) -> Int {
+        guard maxRows > 0 else { throw .invalidRetentionArgument(name: "maxRows", value: maxRows) }
+        guard limit > 0 else { throw .invalidRetentionArgument(name: "untilBytesBelow", value: limit) }
+        return try withWriter { connection throws(StorageError) in try connection.deleteOldest(untilBytesBelow: limit, maxRows: maxRows) }
+    }
+
+    /// Bytes of the database's pages that hold data (free pages not counted; the WAL not counted).
+    public func storedBytes() throws(StorageError) -> Int {
+        try withWriter { connection throws(StorageError) in try connection.usedBytes() }
+    }
+
+    /// Returns free pages to the file system; the file shrinks once the WAL is checkpointed.
+    public func releaseFreePages() throws(StorageError) {
+        try withWriter { connection throws(StorageError) in try connection.releaseFreePages() }
+    }
+
+    // MARK: Reading
+
+    public func trace(_ id: TraceID) async throws -> TraceBatch? {
+        let batches = try withReader { connection throws(StorageError) in try connection.batches(of: id) }
+        return TraceAssembly.merge(batches)
+    }
+
+    public func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] {
+        try findHits(query).map(\.traceID)
+    }
+
+    func findHits(_ query: TraceQuery) throws(StorageError) -> [TraceHit] {
+        try query.validate()
+        let keys = indexedAttributeKeys
+        return try withReader { connection throws(StorageError) in try connection.findHits(query, indexedKeys: keys) }
+    }
+
+    public func services() async throws -> [String] {
+        try withReader { connection throws(StorageError) in try connection.services() }
+    }
+
+    public func operations(service: String) async throws -> [Operation] {
+        try withReader { connection throws(StorageError) in try connection.operations(service: service) }
+    }
+
+    /// SQLite's plan for a query on the read connection (tests check searches use indexes).
+    func queryPlan(_ sql: String) throws(StorageError) -> [String] {
+        try withReader { connection throws(StorageError) in try connection.queryPlan(sql) }
+    }
+
+    // MARK: Plumbing
+
+    private func withWriter<T: Sendable>(_ body: (ArchiveWriterConnection) throws(StorageError) -> T) throws(StorageError) -> T {
+        try writer.withLock { connection throws(StorageError) -> T in
+            guard let connection else { throw .closed }
+            return try body(connection)
+        }
+    }
+
+    private func withReader<T: Sendable>(_ body: (ArchiveReaderConnection) throws(StorageError) -> T) throws(StorageError) -> T {
+        try reader.withLock { connection throws(StorageError) -> T in
+            guard let connection else { throw .closed }
+            return try body(connection)
+        }
+    }
+
+    private static func createParentDirectory(of path: String) throws(StorageError) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreateDirectory(path: directory, detail: "\(error)")
+        }
+    }
+
+    /// Reads the schema version and runs `PRAGMA quick_check` on a read-only connection, so a
+    /// file that is refused is never written to.
+    private static func checkExistingFile(_ path: String) throws(StorageError) {
+        let db: SQLiteConnection
+        do {
+            db = try SQLiteConnection(path: path, readOnly: true, create: false)
+        } catch {
+            throw corruption(error, path: path) ?? error
+        }
+        defer { db.close() }
+        do {
+            let version = Int(try db.integer("PRAGMA user_version"))
+            if version > ArchiveSchema.currentVersion {
+                throw StorageError.newerSchema(found: version, supported: ArchiveSchema.currentVersion)
+            }
+            let problems = try db.textRows("PRAGMA quick_check")
+            if problems != ["ok"] {
+                throw StorageError.corrupted(path: path, detail: "quick_check: " + problems.prefix(5).joined(separator: "; "))
+            }
+        } catch let error as StorageError {
+            throw corruption(error, path: path) ?? error
+        } catch {
+            throw .corrupted(path: path, detail: "\(error)")
+        }
+    }
+
+    /// SQLite's "not a database" and "corrupt" failures, as `StorageError.corrupted`.
+    private static func corruption(_ error: StorageError, path: String) -> StorageError? {
+        guard case .sqlite(let code, let message, _) = error else { return nil }
+        let primary = code & 0xFF
+        guard primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB else { return nil }
+        return .corrupted(path: path, detail: message)
+    }
+}

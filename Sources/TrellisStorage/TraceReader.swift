@@ -1,0 +1,18 @@
+import TrellisModel
+
+/// Reads stored traces back, as Jaeger v2's `tracestore.Reader`.
+public protocol TraceReader: Sendable {
+    /// Every stored span of the trace, grouped under its resources and scopes; nil when none is stored.
+    func trace(_ id: TraceID) async throws -> TraceBatch?
+
+    /// IDs of the traces with a span matching the query, newest first: ordered by the start time of
+    /// each trace's latest matching span, at most `query.limit` of them.
+    /// Throws `StorageError` when the query is invalid (see `TraceQuery.validate()`).
+    func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID]
+
+    /// The names of the services with stored spans, sorted.
+    func services() async throws -> [String]
+
+    /// The operations (span names with their kinds) of a service, sorted by name then kind.
+    func operations(service: String) async throws -> [Operation]
+}

@@ -1,0 +1,68 @@
+import Testing
+@testable import TrellisStorage
+import TrellisModel
+
+@Suite("Ring and combined store")
+struct RingAndCombinedStoreTests {
+    @Test func theRingCountsExactlyTheFootprintOfWhatItHoldsAndEvictsTheOldestFirst() async throws {
+        let perTrace = Fixture.traceIDs.prefix(100).map { id in Fixture.batches.map { only(id, in: $0) }.first { $0.spanCount > 0 }! }
+        let budget = perTrace.prefix(30).reduce(0) { $0 + $1.footprintBytes }
+        let ring = RingStore(maxBytes: budget)
+        for batch in perTrace { try await ring.write(batch) }
+        #expect(ring.usedBytes <= budget)
+        // What is held is a suffix of the arrival order, and the bytes are its exact footprint.
+        let held = perTrace.filter { ring.contains($0.flattened[0].span.traceID) }
+        #expect(held.count == ring.traceCount)
+        #expect(held.map(\.flattened[0].span.traceID) == perTrace.suffix(held.count).map(\.flattened[0].span.traceID))
+        #expect(ring.usedBytes == held.reduce(0) { $0 + $1.footprintBytes })
+        #expect(ring.evictedTraces == 100 - held.count)
+        #expect(try await ring.trace(perTrace[0].flattened[0].span.traceID) == nil)
+    }
+
+    @Test func theRingJoinsATraceArrivingInTwoBatches() async throws {
+        let ring = RingStore(maxBytes: 1 << 24)
+        let id = Fixture.traceIDs[5]
+        let (first, second) = splitTrace(id, of: Fixture.batches[0])
+        try await ring.write(first)
+        try await ring.write(second)
+        #expect(ring.traceCount == 1)
+        let trace = try await ring.trace(id)
+        #expect(spanIDs(trace) == Fixture.spans(of: id).map(\.spanID).sorted())
+        #expect(ring.usedBytes == first.footprintBytes + second.footprintBytes)
+    }
+
+    @Test func aTraceEvictedFromTheRingIsStillServedFromTheArchive() async throws {
+        let directory = try TemporaryDirectory()
+        let ring = RingStore(maxBytes: 50_000)
+        let store = CombinedStore(ring: ring, archive: try SQLiteArchive(path: directory.file("c.db")))
+        for batch in Fixture.batches { try await store.write(batch) }
+        let oldest = Fixture.traceIDs[0]
+        #expect(!ring.contains(oldest))
+        #expect(ring.usedBytes <= 50_000)
+        #expect(ring.evictedTraces > 0)
+        let trace = try await store.trace(oldest)
+        #expect(spanIDs(trace) == Fixture.spans(of: oldest).map(\.spanID).sorted())
+        let everything = try await store.findTraceIDs(TraceQuery(service: "node-service", limit: 10_000))
+        #expect(everything.contains(oldest))
+        #expect(everything.count == Set(everything).count)
+    }
+
+    @Test func aTraceWithSpansInBothIsTheUnionOfItsSpans() async throws {
+        let directory = try TemporaryDirectory()
+        let ring = RingStore(maxBytes: 1 << 24)
+        let archive = try SQLiteArchive(path: directory.file("u.db"))
+        let store = CombinedStore(ring: ring, archive: archive)
+        let id = Fixture.traceIDs[8]
+        let (first, second) = splitTrace(id, of: Fixture.batches[0])
+        try await archive.write(first)
+        try await ring.write(second)
+        // One span in both places.
+        try await ring.write(only(id, in: TraceBatch(resourceSpans: [first.resourceSpans[0]])))
+        let trace = try await store.trace(id)
+        let ids = spanIDs(trace)
+        #expect(ids == Fixture.spans(of: id).map(\.spanID).sorted())
+        #expect(ids.count == Set(ids).count)
+        let found = try await store.findTraceIDs(TraceQuery(service: "node-service"))
+        #expect(found == [id])
+    }
+}
