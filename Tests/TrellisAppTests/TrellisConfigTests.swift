@@ -56,7 +56,7 @@ import TrellisModel
 
     @Test func unknownComponentTypeIsRefused() {
         let yaml = minimal.replacingOccurrences(of: "nop: {}", with: "kafka: {}")
-        #expect(error(yaml) == .unknownComponent(path: "exporters.kafka", type: "kafka", known: ["nop"]))
+        #expect(error(yaml) == .unknownComponent(path: "exporters.kafka", type: "kafka", known: TrellisConfig.exporterTypes))
     }
 
     @Test func pipelineNamingAnUndefinedComponentIsRefused() {
