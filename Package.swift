@@ -69,6 +69,7 @@ let package = Package(
         // Benchmarks that need no sockets: kept out of the NIO targets so they build in seconds.
         .executableTarget(name: "trellis-bench", dependencies: ["TrellisCodec", "TrellisModel"], path: "benchmarks/Sources/trellis-bench"),
 
+        .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", .product(name: "Metrics", package: "swift-metrics")]),

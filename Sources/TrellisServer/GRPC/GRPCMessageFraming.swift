@@ -9,7 +9,19 @@ enum GRPCMessageFraming {
         return Int(data[1]) << 24 | Int(data[2]) << 16 | Int(data[3]) << 8 | Int(data[4])
     }
 
-    /// The single message of a unary request, or the status to answer instead.
+    /// A message with its 5-byte prefix (uncompressed).
+    static func frame(_ message: [UInt8]) -> [UInt8] {
+        var framed = [UInt8]()
+        framed.reserveCapacity(5 + message.count)
+        framed.append(0)
+        framed.append(UInt8(truncatingIfNeeded: message.count >> 24))
+        framed.append(UInt8(truncatingIfNeeded: message.count >> 16))
+        framed.append(UInt8(truncatingIfNeeded: message.count >> 8))
+        framed.append(UInt8(truncatingIfNeeded: message.count))
+        framed.append(contentsOf: message)
+        return framed
+    }
+
     /// A request's message, or the answer that refuses it.
     enum Outcome {
         case message([UInt8])
@@ -19,7 +31,7 @@ enum GRPCMessageFraming {
     static func message(from data: [UInt8], encoding: String?, limit: Int) -> Outcome {
         guard data.count >= 5 else {
             return .refuse(GRPCResponse(status: .invalidArgument,
-                                        message: data.isEmpty ? "request carries no message" : "truncated gRPC frame header: \(data.count) of 5 bytes"))
+                                        message: data.isEmpty ? "request carries no gRPC message" : "truncated gRPC frame header: \(data.count) of 5 bytes"))
         }
         let length = declaredLength(data)!
         guard length <= limit else {

@@ -3,6 +3,8 @@ import NIOExtras
 
 /// Binds the OTLP/gRPC listener: h2c with prior knowledge, one nghttp2 session per connection.
 public enum GRPCServer {
+    /// Binds a listener (SO_REUSEADDR, TCP_NODELAY) whose connections each get an idle
+    /// timer and a `GRPCServerHandler`, and returns the server channel.
     /// - Parameters:
     ///   - quiesce: when given, `initiateShutdown` on it stops accepting, sends GOAWAY on every
     ///     connection, lets in-flight calls finish and closes.
