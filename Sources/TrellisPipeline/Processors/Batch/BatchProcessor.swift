@@ -6,7 +6,7 @@ import TrellisModel
 /// oldest has waited `timeout`, split to at most `send_batch_max_size`. Buffered bytes are
 /// counted in the memory accountant; `drain()` sends what is left.
 public final class BatchProcessor: SpanConsumer {
-    private struct State {
+    private struct State: Sendable {
         var pending: [TraceBatch] = []
         var spans = 0
         var bytes = 0
@@ -43,40 +43,46 @@ public final class BatchProcessor: SpanConsumer {
     public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
         let bytes = batch.footprintBytes
         accountant?.add(bytes)
-        let ready = state.withLock { s -> [TraceBatch]? in
+        let sendAt = config.sendBatchSize
+        let ready = state.withLock { s -> State? in
             s.pending.append(batch)
             s.spans += batch.spanCount
             s.bytes += bytes
             if s.oldest == nil { s.oldest = .now }
-            return s.spans >= config.sendBatchSize ? take(&s) : nil
+            guard s.spans >= sendAt else { return nil }
+            let full = s
+            s = State()
+            return full
         }
         if let ready { await send(ready) }
     }
 
     public func drain() async {
         timer.withLock { $0?.cancel() }
-        if let rest = state.withLock({ take(&$0) }) { await send(rest) }
+        let rest = state.withLock { s -> State in
+            let all = s
+            s = State()
+            return all
+        }
+        await send(rest)
         await next.drain()
     }
 
     private func flush(olderThan age: Duration) async {
-        let due = state.withLock { s -> [TraceBatch]? in
+        let due = state.withLock { s -> State? in
             guard let oldest = s.oldest, oldest.duration(to: .now) >= age else { return nil }
-            return take(&s)
+            let all = s
+            s = State()
+            return all
         }
         if let due { await send(due) }
     }
 
-    private func take(_ s: inout State) -> [TraceBatch]? {
-        guard !s.pending.isEmpty else { return nil }
-        defer { s = State() }
-        accountant?.remove(s.bytes)
-        return s.pending
-    }
-
-    /// Sends merged and split batches.
-    private func send(_ batches: [TraceBatch]) async {
-        for piece in TraceBatch.merging(batches).split(maxSpans: config.sendBatchMaxSize) {
+    /// Sends what was taken out of the buffer, merged and split, and releases its bytes.
+    private func send(_ taken: State) async {
+        guard !taken.pending.isEmpty else { return }
+        accountant?.remove(taken.bytes)
+        for piece in TraceBatch.merging(taken.pending).split(maxSpans: config.sendBatchMaxSize) {
             sends.increment()
             await next.deliverAccepted(piece)
         }
