@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "TrellisPipeline", dependencies: [
             "TrellisModel",
             .product(name: "Metrics", package: "swift-metrics"),
-        ], exclude: ["Exporters/Nop/README.md", "Processors/MemoryLimiter/README.md", "Processors/Batch/README.md", "Processors/Attributes/README.md"]),
+        ], exclude: ["Exporters/Nop/README.md", "Processors/MemoryLimiter/README.md", "Processors/Batch/README.md", "Processors/Attributes/README.md", "Processors/TailSampling/README.md"]),
         .target(name: "TrellisServer", dependencies: [
             "TrellisModel", "TrellisCodec", "TrellisPipeline", "CNGHTTP2",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -27,6 +27,7 @@ enum PipelineBuilder {
             case .batch(let settings): chain = BatchProcessor(config: settings, next: chain, accountant: accountant, metrics: metrics)
             case .attributes(let settings): chain = AttributesProcessor(actions: settings.actions, target: .spans(include: settings.include, exclude: settings.exclude), next: chain)
             case .resource(let actions): chain = AttributesProcessor(actions: actions, target: .resource, next: chain)
+            case .tailSampling(let settings): chain = TailSamplingProcessor(config: settings, next: chain, memory: accountant, metrics: metrics)
             }
         }
         chain = AdmissionQueue(capacitySpans: pipeline.queueSpans, next: chain, accountant: accountant, metrics: metrics)

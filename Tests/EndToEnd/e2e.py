@@ -479,6 +479,30 @@ def memory_limiter_refuses_retryably_then_accepts_again_and_bounds_memory(t):
     assert "stopped" in log
 
 
+@test
+def tail_sampling_keeps_error_and_slow_demo_traces_and_drops_fast_ones(t):
+    own = Trellis(processors="""
+  tail_sampling:
+    decision_wait: 1500ms
+    policies:
+      - { name: errors, type: status_code, status_code: { status_codes: [ERROR] } }
+      - { name: slow, type: latency, latency: { threshold_ms: 200 } }""", pipeline_processors="[tail_sampling]").start()
+    try:
+        services = Services({"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+                             "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{own.ports['grpc']}", "OTEL_EXPORTER_OTLP_INSECURE": "true"})
+        try:
+            total = services.run_flows()  # 3 fast greetings, 1 slow, 1 error: 3 spans each, each trace in two batches
+        finally:
+            services.stop()
+        assert wait_until(lambda: own.metric("trellis_exporter_sent_spans_total") >= 6, timeout=15)
+        time.sleep(2)
+        assert own.metric("trellis_receiver_accepted_spans_total") == total
+        assert own.metric("trellis_exporter_sent_spans_total") == 6, own.metric("trellis_exporter_sent_spans_total")
+        assert own.metric("trellis_processor_dropped_spans_total", processor="tail_sampling") == total - 6
+    finally:
+        assert own.stop() == 0
+
+
 def archived_spans(path):
     """Every span in the SQLite archive, decoded from its OTLP blocks: (service, name, kind, trace, span, parent)."""
     import sqlite3

@@ -105,6 +105,16 @@ import TrellisModel
         #expect(config.processors.map(\.name).sorted() == ["attributes/redact", "batch", "memory_limiter", "resource"])
     }
 
+    @Test func productionTailSamplingExampleBuildsItsPipeline() throws {
+        let config = try TrellisConfig.load(file: Self.examples.appendingPathComponent("tail-sampling-production.yaml").path)
+        #expect(config.service.traces.processors == ["memory_limiter", "tail_sampling", "batch"])
+        guard case .tailSampling(let sampling)? = config.processors.first(where: { $0.name == "tail_sampling" })?.config else {
+            Issue.record("tail_sampling is not configured")
+            return
+        }
+        #expect(sampling.policies.count == 2)
+    }
+
     @Test func memoryLimiterMustComeFirst() {
         let yaml = """
             receivers: { otlp: { protocols: { grpc: } } }

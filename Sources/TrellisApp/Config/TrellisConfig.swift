@@ -19,6 +19,7 @@ public struct TrellisConfig: Decodable, Sendable {
         case batch(BatchConfig)
         case attributes(AttributesConfig)
         case resource([AttributeAction])
+        case tailSampling(TailSamplingConfig)
     }
 
     /// A configured exporter.
@@ -28,7 +29,7 @@ public struct TrellisConfig: Decodable, Sendable {
     }
 
     public static let receiverTypes = ["otlp", "zipkin"]
-    public static let processorTypes = ["memory_limiter", "batch", "attributes", "resource"]
+    public static let processorTypes = ["memory_limiter", "batch", "attributes", "resource", "tail_sampling"]
     public static let exporterTypes = ["nop", "trellis_store"]
 
     public var receivers: [(name: String, config: Receiver)]
@@ -53,6 +54,7 @@ public struct TrellisConfig: Decodable, Sendable {
             case "memory_limiter": return .memoryLimiter(try MemoryLimiterConfig(from: decoder))
             case "batch": return .batch(try Self.decodeOrDefault(decoder, BatchConfig()))
             case "attributes": return .attributes(try AttributesConfig(from: decoder))
+            case "tail_sampling": return .tailSampling(try TailSamplingConfig(from: decoder))
             default: return .resource(try AttributesConfig.resource(from: decoder))
             }
         }

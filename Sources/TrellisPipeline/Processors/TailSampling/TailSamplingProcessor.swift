@@ -1,0 +1,291 @@
+import CoreMetrics
+import Synchronization
+import TrellisModel
+
+/// `tail_sampling`: groups spans by trace ID, waits `decision_wait` after a trace's first span,
+/// then lets the policies decide whether the whole trace goes on to `next` or is dropped
+/// (and counted). Semantics follow the OpenTelemetry Collector's `tail_sampling` processor,
+/// with these differences:
+///
+/// - when `num_traces` traces are pending, the oldest is decided early (never dropped unseen);
+/// - with `decision_wait_after_root_received`, a trace is decided that long after its root
+///   span arrives, when that is sooner than `decision_wait`;
+/// - late spans follow the remembered decision (sampled: forwarded at once; not sampled:
+///   dropped and counted); once the decision is forgotten they start a new pending trace;
+/// - `drain()` decides every pending trace at once, forwards the sampled ones, then drains `next`.
+///
+/// Buffered spans count toward the `MemoryAccountant` (their `footprintBytes`) until they are
+/// forwarded or dropped. Sampled traces that `next` refuses are kept and retried on the next tick.
+/// One timer task ticks every 100 ms, or sooner when a decision is due.
+public final class TailSamplingProcessor: SpanConsumer {
+    private struct Outgoing {
+        var batch: TraceBatch
+        var footprintBytes: Int
+    }
+
+    private struct State {
+        let policies: [NamedPolicy]
+        var pending: [TraceID: PendingTrace] = [:]
+        /// Pending traces by first arrival; entries whose trace was decided are skipped.
+        var arrivals = FIFO<(id: TraceID, sequence: UInt64)>()
+        /// Root-received deadlines, in due order (the wait after a root is the same for all).
+        var rootDeadlines = FIFO<(id: TraceID, sequence: UInt64, due: Duration)>()
+        var sampledCache: DecisionCache
+        var notSampledCache: DecisionCache
+        /// Sampled spans waiting to be handed to `next` (kept here while it refuses them).
+        var outbox: [Outgoing] = []
+        var nextSequence: UInt64 = 0
+        var closed = false
+    }
+
+    private let next: any SpanConsumer
+    private let memory: MemoryAccountant?
+    private let metrics: TailSamplingMetrics
+    private let decisionWait: Duration
+    private let rootWait: Duration?
+    private let numTraces: Int
+    private let clockNow: @Sendable () -> Duration
+    private let state: Mutex<State>
+    private let timer = Mutex<Task<Void, Never>?>(nil)
+
+    /// - Parameters:
+    ///   - config: a validated configuration (decoding validates; call `validate()` on one built in code).
+    ///   - next: receives the spans of sampled traces, regrouped by resource and scope, batched per tick.
+    ///   - memory: when given, buffered spans count toward it.
+    ///   - metrics: where the `trellis_processor_tail_sampling_*` metrics go.
+    ///   - clock: the time source for decision deadlines and rate limits (tests pass a manual clock).
+    public init(
+        config: TailSamplingConfig, next: any SpanConsumer, memory: MemoryAccountant?, metrics: any MetricsFactory,
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
+        self.next = next
+        self.memory = memory
+        self.metrics = TailSamplingMetrics(policyNames: config.policies.map(\.name), factory: metrics)
+        decisionWait = .nanoseconds(config.decisionWait.nanoseconds)
+        rootWait = config.decisionWaitAfterRootReceived.map { .nanoseconds($0.nanoseconds) }
+        numTraces = max(1, config.numTraces)
+        let source = Self.timeSource(clock)
+        clockNow = source.now
+        let remembered = { (size: Int) in size > 0 ? size : max(1, config.numTraces) }
+        state = Mutex(State(
+            policies: config.policies.map(NamedPolicy.init),
+            sampledCache: DecisionCache(capacity: remembered(config.decisionCache.sampledCacheSize)),
+            notSampledCache: DecisionCache(capacity: remembered(config.decisionCache.nonSampledCacheSize))))
+
+        let sleep = source.sleep
+        let now = source.now
+        let task = Task { [weak self] in
+            var delay = Duration.milliseconds(100)
+            while !Task.isCancelled {
+                do { try await sleep(delay) } catch { return }
+                guard let self else { return }
+                let due = await self.tick()
+                let current = now()
+                delay = max(.milliseconds(1), min(.milliseconds(100), (due ?? current + .milliseconds(100)) - current))
+            }
+        }
+        timer.withLock { $0 = task }
+    }
+
+    deinit {
+        timer.withLock { $0?.cancel() }
+    }
+
+    private static func timeSource<C: Clock>(_ clock: C) -> (now: @Sendable () -> Duration, sleep: @Sendable (Duration) async throws -> Void)
+    where C.Duration == Duration {
+        let start = clock.now
+        return ({ start.duration(to: clock.now) }, { try await clock.sleep(for: $0) })
+    }
+
+    /// Buffers the batch's spans by trace (or applies a remembered decision to late spans).
+    /// Refuses only after `drain()` has begun.
+    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
+        let now = clockNow()
+        let result: Result<(outgoing: Bool, buffered: Int), PipelineRefusal> = state.withLock { s in
+            if s.closed { return .failure(.shuttingDown) }
+            var release = BatchBuilder()
+            var late = BatchBuilder()
+            var lateDropped = 0
+            for rs in batch.resourceSpans {
+                for ss in rs.scopeSpans {
+                    // Split the scope's spans by trace, keeping their order.
+                    var order: [TraceID] = []
+                    var groups: [TraceID: [Span]] = [:]
+                    for span in ss.spans {
+                        if groups[span.traceID] == nil { order.append(span.traceID) }
+                        groups[span.traceID, default: []].append(span)
+                    }
+                    for id in order {
+                        let chunk = SpanChunk(resource: rs.resource, resourceSchemaURL: rs.schemaURL, scope: ss.scope, scopeSchemaURL: ss.schemaURL, spans: groups[id] ?? [])
+                        if s.pending[id] != nil {
+                            let bytes = s.pending[id]?.add(chunk) ?? 0
+                            memory?.add(bytes)
+                        } else if s.sampledCache.contains(id) {
+                            let bytes = chunk.spans.reduce(0) { $0 + $1.footprintBytes }
+                            memory?.add(bytes)
+                            late.add([chunk], footprintBytes: bytes)
+                            metrics.lateSpansSampled.increment(by: chunk.spans.count)
+                            continue
+                        } else if s.notSampledCache.contains(id) {
+                            lateDropped += chunk.spans.count
+                            continue
+                        } else {
+                            var trace = PendingTrace(traceID: id, sequence: s.nextSequence, firstArrival: now)
+                            s.nextSequence += 1
+                            let bytes = trace.add(chunk)
+                            memory?.add(bytes)
+                            s.pending[id] = trace
+                            s.arrivals.append((id, trace.sequence))
+                        }
+                        noteRoot(in: chunk, of: id, now: now, &s)
+                        while s.pending.count > numTraces, decideOldest(&s, now: now, into: &release) {
+                            metrics.decidedEarlyBufferFull.increment()
+                        }
+                    }
+                }
+            }
+            if lateDropped > 0 {
+                metrics.lateSpansNotSampled.increment(by: lateDropped)
+                metrics.droppedSpans.increment(by: lateDropped)
+            }
+            Self.enqueue(release, &s)
+            Self.enqueue(late, &s)
+            return .success((!s.outbox.isEmpty, s.pending.count))
+        }
+        let (outgoing, buffered) = try result.get()
+        metrics.bufferedTraces.record(buffered)
+        if outgoing { await flushOutbox() }
+    }
+
+    /// Decides every pending trace now, hands the sampled ones to `next` (retrying until it
+    /// takes them), then drains `next`. Batches arriving afterwards are refused.
+    public func drain() async {
+        timer.withLock { $0?.cancel() }
+        let now = clockNow()
+        state.withLock { s in
+            s.closed = true
+            var release = BatchBuilder()
+            while decideOldest(&s, now: now, into: &release) {}
+            for id in Array(s.pending.keys) { decideTrace(id, &s, now: now, into: &release) }
+            s.rootDeadlines = FIFO()
+            Self.enqueue(release, &s)
+        }
+        metrics.bufferedTraces.record(0)
+        while true {
+            let items = state.withLock { s -> [Outgoing] in
+                defer { s.outbox.removeAll() }
+                return s.outbox
+            }
+            if items.isEmpty { break }
+            for item in items {
+                await next.deliverAccepted(item.batch)
+                memory?.remove(item.footprintBytes)
+            }
+        }
+        await next.drain()
+    }
+
+    /// Decides every trace whose deadline has passed and forwards what is ready.
+    /// The timer calls it; tests call it after moving their clock.
+    /// - Returns: when the next decision is due (processor clock), or nil when nothing is pending.
+    @discardableResult
+    func tick() async -> Duration? {
+        let now = clockNow()
+        let (outgoing, due, buffered) = state.withLock { s -> (Bool, Duration?, Int) in
+            var release = BatchBuilder()
+            while let entry = s.arrivals.first {
+                guard let trace = s.pending[entry.id], trace.sequence == entry.sequence else {
+                    s.arrivals.removeFirst()
+                    continue
+                }
+                guard trace.firstArrival + decisionWait <= now else { break }
+                s.arrivals.removeFirst()
+                decideTrace(entry.id, &s, now: now, into: &release)
+            }
+            while let entry = s.rootDeadlines.first {
+                guard let trace = s.pending[entry.id], trace.sequence == entry.sequence else {
+                    s.rootDeadlines.removeFirst()
+                    continue
+                }
+                guard entry.due <= now else { break }
+                s.rootDeadlines.removeFirst()
+                metrics.decidedEarlyRootReceived.increment()
+                decideTrace(entry.id, &s, now: now, into: &release)
+            }
+            Self.enqueue(release, &s)
+            var due: Duration?
+            if let first = s.arrivals.first, let trace = s.pending[first.id] { due = trace.firstArrival + decisionWait }
+            if let first = s.rootDeadlines.first { due = min(due ?? first.due, first.due) }
+            return (!s.outbox.isEmpty, due, s.pending.count)
+        }
+        metrics.bufferedTraces.record(buffered)
+        if outgoing { await flushOutbox() }
+        return due
+    }
+
+    /// The number of traces waiting for a decision.
+    var bufferedTraceCount: Int { state.withLock { $0.pending.count } }
+
+    // MARK: - Under the lock
+
+    private func noteRoot(in chunk: SpanChunk, of id: TraceID, now: Duration, _ s: inout State) {
+        guard let rootWait, let trace = s.pending[id], trace.rootArrival == nil, chunk.spans.contains(where: \.isRoot) else { return }
+        s.pending[id]?.rootArrival = now
+        let due = now + rootWait
+        if due < trace.firstArrival + decisionWait {
+            s.rootDeadlines.append((id, trace.sequence, due))
+        }
+    }
+
+    /// Decides the oldest pending trace; false when none is pending.
+    private func decideOldest(_ s: inout State, now: Duration, into release: inout BatchBuilder) -> Bool {
+        while let entry = s.arrivals.first {
+            s.arrivals.removeFirst()
+            guard let trace = s.pending[entry.id], trace.sequence == entry.sequence else { continue }
+            decideTrace(entry.id, &s, now: now, into: &release)
+            return true
+        }
+        return false
+    }
+
+    private func decideTrace(_ id: TraceID, _ s: inout State, now: Duration, into release: inout BatchBuilder) {
+        guard let trace = s.pending.removeValue(forKey: id) else { return }
+        let decision = decide(trace, policies: s.policies, now: now)
+        if decision.sampled {
+            s.notSampledCache.remove(id)
+            s.sampledCache.insert(id)
+            metrics.sampledTraces.increment()
+            release.add(trace.chunks, footprintBytes: trace.footprintBytes)
+        } else {
+            s.sampledCache.remove(id)
+            s.notSampledCache.insert(id)
+            metrics.notSampled(by: decision.policy).increment()
+            metrics.droppedSpans.increment(by: trace.spanCount)
+            memory?.remove(trace.footprintBytes)
+        }
+    }
+
+    private static func enqueue(_ builder: BatchBuilder, _ s: inout State) {
+        guard !builder.isEmpty else { return }
+        s.outbox.append(Outgoing(batch: builder.batch, footprintBytes: builder.footprintBytes))
+    }
+
+    // MARK: - Forwarding (outside the lock)
+
+    /// Hands queued sampled spans to `next`; on a refusal keeps the rest for the next tick.
+    private func flushOutbox() async {
+        let items = state.withLock { s -> [Outgoing] in
+            defer { s.outbox.removeAll() }
+            return s.outbox
+        }
+        for (index, item) in items.enumerated() {
+            do {
+                try await next.consume(item.batch)
+                memory?.remove(item.footprintBytes)
+            } catch {
+                state.withLock { $0.outbox.insert(contentsOf: items[index...], at: 0) }
+                return
+            }
+        }
+    }
+}
