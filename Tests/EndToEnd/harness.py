@@ -1,0 +1,201 @@
+"""The end-to-end harness: a `trellis serve` process on free 127.0.0.1 ports, the demo
+services under `opentelemetry-instrument`, and the `@test` registry the `*_tests.py` modules use."""
+import gzip
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRELLIS = os.environ["TRELLIS_BIN"]
+VENV_BIN = os.path.dirname(sys.executable)
+WORK = tempfile.mkdtemp(prefix="trellis-e2e-")
+EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, headers=None, timeout=10):
+    """Returns (status, headers, body) for any status, 4xx and 5xx included."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_until(predicate, timeout=20.0, interval=0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+class Trellis:
+    """A `trellis serve` process with its own ports and config."""
+
+    def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536, processors="", pipeline_processors="[]",
+                 exporter="nop: {}", exporter_name="nop"):
+        self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "query")}
+        self.config = os.path.join(WORK, f"trellis-{self.ports['grpc']}.yaml")
+        with open(self.config, "w") as f:
+            f.write(f"""
+receivers:
+  otlp:
+    protocols:
+      grpc: {{ endpoint: 127.0.0.1:{self.ports['grpc']}, max_recv_msg_size_mib: {max_msg_mib}, idle_timeout: {idle} }}
+      http: {{ endpoint: 127.0.0.1:{self.ports['http']}, max_request_body_size_mib: {max_body_mib}, idle_timeout: {idle} }}
+  zipkin: {{ endpoint: 127.0.0.1:{self.ports['zipkin']}, idle_timeout: {idle} }}
+processors:{processors or " {}"}
+exporters:
+  {exporter}
+service:
+  pipelines:
+    traces: {{ receivers: [otlp, zipkin], processors: {pipeline_processors}, exporters: [{exporter_name}], queue_spans: {queue_spans} }}
+query:
+  endpoint: 127.0.0.1:{self.ports['query']}
+""")
+        self.log_path = self.config + ".log"
+        self.process = None
+
+    def start(self):
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([TRELLIS, "serve", "--config", self.config], stdout=self.log, stderr=subprocess.STDOUT)
+        if not wait_until(lambda: self.ready() or self.process.poll() is not None, timeout=30):
+            raise AssertionError("trellis did not become ready")
+        if self.process.poll() is not None:
+            raise AssertionError(f"trellis exited with {self.process.returncode}: {self.output()}")
+        return self
+
+    def ready(self):
+        try:
+            return http("GET", self.url("query", "/readyz"), timeout=1)[0] == 200
+        except OSError:
+            return False
+
+    def url(self, port, path):
+        return f"http://127.0.0.1:{self.ports[port]}{path}"
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def metrics(self):
+        """Prometheus samples as {name{sorted labels}: value}."""
+        status, _, body = http("GET", self.url("query", "/metrics"))
+        assert status == 200, status
+        samples = {}
+        for line in body.decode().splitlines():
+            if line and not line.startswith("#"):
+                key, value = line.rsplit(" ", 1)
+                samples[key] = float(value)
+        return samples
+
+    def metric(self, name, **labels):
+        wanted = [f'{k}="{v}"' for k, v in labels.items()]
+        total = 0.0
+        for key, value in self.metrics().items():
+            if key.split("{")[0] == name and all(w in key for w in wanted):
+                total += value
+        return total
+
+    def stop(self, sig=signal.SIGTERM):
+        self.process.send_signal(sig)
+        code = self.process.wait(timeout=30)
+        self.log.close()
+        return code
+
+
+class Services:
+    """node-service → demo-service under opentelemetry-instrument, exporting with `exporter_env`."""
+
+    def __init__(self, exporter_env):
+        self.node_port, self.demo_port = free_port(), free_port()
+        self.processes = []
+        for name, port, app in (("demo-service", self.demo_port, "demo_service.py"), ("node-service", self.node_port, "node_service.py")):
+            env = dict(os.environ)
+            env.update(exporter_env)
+            env.update({
+                "OTEL_SERVICE_NAME": name,
+                "OTEL_METRICS_EXPORTER": "none",
+                "OTEL_LOGS_EXPORTER": "none",
+                "OTEL_BSP_SCHEDULE_DELAY": "100",
+                "PORT": str(port),
+                "DEMO_SERVICE_URL": f"http://127.0.0.1:{self.demo_port}",
+            })
+            log = open(os.path.join(WORK, f"{name}-{port}.log"), "w")
+            self.processes.append(subprocess.Popen(
+                [os.path.join(VENV_BIN, "opentelemetry-instrument"), os.path.join(VENV_BIN, "python"), os.path.join(HERE, "apps", app)],
+                env=env, stdout=log, stderr=subprocess.STDOUT))
+        for port in (self.demo_port, self.node_port):
+            if not wait_until(lambda: self._up(port), timeout=30):
+                raise AssertionError(f"service on port {port} did not start")
+
+    def _up(self, port):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def run_flows(self):
+        """The demo flows; returns how many spans the SDKs will export (3 per request)."""
+        base = f"http://127.0.0.1:{self.node_port}"
+        requests_made = 0
+        for name in ("alice", "bob", "carol"):
+            assert http("GET", f"{base}/api/greeting?name={name}")[0] == 200
+            requests_made += 1
+        assert http("POST", f"{base}/api/simulate", json.dumps({"scenario": "slow"}).encode(), {"Content-Type": "application/json"})[0] == 200
+        requests_made += 1
+        assert http("POST", f"{base}/api/simulate", json.dumps({"scenario": "error"}).encode(), {"Content-Type": "application/json"})[0] == 500
+        requests_made += 1
+        return requests_made * 3
+
+    def stop(self):
+        """SIGINT lets the SDK's batch processor flush at exit."""
+        for p in reversed(self.processes):
+            p.send_signal(signal.SIGINT)
+        for p in self.processes:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+TESTS = []
+
+
+def test(function):
+    TESTS.append(function)
+    return function
+
+
+def sdk_flow(trellis, exporter_env, receiver, transport):
+    before = trellis.metric("trellis_receiver_accepted_spans_total", receiver=receiver, transport=transport)
+    services = Services(exporter_env)
+    try:
+        expected = services.run_flows()
+    finally:
+        services.stop()
+    assert wait_until(lambda: trellis.metric("trellis_receiver_accepted_spans_total", receiver=receiver, transport=transport) - before >= expected), \
+        f"accepted {trellis.metric('trellis_receiver_accepted_spans_total', receiver=receiver, transport=transport) - before} of {expected} spans"
+    time.sleep(0.5)
+    got = trellis.metric("trellis_receiver_accepted_spans_total", receiver=receiver, transport=transport) - before
+    assert got == expected, f"accepted {got} spans, the SDKs sent {expected}"
+    assert trellis.metric("trellis_receiver_refused_spans_total") == 0
+    assert trellis.metric("trellis_receiver_rejected_spans_total", receiver=receiver) == 0
