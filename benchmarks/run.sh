@@ -2,6 +2,7 @@
 # Runs a benchmark from a release build and prints one JSON line per figure set.
 #   benchmarks/run.sh decode        OTLP decode throughput against libprotobuf-c's raw unpack
 #   benchmarks/run.sh ingest-null   receivers into a counting sink, loaded by `trellis loadgen` (gRPC, http/protobuf)
+#   benchmarks/run.sh pipeline      memory limiter + tail sampling (production policies) + batch into the sink, over gRPC
 #   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
 # Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16).
 set -euo pipefail
@@ -16,25 +17,45 @@ bench_decode() {
     .build/release/trellis-bench decode
 }
 
-# Starts `trellis serve` on CONFIG with fresh ports, loads it over PROTOCOL, prints one JSON line.
-ingest_run() {
-    local name="$1" config="$2" protocol="$3"
+# serve_start CONFIG: starts `trellis serve` on fresh ports; sets SERVE_PID and the TRELLIS_BENCH_*_PORT variables.
+serve_start() {
     export TRELLIS_BENCH_GRPC_PORT="$(free_port)" TRELLIS_BENCH_HTTP_PORT="$(free_port)" TRELLIS_BENCH_QUERY_PORT="$(free_port)"
-    local log; log="$(mktemp)"
-    .build/release/trellis serve --config "$config" >"$log" 2>&1 &
-    local pid=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$TRELLIS_BENCH_QUERY_PORT/readyz" >/dev/null && break; sleep 0.1; done
+    SERVE_LOG="$(mktemp)"
+    .build/release/trellis serve --config "$1" >"$SERVE_LOG" 2>&1 &
+    SERVE_PID=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$TRELLIS_BENCH_QUERY_PORT/readyz" >/dev/null && return 0; sleep 0.1; done
+    echo "trellis serve did not become ready:" >&2; cat "$SERVE_LOG" >&2; return 1
+}
+
+serve_stop() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" || true; }
+
+# rss_kib FIELD: VmHWM (peak) or VmRSS (current) of the server, in KiB.
+rss_kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVE_PID/status"; }
+
+# metric NAME: the sum of a Prometheus metric's samples on the running server.
+metric() {
+    curl -sf "http://127.0.0.1:$TRELLIS_BENCH_QUERY_PORT/metrics" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%d\n", s}'
+}
+
+# load PROTOCOL [loadgen options...]: runs `trellis loadgen` against the server, prints its JSON summary.
+load() {
+    local protocol="$1"; shift
     local endpoint="http://127.0.0.1:$TRELLIS_BENCH_GRPC_PORT"
     [[ "$protocol" == grpc ]] || endpoint="http://127.0.0.1:$TRELLIS_BENCH_HTTP_PORT"
-    local result
-    result="$(.build/release/trellis loadgen --endpoint "$endpoint" --protocol "$protocol" --duration "${DURATION:-20s}" \
-        --connections "${CONNECTIONS:-2}" --concurrency "${CONCURRENCY:-16}" --spans-per-request 100 --json)" || true
-    local peak_kib; peak_kib="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
-    kill -TERM "$pid"; wait "$pid" || true
+    .build/release/trellis loadgen --endpoint "$endpoint" --protocol "$protocol" --spans-per-request 100 --json "$@" | tail -1
+}
+
+# ingest_run NAME CONFIG PROTOCOL: a full-speed load for DURATION; prints one JSON line.
+ingest_run() {
+    local name="$1" config="$2" protocol="$3"
+    serve_start "$config"
+    local result; result="$(load "$protocol" --duration "${DURATION:-20s}" --connections "${CONNECTIONS:-2}" --concurrency "${CONCURRENCY:-16}")" || true
+    local peak_kib; peak_kib="$(rss_kib VmHWM)"
+    serve_stop
     python3 - "$name" "$protocol" "$peak_kib" "$result" <<'PY'
 import json, sys
 name, protocol, peak_kib, result = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-r = json.loads(result.strip().splitlines()[-1])
+r = json.loads(result)
 print(json.dumps({"benchmark": name, "protocol": protocol, "spans_per_sec": r["spans_per_sec"], "p99_ms": r["p99_ms"],
                   "peak_rss_mib": round(peak_kib / 1024, 1), "spans_accepted": r["spans_accepted"],
                   "spans_refused": r["spans_refused"], "spans_failed": r["spans_failed"]}, separators=(",", ":")))
@@ -47,15 +68,56 @@ bench_ingest_null() {
     ingest_run ingest-null benchmarks/configs/ingest-null.yaml http/protobuf
 }
 
+# growth_after_load CONFIG: starts the server, offers 400,000 spans at 100,000 spans/s over gRPC,
+# prints "<resident KiB growth over the idle server> <buffered spans> <received bytes> <accepted spans>".
+growth_after_load() {
+    serve_start "$1"
+    sleep 1
+    local base_kib; base_kib="$(rss_kib VmRSS)"
+    load grpc --duration 4s --rate 100000 --connections 2 --concurrency 8 >/dev/null
+    sleep 1
+    echo "$(( $(rss_kib VmRSS) - base_kib )) $(metric trellis_processor_tail_sampling_buffered_spans)" \
+        "$(metric trellis_receiver_received_bytes_total) $(metric trellis_receiver_accepted_spans_total)"
+    serve_stop
+}
+
+# The pipeline against ingest-null over gRPC, then the tail sampler's memory per buffered span:
+# the same 400,000 spans go to the pipeline with a decision wait longer than the run (every span
+# stays buffered) and to ingest-null (nothing stays); the difference in resident-set growth over
+# the buffered spans is what one buffered span costs, allocator slack included.
+bench_pipeline() {
+    swift build -c release --product trellis >&2
+    local null; null="$(ingest_run ingest-null benchmarks/configs/ingest-null.yaml grpc)"
+    local piped; piped="$(TRELLIS_BENCH_DECISION_WAIT=2s ingest_run pipeline benchmarks/configs/pipeline.yaml grpc)"
+    local held; held="$(TRELLIS_BENCH_DECISION_WAIT=10m growth_after_load benchmarks/configs/pipeline.yaml)"
+    local passed; passed="$(growth_after_load benchmarks/configs/ingest-null.yaml)"
+    python3 - "$null" "$piped" "$held" "$passed" <<'PY'
+import json, sys
+null, piped = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+held_kib, buffered, received, accepted = (int(v) for v in sys.argv[3].split())
+passed_kib = int(sys.argv[4].split()[0])
+per_span = (held_kib - passed_kib) * 1024 / buffered if buffered else None
+wire = received / accepted if accepted else None
+print(json.dumps({"benchmark": "pipeline", "spans_per_sec": piped["spans_per_sec"],
+                  "ratio_to_ingest_null": round(piped["spans_per_sec"] / null["spans_per_sec"], 3),
+                  "ingest_null_spans_per_sec": null["spans_per_sec"], "p99_ms": piped["p99_ms"], "peak_rss_mib": piped["peak_rss_mib"],
+                  "spans_refused": piped["spans_refused"], "spans_failed": piped["spans_failed"],
+                  "buffered_spans": buffered, "buffered_bytes_per_span": round(per_span, 1) if per_span else None,
+                  "wire_bytes_per_span": round(wire, 1) if wire else None,
+                  "buffered_to_wire_ratio": round(per_span / wire, 2) if per_span and wire else None}, separators=(",", ":")))
+PY
+}
+
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
-    local lines; lines="$( { bench_decode; bench_ingest_null; } | tee /dev/stderr )"
+    local lines; lines="$( { bench_decode; bench_ingest_null; bench_pipeline; } | tee /dev/stderr )"
     python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
 }
 
 case "${1:-}" in
     decode) bench_decode ;;
     ingest-null) bench_ingest_null ;;
+    pipeline) bench_pipeline ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|ingest-null|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|ingest-null|pipeline|all" >&2; exit 2 ;;
 esac

@@ -18,6 +18,7 @@ public final class ExportSession {
     /// Decodes on the calling (event loop) thread, then submits; the future completes on `eventLoop`
     /// with the spans rejected individually, or the failure to report.
     public func export(_ body: [UInt8], format: ExportFormat, gzip: Bool, on eventLoop: any EventLoop) -> EventLoopFuture<Result<SpanRejections, ExportFailure>> {
+        metrics.receivedBytes.increment(by: body.count)
         let decoded: DecodedTraces
         do {
             decoded = try decoder.decode(body, format: format, gzip: gzip)

@@ -2,11 +2,13 @@ import CoreMetrics
 
 /// The counters one receiver transport reports, in the OpenTelemetry Collector's vocabulary:
 /// spans accepted into the pipeline, refused by it (retryable), rejected as invalid
-/// (partial success), and requests that failed as a whole, by reason.
+/// (partial success), requests that failed as a whole, by reason, and the bytes received
+/// (request bodies as sent, before gzip inflation).
 public struct ReceiverMetrics: Sendable {
     public let accepted: Counter
     public let refused: Counter
     public let rejected: Counter
+    public let receivedBytes: Counter
     private let identity: ReceiverIdentity
     private let factory: any MetricsFactory
 
@@ -15,6 +17,7 @@ public struct ReceiverMetrics: Sendable {
         accepted = Counter(label: "trellis_receiver_accepted_spans_total", dimensions: labels, factory: factory)
         refused = Counter(label: "trellis_receiver_refused_spans_total", dimensions: labels, factory: factory)
         rejected = Counter(label: "trellis_receiver_rejected_spans_total", dimensions: labels, factory: factory)
+        receivedBytes = Counter(label: "trellis_receiver_received_bytes_total", dimensions: labels, factory: factory)
         self.identity = identity
         self.factory = factory
     }

@@ -161,7 +161,7 @@ struct TailSamplingPolicyTests {
         let b = ProbabilisticPolicy(config)
         var keptA = 0
         for id in ids {
-            var trace = PendingTrace(traceID: id, sequence: 0, firstArrival: .zero)
+            var trace = PendingTrace(traceID: id)
             _ = trace.add(SpanChunk(resource: Resource(), resourceSchemaURL: "", scope: InstrumentationScope(), scopeSchemaURL: "", spans: []))
             let da = a.evaluate(trace, now: .zero)
             #expect(da == b.evaluate(trace, now: .zero))
@@ -212,7 +212,7 @@ struct TailSamplingPolicyTests {
         let clock = ManualClock()
         let sink = TailSamplingRecorder()
         let oneTrace = TS.batch([TS.span(1, 1)])
-        var probe = PendingTrace(traceID: TS.id(1), sequence: 0, firstArrival: .zero)
+        var probe = PendingTrace(traceID: TS.id(1))
         let flattened = oneTrace.resourceSpans[0]
         _ = probe.add(SpanChunk(resource: flattened.resource, resourceSchemaURL: "", scope: flattened.scopeSpans[0].scope, scopeSchemaURL: "", spans: flattened.scopeSpans[0].spans))
         let size = Int64(OTLPWireSize.trace(probe))

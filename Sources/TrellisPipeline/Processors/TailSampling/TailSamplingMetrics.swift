@@ -11,6 +11,7 @@ struct TailSamplingMetrics: Sendable {
     let lateSpansSampled: Counter
     let lateSpansNotSampled: Counter
     let bufferedTraces: Gauge
+    let bufferedSpans: Gauge
 
     init(policyNames: [String], factory: any MetricsFactory) {
         sampledTraces = Counter(label: "trellis_processor_tail_sampling_sampled_traces_total", dimensions: [], factory: factory)
@@ -25,6 +26,13 @@ struct TailSamplingMetrics: Sendable {
         lateSpansSampled = Counter(label: "trellis_processor_tail_sampling_late_spans_total", dimensions: [("decision", "sampled")], factory: factory)
         lateSpansNotSampled = Counter(label: "trellis_processor_tail_sampling_late_spans_total", dimensions: [("decision", "not_sampled")], factory: factory)
         bufferedTraces = Gauge(label: "trellis_processor_tail_sampling_buffered_traces", dimensions: [], factory: factory)
+        bufferedSpans = Gauge(label: "trellis_processor_tail_sampling_buffered_spans", dimensions: [], factory: factory)
+    }
+
+    /// Records how many traces and spans wait for a decision.
+    func buffered(traces: Int, spans: Int) {
+        bufferedTraces.record(traces)
+        bufferedSpans.record(spans)
     }
 
     func notSampled(by policy: String) -> Counter {

@@ -14,8 +14,8 @@ import TrellisModel
 ///   dropped and counted); once the decision is forgotten they start a new pending trace;
 /// - `drain()` decides every pending trace at once, forwards the sampled ones, then drains `next`.
 ///
-/// Buffered spans count toward the `MemoryAccountant` (their `footprintBytes`) until they are
-/// forwarded or dropped. Sampled traces that `next` refuses are kept and retried on the next tick.
+/// Pending traces are held packed (`BufferedTrace`) and count toward the `MemoryAccountant`
+/// with their packed size; once sampled, with their model size until `next` takes them. Sampled traces that `next` refuses are kept and retried on the next tick.
 /// One timer task ticks every 100 ms, or sooner when a decision is due.
 public final class TailSamplingProcessor: SpanConsumer {
     private struct Outgoing {
@@ -25,7 +25,9 @@ public final class TailSamplingProcessor: SpanConsumer {
 
     private struct State {
         let policies: [NamedPolicy]
-        var pending: [TraceID: PendingTrace] = [:]
+        var pending: [TraceID: BufferedTrace] = [:]
+        /// Spans of the pending traces.
+        var pendingSpans = 0
         /// Pending traces by first arrival; entries whose trace was decided are skipped.
         var arrivals = FIFO<(id: TraceID, sequence: UInt64)>()
         /// Root-received deadlines, in due order (the wait after a root is the same for all).
@@ -100,48 +102,54 @@ public final class TailSamplingProcessor: SpanConsumer {
     /// Buffers the batch's spans by trace (or applies a remembered decision to late spans).
     /// Refuses only after `drain()` has begun.
     public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
+        // Split each scope's spans by trace (keeping their order) and pack them before taking the lock.
+        var arrived: [(id: TraceID, chunk: SpanChunk, packed: PackedChunk)] = []
+        for rs in batch.resourceSpans {
+            for ss in rs.scopeSpans {
+                var order: [TraceID] = []
+                var groups: [TraceID: [Span]] = [:]
+                for span in ss.spans {
+                    if groups[span.traceID] == nil { order.append(span.traceID) }
+                    groups[span.traceID, default: []].append(span)
+                }
+                for id in order {
+                    let chunk = SpanChunk(resource: rs.resource, resourceSchemaURL: rs.schemaURL, scope: ss.scope, scopeSchemaURL: ss.schemaURL, spans: groups[id] ?? [])
+                    arrived.append((id, chunk, PackedChunk(chunk)))
+                }
+            }
+        }
         let now = clockNow()
-        let result: Result<(outgoing: Bool, buffered: Int), PipelineRefusal> = state.withLock { s in
+        let result: Result<(outgoing: Bool, buffered: (traces: Int, spans: Int)), PipelineRefusal> = state.withLock { s in
             if s.closed { return .failure(.shuttingDown) }
             var release = BatchBuilder()
             var late = BatchBuilder()
             var lateDropped = 0
-            for rs in batch.resourceSpans {
-                for ss in rs.scopeSpans {
-                    // Split the scope's spans by trace, keeping their order.
-                    var order: [TraceID] = []
-                    var groups: [TraceID: [Span]] = [:]
-                    for span in ss.spans {
-                        if groups[span.traceID] == nil { order.append(span.traceID) }
-                        groups[span.traceID, default: []].append(span)
-                    }
-                    for id in order {
-                        let chunk = SpanChunk(resource: rs.resource, resourceSchemaURL: rs.schemaURL, scope: ss.scope, scopeSchemaURL: ss.schemaURL, spans: groups[id] ?? [])
-                        if s.pending[id] != nil {
-                            let bytes = s.pending[id]?.add(chunk) ?? 0
-                            memory?.add(bytes)
-                        } else if s.sampledCache.contains(id) {
-                            let bytes = chunk.spans.reduce(0) { $0 + $1.footprintBytes }
-                            memory?.add(bytes)
-                            late.add([chunk], footprintBytes: bytes)
-                            metrics.lateSpansSampled.increment(by: chunk.spans.count)
-                            continue
-                        } else if s.notSampledCache.contains(id) {
-                            lateDropped += chunk.spans.count
-                            continue
-                        } else {
-                            var trace = PendingTrace(traceID: id, sequence: s.nextSequence, firstArrival: now)
-                            s.nextSequence += 1
-                            let bytes = trace.add(chunk)
-                            memory?.add(bytes)
-                            s.pending[id] = trace
-                            s.arrivals.append((id, trace.sequence))
-                        }
-                        noteRoot(in: chunk, of: id, now: now, &s)
-                        while s.pending.count > numTraces, decideOldest(&s, now: now, into: &release) {
-                            metrics.decidedEarlyBufferFull.increment()
-                        }
-                    }
+            for (id, chunk, packed) in arrived {
+                if s.pending[id] != nil {
+                    s.pending[id]?.add(packed)
+                    s.pendingSpans += chunk.spans.count
+                    memory?.add(packed.footprintBytes)
+                } else if s.sampledCache.contains(id) {
+                    let bytes = chunk.spans.reduce(0) { $0 + $1.footprintBytes }
+                    memory?.add(bytes)
+                    late.add([chunk], footprintBytes: bytes)
+                    metrics.lateSpansSampled.increment(by: chunk.spans.count)
+                    continue
+                } else if s.notSampledCache.contains(id) {
+                    lateDropped += chunk.spans.count
+                    continue
+                } else {
+                    var trace = BufferedTrace(traceID: id, sequence: s.nextSequence, firstArrival: now)
+                    s.nextSequence += 1
+                    trace.add(packed)
+                    s.pendingSpans += chunk.spans.count
+                    memory?.add(packed.footprintBytes)
+                    s.pending[id] = trace
+                    s.arrivals.append((id, trace.sequence))
+                }
+                noteRoot(in: chunk, of: id, now: now, &s)
+                while s.pending.count > numTraces, decideOldest(&s, now: now, into: &release) {
+                    metrics.decidedEarlyBufferFull.increment()
                 }
             }
             if lateDropped > 0 {
@@ -150,10 +158,10 @@ public final class TailSamplingProcessor: SpanConsumer {
             }
             Self.enqueue(release, &s)
             Self.enqueue(late, &s)
-            return .success((!s.outbox.isEmpty, s.pending.count))
+            return .success((!s.outbox.isEmpty, (s.pending.count, s.pendingSpans)))
         }
         let (outgoing, buffered) = try result.get()
-        metrics.bufferedTraces.record(buffered)
+        metrics.buffered(traces: buffered.traces, spans: buffered.spans)
         if outgoing { await flushOutbox() }
     }
 
@@ -170,7 +178,7 @@ public final class TailSamplingProcessor: SpanConsumer {
             s.rootDeadlines = FIFO()
             Self.enqueue(release, &s)
         }
-        metrics.bufferedTraces.record(0)
+        metrics.buffered(traces: 0, spans: 0)
         while true {
             let items = state.withLock { s -> [Outgoing] in
                 defer { s.outbox.removeAll() }
@@ -191,7 +199,7 @@ public final class TailSamplingProcessor: SpanConsumer {
     @discardableResult
     func tick() async -> Duration? {
         let now = clockNow()
-        let (outgoing, due, buffered) = state.withLock { s -> (Bool, Duration?, Int) in
+        let (outgoing, due, buffered) = state.withLock { s -> (Bool, Duration?, (traces: Int, spans: Int)) in
             var release = BatchBuilder()
             while let entry = s.arrivals.first {
                 guard let trace = s.pending[entry.id], trace.sequence == entry.sequence else {
@@ -216,9 +224,9 @@ public final class TailSamplingProcessor: SpanConsumer {
             var due: Duration?
             if let first = s.arrivals.first, let trace = s.pending[first.id] { due = trace.firstArrival + decisionWait }
             if let first = s.rootDeadlines.first { due = min(due ?? first.due, first.due) }
-            return (!s.outbox.isEmpty, due, s.pending.count)
+            return (!s.outbox.isEmpty, due, (s.pending.count, s.pendingSpans))
         }
-        metrics.bufferedTraces.record(buffered)
+        metrics.buffered(traces: buffered.traces, spans: buffered.spans)
         if outgoing { await flushOutbox() }
         return due
     }
@@ -249,19 +257,22 @@ public final class TailSamplingProcessor: SpanConsumer {
     }
 
     private func decideTrace(_ id: TraceID, _ s: inout State, now: Duration, into release: inout BatchBuilder) {
-        guard let trace = s.pending.removeValue(forKey: id) else { return }
+        guard let buffered = s.pending.removeValue(forKey: id) else { return }
+        s.pendingSpans -= buffered.spanCount
+        memory?.remove(buffered.footprintBytes)
+        let trace = buffered.unpacked()
         let decision = decide(trace, policies: s.policies, now: now)
         if decision.sampled {
             s.notSampledCache.remove(id)
             s.sampledCache.insert(id)
             metrics.sampledTraces.increment()
+            memory?.add(trace.footprintBytes)
             release.add(trace.chunks, footprintBytes: trace.footprintBytes)
         } else {
             s.sampledCache.remove(id)
             s.notSampledCache.insert(id)
             metrics.notSampled(by: decision.policy).increment()
             metrics.droppedSpans.increment(by: trace.spanCount)
-            memory?.remove(trace.footprintBytes)
         }
     }
 
