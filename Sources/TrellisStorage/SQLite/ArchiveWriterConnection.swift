@@ -22,8 +22,9 @@ final class ArchiveWriterConnection {
         self.db = db
     }
 
-    /// Stores the pieces of one write in one transaction; on failure nothing of it stays.
-    func insert(_ pieces: [EncodedPiece]) throws(StorageError) {
+    /// Stores the pieces of one write and adds its dependency summaries to their buckets, in one
+    /// transaction; on failure nothing of it stays.
+    func insert(_ pieces: [EncodedPiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
         try transaction { () throws(StorageError) in
             let insertBlock = try db.statement(
                 "INSERT INTO blocks (trace_hi, trace_lo, min_start, max_start, span_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -72,17 +73,20 @@ final class ArchiveWriterConnection {
                     try insertAttribute.run()
                 }
             }
+            try DependencyRows.upsert(dependencies, into: db)
         }
     }
 
     /// Deletes up to `maxRows` blocks whose spans all started before `cutoff`, oldest first,
-    /// with their search rows. Returns how many blocks went.
+    /// with their search rows, and the dependency buckets of up to `maxRows` minutes that ended
+    /// before `cutoff`. Returns how many blocks and dependency rows went.
     func deleteExpired(olderThan cutoff: UInt64, maxRows: Int) throws(StorageError) -> Int {
         try transaction { () throws(StorageError) in
             let select = try db.statement("SELECT id FROM blocks WHERE max_start < ?1 ORDER BY max_start LIMIT ?2")
             select.bind(1, SQLiteValues.time(cutoff))
             select.bind(2, maxRows)
-            return try deleteBlocks(selectedBy: select)
+            let blocks = try deleteBlocks(selectedBy: select)
+            return try blocks + DependencyRows.deleteExpired(olderThan: cutoff, maxBuckets: maxRows, in: db)
         }
     }
 

@@ -87,25 +87,27 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
     // MARK: Writing
 
     public func write(_ batch: TraceBatch) async throws {
-        try write(pieces: TracePiece.split(batch))
+        try write(pieces: TracePiece.split(batch), dependencies: DependencyBuckets.of(batch))
     }
 
-    func write(pieces: [TracePiece]) throws(StorageError) {
+    /// Stores a batch split by trace, with the batch's dependency summaries per bucket.
+    func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
         guard !pieces.isEmpty else { return }
         let encoder = OTLPProtobufEncoder()
         let keys = indexedAttributeKeys
-        try write(encoded: pieces.map { EncodedPiece($0, indexedKeys: keys, encoder: encoder) })
+        try write(encoded: pieces.map { EncodedPiece($0, indexedKeys: keys, encoder: encoder) }, dependencies: dependencies)
     }
 
-    func write(encoded: [EncodedPiece]) throws(StorageError) {
-        try withWriter { connection throws(StorageError) in try connection.insert(encoded) }
+    func write(encoded: [EncodedPiece], dependencies: [UInt64: DependencySummary] = [:]) throws(StorageError) {
+        try withWriter { connection throws(StorageError) in try connection.insert(encoded, dependencies: dependencies) }
     }
 
     // MARK: Retention
 
     /// Deletes up to `maxRows` stored blocks whose spans all started before `olderThan`
-    /// (nanoseconds since the Unix epoch), oldest first, in one transaction. Returns how many
-    /// blocks were deleted; call again until it returns 0.
+    /// (nanoseconds since the Unix epoch), oldest first, and the dependency buckets of up to
+    /// `maxRows` minutes that ended before it, in one transaction. Returns how many blocks and
+    /// dependency rows were deleted; call again until it returns 0.
     public func deleteExpired(olderThan cutoff: UInt64, maxRows: Int = 1000) throws(StorageError) -> Int {
         guard maxRows > 0 else { throw .invalidRetentionArgument(name: "maxRows", value: maxRows) }
         return try withWriter { connection throws(StorageError) in try connection.deleteExpired(olderThan: cutoff, maxRows: maxRows) }
@@ -153,6 +155,10 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
 
     public func operations(service: String) async throws -> [Operation] {
         try withReader { connection throws(StorageError) in try connection.operations(service: service) }
+    }
+
+    public func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary {
+        try withReader { connection throws(StorageError) in try DependencyRows.summary(from: startUnixNano, to: endUnixNano, in: connection.db) }
     }
 
     /// SQLite's plan for a query on the read connection (tests check searches use indexes).
