@@ -17,9 +17,13 @@
 /// - `dependency_services`: per (minute bucket, service): spans, errors and the server latency histogram.
 /// Both are keyed by bucket first, so a time range is one primary-key range. Spans stored
 /// before the upgrade are not aggregated (the migration does not rescan blocks).
+///
+/// Version 3 adds `archive_state` (key → integer): `sequence`, the sequence number of the last
+/// write committed, updated in each write's transaction; the write-ahead log replays only
+/// records after it.
 enum ArchiveSchema {
     /// The newest schema this build reads and writes.
-    static let currentVersion = 2
+    static let currentVersion = 3
 
     /// The statements that take a database from version `n - 1` to `n`, at index `n - 1`.
     static let migrations: [[String]] = [
@@ -55,6 +59,9 @@ enum ArchiveSchema {
                 spans INTEGER NOT NULL, errors INTEGER NOT NULL, server_latency BLOB NOT NULL,
                 PRIMARY KEY (bucket, service)) WITHOUT ROWID
             """,
+        ],
+        [
+            "CREATE TABLE archive_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
         ],
     ]
 
