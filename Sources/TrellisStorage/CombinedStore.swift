@@ -16,10 +16,11 @@ public final class CombinedStore: TraceWriter, TraceReader {
         self.archive = archive
     }
 
+    /// Dependencies are aggregated by the archive only: it holds every span the ring holds.
     public func write(_ batch: TraceBatch) async throws {
         let pieces = TracePiece.split(batch)
-        ring.write(pieces: pieces)
-        try archive.write(pieces: pieces)
+        ring.write(pieces: pieces, dependencies: [:])
+        try archive.write(pieces: pieces, dependencies: DependencyBuckets.of(batch))
     }
 
     public func trace(_ id: TraceID) async throws -> TraceBatch? {
@@ -52,5 +53,10 @@ public final class CombinedStore: TraceWriter, TraceReader {
         let recent = try await ring.operations(service: service)
         let archived = try await archive.operations(service: service)
         return Set(recent + archived).sorted()
+    }
+
+    /// From the archive alone, which holds every span the ring holds: nothing is counted twice.
+    public func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary {
+        try await archive.dependencies(from: startUnixNano, to: endUnixNano)
     }
 }

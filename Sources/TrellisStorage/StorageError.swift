@@ -23,6 +23,8 @@ public enum StorageError: Error, Hashable, Sendable {
     case sqlite(code: Int32, message: String, context: String)
     /// A stored span block could not be decoded.
     case undecodableBlock(detail: String)
+    /// The archive's write-ahead log file (`archive.wal`) could not be opened, written, synced or read.
+    case writeAheadLog(path: String, detail: String)
     /// The store was closed.
     case closed
 }
@@ -53,6 +55,8 @@ extension StorageError: CustomStringConvertible {
             return "SQLite error \(code) while \(context): \(message)"
         case .undecodableBlock(let detail):
             return "a stored span block could not be decoded: \(detail)"
+        case .writeAheadLog(let path, let detail):
+            return "the archive's write-ahead log \(path) failed: \(detail); check the disk and the file's permissions"
         case .closed:
             return "the store is closed"
         }

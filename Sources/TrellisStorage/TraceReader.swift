@@ -15,4 +15,9 @@ public protocol TraceReader: Sendable {
 
     /// The operations (span names with their kinds) of a service, sorted by name then kind.
     func operations(service: String) async throws -> [Operation]
+
+    /// The service-to-service calls and the per-service figures of the spans that started in
+    /// `startUnixNano...endUnixNano`, aggregated at write time per one-minute bucket: the range is
+    /// widened to whole minutes. Throws `StorageError.invertedTimeRange` when start is after end.
+    func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary
 }

@@ -127,3 +127,30 @@ import TrellisModel
         #expect(throws: ConfigError.self) { try TrellisConfig.parse(yaml) }
     }
 }
+
+@Suite struct TrellisStoreConfigTests {
+    private func store(_ archive: String) throws -> TrellisStoreConfig? {
+        let config = try TrellisConfig.parse("""
+            receivers:
+              otlp:
+                protocols:
+                  grpc:
+            exporters:
+              trellis_store: { archive: \(archive) }
+            service:
+              pipelines:
+                traces: { receivers: [otlp], exporters: [trellis_store] }
+            """, environment: [:])
+        guard case .trellisStore(let store)? = config.exporters.first?.config else { return nil }
+        return store
+    }
+
+    @Test func theWriteAheadLogIsOffUnlessArchiveWalIsTrue() throws {
+        #expect(try store("{ path: x.db }")?.writeAheadLog == false)
+        #expect(try store("{ path: x.db, wal: true }")?.writeAheadLog == true)
+    }
+
+    @Test func aWalValueThatIsNotABooleanIsRefused() {
+        #expect(throws: (any Error).self) { _ = try store("{ path: x.db, wal: sometimes }") }
+    }
+}

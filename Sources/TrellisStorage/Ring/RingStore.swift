@@ -9,10 +9,15 @@ import TrellisModel
 /// service and service + operation, so searches look only at that service's traces, and skip
 /// those whose summaries cannot beat the results found so far.
 ///
+/// Dependency summaries are kept per one-minute bucket of span start times, for the newest
+/// `DependencyBuckets.defaultMaxBuckets` buckets (an hour when spans arrive every minute);
+/// older buckets are dropped, whatever traces the ring still holds.
+///
 /// Writers hold the lock while they insert; readers hold it only to copy the state (copy-on-write,
 /// O(1)) and search the copy, so a search sees one consistent state and never blocks writers for long.
 public final class RingStore: TraceWriter, TraceReader {
     private let state: Mutex<RingState>
+    private let dependencyBuckets = Mutex(DependencyBuckets())
 
     /// - Parameter maxBytes: the most span bytes held, as counted by `TraceBatch.footprintBytes`.
     public init(maxBytes: Int) {
@@ -34,13 +39,18 @@ public final class RingStore: TraceWriter, TraceReader {
     }
 
     public func write(_ batch: TraceBatch) async throws {
-        write(pieces: TracePiece.split(batch))
+        write(pieces: TracePiece.split(batch), dependencies: DependencyBuckets.of(batch))
     }
 
-    func write(pieces: [TracePiece]) {
+    /// Stores a batch split by trace, and its dependency summaries per bucket (empty when
+    /// another store aggregates them).
+    func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) {
         let sized = pieces.map { ($0, $0.batch.footprintBytes) }
         state.withLock { state in
             for (piece, bytes) in sized { state.insert(piece, bytes: bytes) }
+        }
+        if !dependencies.isEmpty {
+            dependencyBuckets.withLock { $0.add(dependencies) }
         }
     }
 
@@ -89,5 +99,10 @@ public final class RingStore: TraceWriter, TraceReader {
         state.withLock { state in
             state.operationCounts.keys.filter { $0.service == service }.map { Operation(name: $0.operation, kind: $0.kind) }
         }.sorted()
+    }
+
+    public func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary {
+        let buckets = dependencyBuckets.withLock { $0 }
+        return try buckets.summary(from: startUnixNano, to: endUnixNano)
     }
 }

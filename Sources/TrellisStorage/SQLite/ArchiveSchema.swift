@@ -10,9 +10,20 @@
 /// - `indexed_attributes`: the distinct (key, value) pairs of the configured attribute keys in
 ///   a block, on spans or on their resources; searched by trace through `blocks`.
 /// - `services`, `operations`, `operation_kinds`: the distinct names, kept at write time.
+///
+/// Version 2 adds the dependency aggregates, upserted in each write's transaction:
+/// - `dependency_links`: per (minute bucket, parent service, child service): calls, errors and
+///   the callee latency histogram (`HistogramBlob`).
+/// - `dependency_services`: per (minute bucket, service): spans, errors and the server latency histogram.
+/// Both are keyed by bucket first, so a time range is one primary-key range. Spans stored
+/// before the upgrade are not aggregated (the migration does not rescan blocks).
+///
+/// Version 3 adds `archive_state` (key → integer): `sequence`, the sequence number of the last
+/// write committed, updated in each write's transaction; the write-ahead log replays only
+/// records after it.
 enum ArchiveSchema {
     /// The newest schema this build reads and writes.
-    static let currentVersion = 1
+    static let currentVersion = 3
 
     /// The statements that take a database from version `n - 1` to `n`, at index `n - 1`.
     static let migrations: [[String]] = [
@@ -36,6 +47,21 @@ enum ArchiveSchema {
             "CREATE INDEX span_groups_by_service ON span_groups (service_id, max_start)",
             "CREATE INDEX span_groups_by_operation ON span_groups (operation_id, max_start)",
             "CREATE TABLE indexed_attributes (block_id INTEGER NOT NULL, key TEXT NOT NULL, value NOT NULL, PRIMARY KEY (block_id, key, value)) WITHOUT ROWID",
+        ],
+        [
+            """
+            CREATE TABLE dependency_links (bucket INTEGER NOT NULL, parent TEXT NOT NULL, child TEXT NOT NULL,
+                child_is_virtual INTEGER NOT NULL, calls INTEGER NOT NULL, errors INTEGER NOT NULL, latency BLOB NOT NULL,
+                PRIMARY KEY (bucket, parent, child)) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE dependency_services (bucket INTEGER NOT NULL, service TEXT NOT NULL,
+                spans INTEGER NOT NULL, errors INTEGER NOT NULL, server_latency BLOB NOT NULL,
+                PRIMARY KEY (bucket, service)) WITHOUT ROWID
+            """,
+        ],
+        [
+            "CREATE TABLE archive_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
         ],
     ]
 

@@ -22,67 +22,94 @@ final class ArchiveWriterConnection {
         self.db = db
     }
 
-    /// Stores the pieces of one write in one transaction; on failure nothing of it stays.
-    func insert(_ pieces: [EncodedPiece]) throws(StorageError) {
+    /// Stores the pieces of the writes, adds their dependency summaries to their buckets and
+    /// records the last write's sequence number, in one transaction; on failure nothing of it stays.
+    func insert(_ writes: [PendingWrite]) throws(StorageError) {
+        guard let last = writes.last else { return }
+        var dependencies: [UInt64: DependencySummary] = [:]
+        for write in writes {
+            for (bucket, summary) in write.dependencies { dependencies[bucket, default: DependencySummary()].merge(summary) }
+        }
         try transaction { () throws(StorageError) in
-            let insertBlock = try db.statement(
-                "INSERT INTO blocks (trace_hi, trace_lo, min_start, max_start, span_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-            let insertGroup = try db.statement("""
-                INSERT INTO span_groups (block_id, operation_id, kind, service_id, trace_hi, trace_lo,
-                    min_start, max_start, min_duration, max_duration, has_error, span_count)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                """)
-            let insertAttribute = try db.statement("INSERT OR IGNORE INTO indexed_attributes (block_id, key, value) VALUES (?1, ?2, ?3)")
-            for piece in pieces {
-                let (hi, lo) = SQLiteValues.halves(piece.traceID)
-                insertBlock.reset()
-                insertBlock.bind(1, hi)
-                insertBlock.bind(2, lo)
-                insertBlock.bind(3, SQLiteValues.time(piece.minStart))
-                insertBlock.bind(4, SQLiteValues.time(piece.maxStart))
-                insertBlock.bind(5, piece.spanCount)
-                insertBlock.bind(6, blob: piece.block)
-                try insertBlock.run()
-                let blockID = db.lastInsertRowID
+            try insert(writes.flatMap(\.pieces))
+            try DependencyRows.upsert(dependencies, into: db)
+            let state = try db.statement("INSERT OR REPLACE INTO archive_state (key, value) VALUES ('sequence', ?1)")
+            state.bind(1, Int64(bitPattern: last.sequence))
+            try state.run()
+        }
+    }
 
-                for (key, summary) in piece.groups {
-                    let serviceID = try serviceID(key.service)
-                    let operationID = try operationID(serviceID: serviceID, name: key.operation, kind: key.kind)
-                    insertGroup.reset()
-                    insertGroup.bind(1, blockID)
-                    insertGroup.bind(2, operationID)
-                    insertGroup.bind(3, Int64(key.kind.rawValue))
-                    insertGroup.bind(4, serviceID)
-                    insertGroup.bind(5, hi)
-                    insertGroup.bind(6, lo)
-                    insertGroup.bind(7, SQLiteValues.time(summary.minStart))
-                    insertGroup.bind(8, SQLiteValues.time(summary.maxStart))
-                    insertGroup.bind(9, SQLiteValues.time(summary.minDuration))
-                    insertGroup.bind(10, SQLiteValues.time(summary.maxDuration))
-                    insertGroup.bind(11, Int64(summary.hasError ? 1 : 0))
-                    insertGroup.bind(12, summary.spanCount)
-                    try insertGroup.run()
-                }
+    /// The sequence number of the last write committed (0 before the first).
+    func committedSequence() throws(StorageError) -> UInt64 {
+        UInt64(bitPattern: try db.integer("SELECT value FROM archive_state WHERE key = 'sequence'"))
+    }
 
-                for attribute in piece.attributes {
-                    insertAttribute.reset()
-                    insertAttribute.bind(1, blockID)
-                    insertAttribute.bind(2, attribute.key)
-                    insertAttribute.bind(3, attribute.value)
-                    try insertAttribute.run()
-                }
+    /// Lets SQLite copy its WAL into the database file, syncing the WAL first: every committed
+    /// transaction is then on disk, whatever `synchronous` says.
+    func checkpoint() throws(StorageError) {
+        try db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    }
+
+    private func insert(_ pieces: [EncodedPiece]) throws(StorageError) {
+        let insertBlock = try db.statement(
+            "INSERT INTO blocks (trace_hi, trace_lo, min_start, max_start, span_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        let insertGroup = try db.statement("""
+            INSERT INTO span_groups (block_id, operation_id, kind, service_id, trace_hi, trace_lo,
+                min_start, max_start, min_duration, max_duration, has_error, span_count)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            """)
+        let insertAttribute = try db.statement("INSERT OR IGNORE INTO indexed_attributes (block_id, key, value) VALUES (?1, ?2, ?3)")
+        for piece in pieces {
+            let (hi, lo) = SQLiteValues.halves(piece.traceID)
+            insertBlock.reset()
+            insertBlock.bind(1, hi)
+            insertBlock.bind(2, lo)
+            insertBlock.bind(3, SQLiteValues.time(piece.minStart))
+            insertBlock.bind(4, SQLiteValues.time(piece.maxStart))
+            insertBlock.bind(5, piece.spanCount)
+            insertBlock.bind(6, blob: piece.block)
+            try insertBlock.run()
+            let blockID = db.lastInsertRowID
+
+            for (key, summary) in piece.groups {
+                let serviceID = try serviceID(key.service)
+                let operationID = try operationID(serviceID: serviceID, name: key.operation, kind: key.kind)
+                insertGroup.reset()
+                insertGroup.bind(1, blockID)
+                insertGroup.bind(2, operationID)
+                insertGroup.bind(3, Int64(key.kind.rawValue))
+                insertGroup.bind(4, serviceID)
+                insertGroup.bind(5, hi)
+                insertGroup.bind(6, lo)
+                insertGroup.bind(7, SQLiteValues.time(summary.minStart))
+                insertGroup.bind(8, SQLiteValues.time(summary.maxStart))
+                insertGroup.bind(9, SQLiteValues.time(summary.minDuration))
+                insertGroup.bind(10, SQLiteValues.time(summary.maxDuration))
+                insertGroup.bind(11, Int64(summary.hasError ? 1 : 0))
+                insertGroup.bind(12, summary.spanCount)
+                try insertGroup.run()
+            }
+
+            for attribute in piece.attributes {
+                insertAttribute.reset()
+                insertAttribute.bind(1, blockID)
+                insertAttribute.bind(2, attribute.key)
+                insertAttribute.bind(3, attribute.value)
+                try insertAttribute.run()
             }
         }
     }
 
     /// Deletes up to `maxRows` blocks whose spans all started before `cutoff`, oldest first,
-    /// with their search rows. Returns how many blocks went.
+    /// with their search rows, and the dependency buckets of up to `maxRows` minutes that ended
+    /// before `cutoff`. Returns how many blocks and dependency rows went.
     func deleteExpired(olderThan cutoff: UInt64, maxRows: Int) throws(StorageError) -> Int {
         try transaction { () throws(StorageError) in
             let select = try db.statement("SELECT id FROM blocks WHERE max_start < ?1 ORDER BY max_start LIMIT ?2")
             select.bind(1, SQLiteValues.time(cutoff))
             select.bind(2, maxRows)
-            return try deleteBlocks(selectedBy: select)
+            let blocks = try deleteBlocks(selectedBy: select)
+            return try blocks + DependencyRows.deleteExpired(olderThan: cutoff, maxBuckets: maxRows, in: db)
         }
     }
 

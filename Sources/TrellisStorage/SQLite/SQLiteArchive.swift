@@ -15,6 +15,17 @@ import TrellisModel
 /// with `StorageError.newerSchema`, a file that fails `PRAGMA quick_check` with
 /// `StorageError.corrupted`, and in both cases the file is left unmodified.
 ///
+/// Concurrent writes are committed together: each accepted write joins a queue in the order of
+/// its sequence number, and whichever writer gets the connection commits the whole queue in one
+/// transaction (with the last sequence number, in `archive_state`); the others find their write
+/// committed and return.
+///
+/// With a write-ahead log (`writeAheadLog: true`), every write is first appended to
+/// `<path>.wal-log` and synced with `fdatasync` (concurrent writes share one sync) before `write`
+/// returns. Once the log passes `logTruncationBytes` and every write in it is committed, SQLite's
+/// WAL is checkpointed (synced) and the log emptied. Opening replays the log's records newer than
+/// the archive's last sequence number and reports them (and any torn last record) in `recovery`.
+///
 /// Retention is exposed as small steps for a caller's loop: `deleteExpired(olderThan:maxRows:)`
 /// and `deleteOldest(untilBytesBelow:maxRows:)`. Calls block the calling thread for the SQLite
 /// work (one transaction for writes and deletes).
@@ -35,14 +46,43 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
     /// other keys still work, by reading the candidate traces' spans.
     public let indexedAttributeKeys: Set<String>
 
+    /// What the write-ahead log held at opening; nil without a log.
+    public let recovery: WriteAheadLogRecovery?
+    /// The log is emptied once it holds at least this many bytes, all committed.
+    let logTruncationBytes: Int
+
     private let writer: Mutex<ArchiveWriterConnection?>
     private let reader: Mutex<ArchiveReaderConnection?>
+    private let intake: Mutex<Intake>
+    private let log: WriteAheadLog?
+
+    /// Writes accepted and not yet committed, in sequence order.
+    private struct Intake {
+        /// The sequence number given to the latest accepted write.
+        var lastSequence: UInt64
+        var pending: [PendingWrite] = []
+        /// Every write up to this sequence number has been committed, or has failed (then its
+        /// error waits in `failures` for its writer).
+        var committed: UInt64
+        var failures: [UInt64: StorageError] = [:]
+    }
 
     /// Opens the archive at `path`, creating the file and its parent directories if needed,
-    /// and migrating the schema to the current version.
-    public init(path: String, indexedAttributeKeys: Set<String> = SQLiteArchive.defaultIndexedAttributeKeys) throws(StorageError) {
+    /// migrating the schema to the current version, and with `writeAheadLog`, replaying the
+    /// log's records that the archive does not hold yet.
+    public convenience init(
+        path: String, indexedAttributeKeys: Set<String> = SQLiteArchive.defaultIndexedAttributeKeys, writeAheadLog: Bool = false
+    ) throws(StorageError) {
+        try self.init(path: path, indexedAttributeKeys: indexedAttributeKeys, writeAheadLog: writeAheadLog, logTruncationBytes: 16 << 20)
+    }
+
+    /// The log file of the archive at `path`.
+    public static func writeAheadLogPath(of path: String) -> String { path + ".wal-log" }
+
+    init(path: String, indexedAttributeKeys: Set<String>, writeAheadLog: Bool, logTruncationBytes: Int) throws(StorageError) {
         self.path = path
         self.indexedAttributeKeys = indexedAttributeKeys
+        self.logTruncationBytes = logTruncationBytes
         try Self.createParentDirectory(of: path)
         if FileManager.default.fileExists(atPath: path) {
             try Self.checkExistingFile(path)
@@ -66,8 +106,51 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
         try readConnection.execute("PRAGMA busy_timeout = 5000")
         try readConnection.execute("PRAGMA cache_size = -16384")
 
-        writer = Mutex(ArchiveWriterConnection(db: writeConnection))
+        let connection = ArchiveWriterConnection(db: writeConnection)
+        let committed = try connection.committedSequence()
+        var lastSequence = committed
+        if writeAheadLog {
+            let log = try WriteAheadLog(path: Self.writeAheadLogPath(of: path))
+            let (recovery, last) = try Self.replay(log, into: connection, after: committed, indexedKeys: indexedAttributeKeys)
+            lastSequence = max(committed, last)
+            self.log = log
+            self.recovery = recovery
+        } else {
+            log = nil
+            recovery = nil
+        }
+        intake = Mutex(Intake(lastSequence: lastSequence, committed: lastSequence))
+        writer = Mutex(connection)
         reader = Mutex(ArchiveReaderConnection(db: readConnection))
+    }
+
+    /// Commits the log's records after `committed`, then empties the log. Returns what was done
+    /// and the last sequence number in the log.
+    private static func replay(
+        _ log: WriteAheadLog, into connection: ArchiveWriterConnection, after committed: UInt64, indexedKeys: Set<String>
+    ) throws(StorageError) -> (WriteAheadLogRecovery, UInt64) {
+        let contents = try log.readAll()
+        let decoder = OTLPProtobufDecoder()
+        var batches = 0
+        var spans = 0
+        for record in contents.records where record.sequence > committed {
+            let batch: TraceBatch
+            do {
+                batch = try decoder.decode(record.payload).batch
+            } catch {
+                throw .writeAheadLog(path: log.path, detail: "record \(record.sequence) passed its checksum but does not decode: \(error)")
+            }
+            let pieces = encode(TracePiece.split(batch), indexedKeys: indexedKeys)
+            try connection.insert([PendingWrite(sequence: record.sequence, pieces: pieces, dependencies: DependencyBuckets.of(batch))])
+            batches += 1
+            spans += batch.spanCount
+        }
+        if log.byteCount > 0 {
+            try connection.checkpoint()
+            try log.truncate()
+        }
+        let recovery = WriteAheadLogRecovery(path: log.path, replayedBatches: batches, replayedSpans: spans, ignoredTailBytes: contents.tornBytes)
+        return (recovery, contents.records.last?.sequence ?? 0)
     }
 
     deinit { close() }
@@ -87,25 +170,78 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
     // MARK: Writing
 
     public func write(_ batch: TraceBatch) async throws {
-        try write(pieces: TracePiece.split(batch))
+        try write(pieces: TracePiece.split(batch), dependencies: DependencyBuckets.of(batch))
     }
 
-    func write(pieces: [TracePiece]) throws(StorageError) {
+    /// Stores a batch split by trace, with the batch's dependency summaries per bucket.
+    func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
         guard !pieces.isEmpty else { return }
-        let encoder = OTLPProtobufEncoder()
-        let keys = indexedAttributeKeys
-        try write(encoded: pieces.map { EncodedPiece($0, indexedKeys: keys, encoder: encoder) })
+        try write(encoded: Self.encode(pieces, indexedKeys: indexedAttributeKeys), dependencies: dependencies)
     }
 
-    func write(encoded: [EncodedPiece]) throws(StorageError) {
-        try withWriter { connection throws(StorageError) in try connection.insert(encoded) }
+    /// Accepts encoded pieces: logs them (with a log), queues them, and returns once they are committed.
+    func write(encoded: [EncodedPiece], dependencies: [UInt64: DependencySummary] = [:]) throws(StorageError) {
+        // Protobuf messages concatenate into one: the pieces' blocks make the batch's log record.
+        let record = log == nil ? [] : encoded.reduce(into: [UInt8]()) { $0 += $1.block }
+        let sequence = try intake.withLock { state throws(StorageError) -> UInt64 in
+            let sequence = state.lastSequence + 1
+            try log?.append(sequence: sequence, payload: record)
+            state.lastSequence = sequence
+            state.pending.append(PendingWrite(sequence: sequence, pieces: encoded, dependencies: dependencies))
+            return sequence
+        }
+        try log?.sync(through: sequence)
+        try commit(through: sequence)
+    }
+
+    private static func encode(_ pieces: [TracePiece], indexedKeys: Set<String>) -> [EncodedPiece] {
+        let encoder = OTLPProtobufEncoder()
+        return pieces.map { EncodedPiece($0, indexedKeys: indexedKeys, encoder: encoder) }
+    }
+
+    /// Returns once the write `sequence` is committed: by this caller, which then commits every
+    /// queued write in one transaction, or by a caller that held the connection before.
+    private func commit(through sequence: UInt64) throws(StorageError) {
+        try withWriter { connection throws(StorageError) in
+            let (done, failure) = intake.withLock { ($0.committed >= sequence, $0.failures.removeValue(forKey: sequence)) }
+            if let failure { throw failure }
+            guard !done else { return }
+            let group = intake.withLock { state in
+                defer { state.pending = [] }
+                return state.pending
+            }
+            let last = group.last?.sequence ?? sequence
+            do throws(StorageError) {
+                try connection.insert(group)
+            } catch {
+                intake.withLock { state in
+                    for write in group where write.sequence != sequence { state.failures[write.sequence] = error }
+                    state.committed = last
+                }
+                throw error
+            }
+            intake.withLock { $0.committed = last }
+            try emptyLogIfCommitted(connection)
+        }
+    }
+
+    /// Empties a log past `logTruncationBytes` when every write in it is committed, after a
+    /// checkpoint has synced those commits to disk. Appends wait meanwhile.
+    private func emptyLogIfCommitted(_ connection: ArchiveWriterConnection) throws(StorageError) {
+        guard let log, log.byteCount >= logTruncationBytes else { return }
+        try intake.withLock { state throws(StorageError) in
+            guard state.lastSequence == state.committed else { return }
+            try connection.checkpoint()
+            try log.truncate()
+        }
     }
 
     // MARK: Retention
 
     /// Deletes up to `maxRows` stored blocks whose spans all started before `olderThan`
-    /// (nanoseconds since the Unix epoch), oldest first, in one transaction. Returns how many
-    /// blocks were deleted; call again until it returns 0.
+    /// (nanoseconds since the Unix epoch), oldest first, and the dependency buckets of up to
+    /// `maxRows` minutes that ended before it, in one transaction. Returns how many blocks and
+    /// dependency rows were deleted; call again until it returns 0.
     public func deleteExpired(olderThan cutoff: UInt64, maxRows: Int = 1000) throws(StorageError) -> Int {
         guard maxRows > 0 else { throw .invalidRetentionArgument(name: "maxRows", value: maxRows) }
         return try withWriter { connection throws(StorageError) in try connection.deleteExpired(olderThan: cutoff, maxRows: maxRows) }
@@ -153,6 +289,10 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
 
     public func operations(service: String) async throws -> [Operation] {
         try withReader { connection throws(StorageError) in try connection.operations(service: service) }
+    }
+
+    public func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary {
+        try withReader { connection throws(StorageError) in try DependencyRows.summary(from: startUnixNano, to: endUnixNano, in: connection.db) }
     }
 
     /// SQLite's plan for a query on the read connection (tests check searches use indexes).

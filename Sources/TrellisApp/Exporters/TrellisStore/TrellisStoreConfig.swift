@@ -12,6 +12,9 @@ public struct TrellisStoreConfig: Decodable, Sendable, Hashable {
     public var archiveMaxBytes = ByteSize(bytes: 10 << 30)
     /// `archive.indexed_attributes`: attribute keys searchable through an index (others are filtered after).
     public var indexedAttributes: [String]?
+    /// `archive.wal`: append every accepted batch to `<path>.wal-log` and fsync it (group commits)
+    /// before acknowledging; replay what the archive lacks at start. Default false.
+    public var writeAheadLog = false
 
     public init() {}
 
@@ -21,6 +24,7 @@ public struct TrellisStoreConfig: Decodable, Sendable, Hashable {
         case path, retention
         case maxBytes = "max_bytes"
         case indexedAttributes = "indexed_attributes"
+        case wal
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +43,7 @@ public struct TrellisStoreConfig: Decodable, Sendable, Hashable {
             retention = try a.decodeIfPresent(ConfigDuration.self, forKey: .retention) ?? retention
             archiveMaxBytes = try a.decodeIfPresent(ByteSize.self, forKey: .maxBytes) ?? archiveMaxBytes
             indexedAttributes = try a.decodeIfPresent([String].self, forKey: .indexedAttributes)
+            writeAheadLog = try a.decodeIfPresent(Bool.self, forKey: .wal) ?? writeAheadLog
         }
         let path = ConfigPath.dotted(decoder.codingPath)
         if ringMaxBytes.bytes < 1 << 20 { throw ConfigError.invalidValue(path: path + ".ring.max_bytes", reason: "must be at least 1MiB") }

@@ -19,7 +19,19 @@ public final class TrellisStoreExporter: SpanConsumer {
     private let retentionTask = Mutex<Task<Void, Never>?>(nil)
 
     public init(name: String, config: TrellisStoreConfig, metrics: any MetricsFactory, logger: Logger) throws(StorageError) {
-        let archive = try SQLiteArchive(path: config.archivePath, indexedAttributeKeys: config.indexedAttributes.map(Set.init) ?? SQLiteArchive.defaultIndexedAttributeKeys)
+        let archive = try SQLiteArchive(path: config.archivePath,
+                                         indexedAttributeKeys: config.indexedAttributes.map(Set.init) ?? SQLiteArchive.defaultIndexedAttributeKeys,
+                                         writeAheadLog: config.writeAheadLog)
+        if let recovery = archive.recovery {
+            if recovery.replayedBatches > 0 {
+                logger.notice("replayed the archive's write-ahead log",
+                              metadata: ["path": "\(recovery.path)", "batches": "\(recovery.replayedBatches)", "spans": "\(recovery.replayedSpans)"])
+            }
+            if recovery.ignoredTailBytes > 0 {
+                logger.warning("ignored a torn last record of the archive's write-ahead log (a write cut short by a crash; it was never acknowledged)",
+                               metadata: ["path": "\(recovery.path)", "bytes": "\(recovery.ignoredTailBytes)"])
+            }
+        }
         store = CombinedStore(ring: RingStore(maxBytes: config.ringMaxBytes.bytes), archive: archive)
         self.config = config
         self.logger = logger
