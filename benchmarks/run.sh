@@ -3,8 +3,12 @@
 #   benchmarks/run.sh decode        OTLP decode throughput against libprotobuf-c's raw unpack
 #   benchmarks/run.sh ingest-null   receivers into a counting sink, loaded by `trellis loadgen` (gRPC, http/protobuf)
 #   benchmarks/run.sh pipeline      memory limiter + tail sampling (production policies) + batch into the sink, over gRPC
+#   benchmarks/run.sh ingest-full   the default config (ring + SQLite archive), gRPC and http/protobuf
+#   benchmarks/run.sh overload      3x the sustainable gRPC rate for 60 s: peak RSS, refusals, archive count = acknowledged
+#   benchmarks/run.sh soak          50 % of the sustainable rate for 10 minutes: RSS and p99 at the start and the end
 #   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
-# Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16).
+# Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16), SUSTAINABLE (spans/s for
+# overload and soak; measured by an ingest-full run when unset), OVERLOAD_SECONDS (60), SOAK_MINUTES (10).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -20,6 +24,7 @@ bench_decode() {
 # serve_start CONFIG: starts `trellis serve` on fresh ports; sets SERVE_PID and the TRELLIS_BENCH_*_PORT variables.
 serve_start() {
     export TRELLIS_BENCH_GRPC_PORT="$(free_port)" TRELLIS_BENCH_HTTP_PORT="$(free_port)" TRELLIS_BENCH_QUERY_PORT="$(free_port)"
+    export TRELLIS_BENCH_DATA; TRELLIS_BENCH_DATA="$(mktemp -d)"
     SERVE_LOG="$(mktemp)"
     .build/release/trellis serve --config "$1" >"$SERVE_LOG" 2>&1 &
     SERVE_PID=$!
@@ -28,6 +33,12 @@ serve_start() {
 }
 
 serve_stop() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" || true; }
+
+# archived_spans: the spans in the stopped server's SQLite archive.
+archived_spans() {
+    python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT coalesce(sum(span_count), 0) FROM blocks").fetchone()[0])' \
+        "$TRELLIS_BENCH_DATA/trellis.db"
+}
 
 # rss_kib FIELD: VmHWM (peak) or VmRSS (current) of the server, in KiB.
 rss_kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVE_PID/status"; }
@@ -108,9 +119,65 @@ print(json.dumps({"benchmark": "pipeline", "spans_per_sec": piped["spans_per_sec
 PY
 }
 
+bench_ingest_full() {
+    swift build -c release --product trellis >&2
+    ingest_run ingest-full benchmarks/configs/ingest-full.yaml grpc
+    ingest_run ingest-full benchmarks/configs/ingest-full.yaml http/protobuf
+}
+
+# The default config's sustainable gRPC rate: SUSTAINABLE, or an ingest-full run's figure.
+sustainable_rate() {
+    if [[ -n "${SUSTAINABLE:-}" ]]; then echo "$SUSTAINABLE"; return; fi
+    ingest_run ingest-full benchmarks/configs/ingest-full.yaml grpc | python3 -c 'import json, sys; print(int(json.load(sys.stdin)["spans_per_sec"]))'
+}
+
+# Three times the sustainable rate for OVERLOAD_SECONDS: the memory limiter must refuse retryably,
+# RSS must stay under limit_mib (512), and every acknowledged span must be in the archive after SIGTERM.
+bench_overload() {
+    swift build -c release --product trellis >&2
+    local rate; rate="$(( $(sustainable_rate) * 3 ))"
+    serve_start benchmarks/configs/ingest-full.yaml
+    local result; result="$(load grpc --duration "${OVERLOAD_SECONDS:-60}s" --rate "$rate" --connections 4 --concurrency 64)" || true
+    local peak_kib; peak_kib="$(rss_kib VmHWM)"
+    serve_stop
+    python3 - "$rate" "$peak_kib" "$result" "$(archived_spans)" <<'PY'
+import json, sys
+rate, peak_kib, r, archived = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3]), int(sys.argv[4])
+print(json.dumps({"benchmark": "overload", "offered_spans_per_sec": rate, "spans_per_sec": r["spans_per_sec"], "p99_ms": r["p99_ms"],
+                  "peak_rss_mib": round(peak_kib / 1024, 1), "limit_mib": 512, "spans_accepted": r["spans_accepted"],
+                  "spans_refused": r["spans_refused"], "spans_failed": r["spans_failed"], "archived_spans": archived,
+                  "lost_acknowledged_spans": max(0, r["spans_accepted"] - archived)}, separators=(",", ":")))
+PY
+}
+
+# Half the sustainable rate for SOAK_MINUTES, one loadgen run per minute: RSS and p99 of the
+# first and the last minute show whether memory and latency stay flat.
+bench_soak() {
+    swift build -c release --product trellis >&2
+    local rate; rate="$(( $(sustainable_rate) / 2 ))"
+    serve_start benchmarks/configs/ingest-full.yaml
+    local minutes="${SOAK_MINUTES:-10}" lines=""
+    for _ in $(seq "$minutes"); do
+        lines+="$(load grpc --duration 60s --rate "$rate" --connections 2 --concurrency 16) $(rss_kib VmRSS)"$'\n'
+    done
+    serve_stop
+    python3 - "$rate" "$minutes" "$lines" "$(archived_spans)" <<'PY'
+import json, sys
+rate, minutes, archived = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[4])
+runs = [(json.loads(line.rsplit(" ", 1)[0]), int(line.rsplit(" ", 1)[1])) for line in sys.argv[3].splitlines() if line.strip()]
+(first, first_kib), (last, last_kib) = runs[0], runs[-1]
+accepted = sum(r["spans_accepted"] for r, _ in runs)
+print(json.dumps({"benchmark": "soak", "rate_spans_per_sec": rate, "minutes": minutes,
+                  "p99_ms_start": first["p99_ms"], "p99_ms_end": last["p99_ms"],
+                  "rss_mib_start": round(first_kib / 1024, 1), "rss_mib_end": round(last_kib / 1024, 1),
+                  "spans_accepted": accepted, "spans_refused": sum(r["spans_refused"] for r, _ in runs),
+                  "spans_failed": sum(r["spans_failed"] for r, _ in runs), "archived_spans": archived}, separators=(",", ":")))
+PY
+}
+
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
-    local lines; lines="$( { bench_decode; bench_ingest_null; bench_pipeline; } | tee /dev/stderr )"
+    local lines; lines="$( { bench_decode; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_overload; bench_soak; } | tee /dev/stderr )"
     python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
 }
 
@@ -118,6 +185,9 @@ case "${1:-}" in
     decode) bench_decode ;;
     ingest-null) bench_ingest_null ;;
     pipeline) bench_pipeline ;;
+    ingest-full) bench_ingest_full ;;
+    overload) bench_overload ;;
+    soak) bench_soak ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|ingest-null|pipeline|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|ingest-null|pipeline|ingest-full|overload|soak|all" >&2; exit 2 ;;
 esac
