@@ -29,7 +29,7 @@ public enum QueryParameterError: Error, Hashable, Sendable, CustomStringConverti
         case .repeated(let name):
             return "parameter '\(name)' is given more than once; give it once"
         case .unknown(let name, let allowed):
-            return "unknown parameter '\(name)'; this route takes: \(allowed.joined(separator: ", "))"
+            return "unknown parameter '\(name)'; this route takes" + (allowed.isEmpty ? " no parameters" : ": " + allowed.joined(separator: ", "))
         case .malformedTraceID(let name, let value):
             return "parameter '\(name)': '\(value)' is not a trace ID; write 32 hex digits (or 16), not all zeros"
         case .malformedDuration(let name, let value):
