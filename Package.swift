@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "TrellisModel"),
         .target(name: "TrellisCodec", dependencies: ["TrellisModel", "OTLPProtoC", "CProtobufC", "CZlib"]),
         .target(name: "TrellisStorage", dependencies: ["TrellisModel", "TrellisCodec", "CSQLite"]),
+        .target(name: "TrellisAnalysis", dependencies: ["TrellisModel"], exclude: ["README.md"]),
         .target(name: "TrellisPipeline", dependencies: [
             "TrellisModel",
             .product(name: "Metrics", package: "swift-metrics"),
@@ -75,6 +76,7 @@ let package = Package(
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel"]),
         .testTarget(name: "TrellisStorageTests", dependencies: ["TrellisStorage", "TrellisModel", "TrellisCodec"]),
+        .testTarget(name: "TrellisAnalysisTests", dependencies: ["TrellisAnalysis", "TrellisModel"]),
     ],
     swiftLanguageModes: [.v6]
 )
