@@ -41,14 +41,14 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], exclude: ["Exporters/Nop/README.md", "Processors/MemoryLimiter/README.md", "Processors/Batch/README.md", "Processors/Attributes/README.md", "Processors/TailSampling/README.md"]),
         .target(name: "TrellisServer", dependencies: [
-            "TrellisModel", "TrellisCodec", "TrellisPipeline", "CNGHTTP2",
+            "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisStorage", "CNGHTTP2",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ]),
+        ], resources: [.copy("Query/openapi.json")]),
         .target(name: "TrellisApp", dependencies: [
             "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisServer", "TrellisStorage",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -70,7 +70,7 @@ let package = Package(
         // Benchmarks that need no sockets: kept out of the NIO targets so they build in seconds.
         .executableTarget(name: "trellis-bench", dependencies: ["TrellisCodec", "TrellisModel"], path: "benchmarks/Sources/trellis-bench"),
 
-        .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", "TrellisStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", .product(name: "Metrics", package: "swift-metrics")]),

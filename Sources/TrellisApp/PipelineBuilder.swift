@@ -9,14 +9,20 @@ import TrellisStorage
 /// in one `MemoryAccountant`, which the memory limiter reads.
 enum PipelineBuilder {
     /// Throws when an exporter cannot open its storage (a newer schema, a corrupted file).
-    static func build(_ config: TrellisConfig, metrics: any MetricsFactory, logger: Logger) throws(StorageError) -> any SpanConsumer {
+    /// Returns the pipeline's entry point and the store the query API reads: that of the first
+    /// `trellis_store` exporter, nil when there is none.
+    static func build(_ config: TrellisConfig, metrics: any MetricsFactory, logger: Logger) throws(StorageError) -> (consumer: any SpanConsumer, reader: (any TraceReader)?) {
         let accountant = MemoryAccountant()
         let pipeline = config.service.traces
         var exporters: [any SpanConsumer] = []
+        var reader: (any TraceReader)?
         for name in pipeline.exporters {
             switch config.exporters.first(where: { $0.name == name })!.config {
             case .nop: exporters.append(NopExporter(name: name, metrics: metrics))
-            case .trellisStore(let settings): exporters.append(try TrellisStoreExporter(name: name, config: settings, metrics: metrics, logger: logger))
+            case .trellisStore(let settings):
+                let exporter = try TrellisStoreExporter(name: name, config: settings, metrics: metrics, logger: logger)
+                reader = reader ?? exporter.store
+                exporters.append(exporter)
             }
         }
         var chain: any SpanConsumer = exporters.count == 1 ? exporters[0] : FanOutConsumer(exporters)
@@ -34,6 +40,6 @@ enum PipelineBuilder {
         if let limiter {
             chain = MemoryLimiterProcessor(config: limiter, next: chain, accountant: accountant, metrics: metrics)
         }
-        return chain
+        return (chain, reader)
     }
 }

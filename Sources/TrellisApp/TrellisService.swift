@@ -8,6 +8,7 @@ import Prometheus
 import Synchronization
 import TrellisPipeline
 import TrellisServer
+import TrellisStorage
 
 /// A running Trellis: the pipeline, the receivers' listeners and the admin listener, built
 /// from a validated config. `start()` binds everything (failing with the port's config key),
@@ -19,7 +20,8 @@ public final class TrellisService: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let readiness = Readiness()
     private let pipeline: any SpanConsumer
-    /// Which listeners stop first on shutdown: receivers, then (after the drain) the admin listener.
+    private let queryAPI: QueryAPI
+    /// Which listeners stop first on shutdown: receivers, then (after the drain) the query/admin listener.
     private enum ListenerRole { case receiver, admin }
     /// One quiescing helper per bound listener.
     private let listeners = Mutex<[(role: ListenerRole, quiesce: ServerQuiescingHelper, channel: any Channel)]>([])
@@ -30,7 +32,11 @@ public final class TrellisService: Sendable {
         self.config = config
         self.logger = logger
         metrics = PrometheusMetricsFactory(registry: registry)
-        pipeline = try PipelineBuilder.build(config, metrics: metrics, logger: logger)
+        let built = try PipelineBuilder.build(config, metrics: metrics, logger: logger)
+        pipeline = built.consumer
+        queryAPI = QueryAPI(reader: built.reader, configuration: QueryConfiguration(
+            bearerToken: config.query.auth?.bearerToken, defaultLimit: config.query.defaultLimit, maxLimit: config.query.maxLimit,
+            timeout: .nanoseconds(config.query.timeout.nanoseconds)))
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
 
@@ -71,11 +77,12 @@ public final class TrellisService: Sendable {
         }
         let readiness = self.readiness
         let registry = self.registry
-        var admin = HTTPProtocolConfig()
-        admin.endpoint = config.query.endpoint
-        admin.idleTimeout = config.query.idleTimeout
-        try await listenHTTP("query", admin, what: "query/admin (/healthz, /readyz, /metrics)", as: .admin) {
-            AdminResponder(readiness: readiness, renderMetrics: { registry.emitToBuffer() })
+        let queryAPI = self.queryAPI
+        var query = HTTPProtocolConfig()
+        query.endpoint = config.query.endpoint
+        query.idleTimeout = config.query.idleTimeout
+        try await listenHTTP("query", query, what: "query API and admin (/api, /healthz, /readyz, /metrics)", as: .admin) {
+            QueryResponder(api: queryAPI, admin: AdminResponder(readiness: readiness, renderMetrics: { registry.emitToBuffer() }))
         }
         readiness.set(true)
     }
@@ -130,6 +137,7 @@ public final class TrellisService: Sendable {
         logger.info("receivers closed; draining the pipeline")
         await pipeline.drain()
         await Self.quiesce(listeners.withLock { $0.filter { $0.role == .admin }.map { ($0.quiesce, $0.channel) } }, group: group)
+        await queryAPI.shutdown()
         // The quiescing helpers complete a promise on their event loop when released: release them before the loops stop.
         listeners.withLock { $0.removeAll() }
         try? await group.shutdownGracefully()

@@ -50,7 +50,7 @@ class Trellis:
     """A `trellis serve` process with its own ports and config."""
 
     def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536, processors="", pipeline_processors="[]",
-                 exporter="nop: {}", exporter_name="nop"):
+                 exporter="nop: {}", exporter_name="nop", query=""):
         self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "query")}
         self.config = os.path.join(WORK, f"trellis-{self.ports['grpc']}.yaml")
         with open(self.config, "w") as f:
@@ -69,7 +69,7 @@ service:
     traces: {{ receivers: [otlp, zipkin], processors: {pipeline_processors}, exporters: [{exporter_name}], queue_spans: {queue_spans} }}
 query:
   endpoint: 127.0.0.1:{self.ports['query']}
-""")
+{query}""")
         self.log_path = self.config + ".log"
         self.process = None
 
@@ -175,6 +175,27 @@ class Services:
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def store_exporter(db):
+    """A `trellis_store` exporter entry archiving to `db`."""
+    return f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ path: {db}, retention: 24h }} }}"
+
+
+def storing_trellis(db):
+    """A Trellis whose pipeline batches (100 ms) into `trellis_store` archiving to `db` (not started)."""
+    return Trellis(exporter=store_exporter(db), exporter_name="trellis_store", processors="""
+  batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[batch]")
+
+
+def run_flows_into(trellis):
+    """Runs the demo flows with the SDKs' OTLP/HTTP exporter pointed at `trellis`; returns the spans they export."""
+    services = Services({"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+                         "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{trellis.ports['http']}"})
+    try:
+        return services.run_flows()
+    finally:
+        services.stop()
 
 
 TESTS = []

@@ -317,15 +317,8 @@ def archived_spans(path):
 @test
 def sdk_spans_are_in_the_sqlite_archive_after_shutdown_and_restart(t):
     db = os.path.join(WORK, f"archive-{free_port()}", "trellis.db")
-    store = f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ path: {db}, retention: 24h }} }}"
-    own = Trellis(exporter=store, exporter_name="trellis_store", processors="""
-  batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[batch]").start()
-    services = Services({"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-                         "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{own.ports['http']}"})
-    try:
-        expected = services.run_flows()
-    finally:
-        services.stop()
+    own = storing_trellis(db).start()
+    expected = run_flows_into(own)
     assert wait_until(lambda: own.metric("trellis_receiver_accepted_spans_total") >= expected)
     assert own.stop() == 0
     spans = archived_spans(db)
@@ -338,7 +331,7 @@ def sdk_spans_are_in_the_sqlite_archive_after_shutdown_and_restart(t):
         server = by_id[client[5]]
         assert (client[0], client[1], client[2]) == ("node-service", "GET", 3), client
         assert (server[0], server[1], server[2], server[5]) == ("node-service", "GET /api/greeting", 2, ""), server
-    again = Trellis(exporter=store, exporter_name="trellis_store").start()
+    again = Trellis(exporter=store_exporter(db), exporter_name="trellis_store").start()
     assert again.stop() == 0
     assert sorted(archived_spans(db)) == sorted(spans)
 

@@ -5,35 +5,41 @@
 /// `\t` in short form, the rest as `\u00XX`). Finite doubles are written in Swift's shortest
 /// round-trip form; NaN and ±infinity, which JSON cannot express, as the proto3 JSON strings
 /// `"NaN"`, `"Infinity"` and `"-Infinity"`.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
     /// One flag per open container (plus the top level): whether the next item needs a comma.
     private var needsComma: [Bool] = [false]
 
-    init(capacity: Int = 256) {
+    public init(capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func beginObject() { beginItem(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    mutating func beginArray() { beginItem(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    public mutating func beginObject() { beginItem(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    public mutating func beginArray() { beginItem(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
 
     /// Writes `"name":`; the value written next follows it without a comma.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         beginItem()
         appendQuoted(name)
         bytes.append(UInt8(ascii: ":"))
         needsComma[needsComma.count - 1] = false
     }
 
-    mutating func string(_ value: String) { beginItem(); appendQuoted(value) }
-    mutating func bool(_ value: Bool) { appendRaw(value ? "true" : "false") }
-    mutating func null() { appendRaw("null") }
-    mutating func int(_ value: Int64) { appendRaw(String(value)) }
-    mutating func uint(_ value: UInt64) { appendRaw(String(value)) }
+    public mutating func string(_ value: String) { beginItem(); appendQuoted(value) }
+    public mutating func bool(_ value: Bool) { appendRaw(value ? "true" : "false") }
+    public mutating func null() { appendRaw("null") }
+    public mutating func int(_ value: Int64) { appendRaw(String(value)) }
+    public mutating func uint(_ value: UInt64) { appendRaw(String(value)) }
 
-    mutating func double(_ value: Double) {
+    /// Writes an already encoded JSON value (the output of another encoder) as the next item.
+    public mutating func encodedValue(_ json: [UInt8]) {
+        beginItem()
+        bytes.append(contentsOf: json)
+    }
+
+    public mutating func double(_ value: Double) {
         if value.isNaN {
             string("NaN")
         } else if value.isInfinite {
@@ -44,21 +50,21 @@ struct JSONWriter {
     }
 
     /// `"name":"value"`, skipped when the value is empty (proto3 JSON omits defaults).
-    mutating func stringMember(_ name: String, _ value: String) {
+    public mutating func stringMember(_ name: String, _ value: String) {
         guard !value.isEmpty else { return }
         key(name)
         string(value)
     }
 
     /// `"name":N`, skipped when zero.
-    mutating func intMember(_ name: String, _ value: Int64) {
+    public mutating func intMember(_ name: String, _ value: Int64) {
         guard value != 0 else { return }
         key(name)
         int(value)
     }
 
     /// `"name":"N"` (a 64-bit integer as a decimal string, as proto3 JSON writes them), skipped when zero.
-    mutating func int64StringMember(_ name: String, _ value: UInt64) {
+    public mutating func int64StringMember(_ name: String, _ value: UInt64) {
         guard value != 0 else { return }
         key(name)
         string(String(value))

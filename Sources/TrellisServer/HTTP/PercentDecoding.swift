@@ -1,12 +1,13 @@
-/// Decodes `%XX` escapes and `+` (as a space) in URL query components.
+/// Decodes `%XX` escapes, and in query components `+` as a space.
 enum PercentDecoding {
-    static func decode(_ text: Substring) -> String {
+    /// - Parameter plusIsSpace: true for query components, false for path segments (where `+` is itself).
+    static func decode(_ text: Substring, plusIsSpace: Bool = true) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
         while let c = iterator.next() {
             switch c {
-            case UInt8(ascii: "+"):
+            case UInt8(ascii: "+") where plusIsSpace:
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
                 guard let h = iterator.next(), let l = iterator.next(), let hv = hexValue(h), let lv = hexValue(l) else {

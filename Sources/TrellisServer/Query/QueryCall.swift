@@ -1,0 +1,28 @@
+import TrellisStorage
+
+/// What a route handler gets: the request, its path and query parameters, the store and the settings.
+public struct QueryCall: Sendable {
+    public let request: HTTPRequest
+    public let pathParameters: [String: String]
+    public let parameters: QueryParameters
+    public let reader: any TraceReader
+    public let configuration: QueryConfiguration
+
+    public init(request: HTTPRequest, pathParameters: [String: String], reader: any TraceReader, configuration: QueryConfiguration) {
+        self.request = request
+        self.pathParameters = pathParameters
+        parameters = QueryParameters(request)
+        self.reader = reader
+        self.configuration = configuration
+    }
+
+    /// A path parameter of the route's pattern (the router only matches non-empty values).
+    public func path(_ name: String) -> String {
+        pathParameters[name] ?? ""
+    }
+
+    /// The search limit from a parameter: `defaultLimit` when absent, at most `maxLimit`.
+    public func limit(_ name: String) throws(QueryParameterError) -> Int {
+        min(try parameters.positiveInteger(name) ?? configuration.defaultLimit, configuration.maxLimit)
+    }
+}

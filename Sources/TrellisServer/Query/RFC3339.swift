@@ -1,0 +1,63 @@
+/// Reads RFC 3339 timestamps (`2025-01-31T12:00:00Z`, `2025-01-31T12:00:00.123456789+02:00`),
+/// as api/v3's `query.start_time_min`/`max` take them.
+enum RFC3339 {
+    /// Nanoseconds since the Unix epoch; nil when malformed or before 1970.
+    static func unixNanos(_ text: String) -> UInt64? {
+        let b = Array(text.utf8)
+        guard b.count >= 20,
+              let year = number(b, 0, 4), b[4] == UInt8(ascii: "-"), let month = number(b, 5, 2), b[7] == UInt8(ascii: "-"),
+              let day = number(b, 8, 2), [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
+              let hour = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let minute = number(b, 14, 2), b[16] == UInt8(ascii: ":"),
+              let second = number(b, 17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var i = 19
+        var fraction: Int64 = 0
+        if b[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < b.count, let d = number(b, i, 1) {
+                if digits < 9 { fraction = fraction * 10 + d }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in min(digits, 9)..<9 { fraction *= 10 }
+        }
+        guard i < b.count else { return nil }
+        var offsetSeconds: Int64 = 0
+        switch b[i] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            guard i + 1 == b.count else { return nil }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard i + 6 == b.count, let oh = number(b, i + 1, 2), b[i + 3] == UInt8(ascii: ":"), let om = number(b, i + 4, 2),
+                  oh < 24, om < 60 else { return nil }
+            offsetSeconds = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
+        default:
+            return nil
+        }
+        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        guard seconds >= 0 else { return nil }
+        return UInt64(seconds) * 1_000_000_000 + UInt64(fraction)
+    }
+
+    private static func number(_ b: [UInt8], _ start: Int, _ count: Int) -> Int64? {
+        guard start + count <= b.count else { return nil }
+        var value: Int64 = 0
+        for c in b[start..<start + count] {
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(c - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (the civil-from-days inverse).
+    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146097 + dayOfEra - 719468
+    }
+}

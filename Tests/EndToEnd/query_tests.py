@@ -1,0 +1,180 @@
+"""The query API on the query port: the Python SDK's demo flows stored by `trellis_store`, then
+read back over HTTP through Jaeger's /api and /api/v3; every answer is checked against the
+OpenAPI document the server serves."""
+import re
+import urllib.parse
+
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi_document
+
+from harness import *
+
+TOKEN = "e2e-query-token"
+_stack = {}
+
+
+def stored_flows():
+    """One Trellis with the store, fed the demo flows once; shared by the tests of this module."""
+    if "trellis" not in _stack:
+        trellis = storing_trellis(os.path.join(WORK, f"query-{free_port()}", "trellis.db")).start()
+        expected = run_flows_into(trellis)
+        assert wait_until(lambda: trellis.metric("trellis_exporter_sent_spans_total") >= expected), trellis.output()
+        _stack["trellis"] = trellis
+    return _stack["trellis"]
+
+
+def openapi_document(trellis, headers=None):
+    if "openapi" not in _stack:
+        status, _, body = http("GET", trellis.url("query", "/api/openapi.json"), headers=headers)
+        assert status == 200, (status, body)
+        document = json.loads(body)
+        validate_openapi_document(document)
+        _stack["openapi"] = document
+    return _stack["openapi"]
+
+
+def validate_against_openapi(document, path, status, body):
+    """Finds the path's template in the document and validates the body with its response schema."""
+    for template, item in document["paths"].items():
+        pattern = "^" + re.sub(r"\{[^/]+\}", "[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")) + "$"
+        if re.match(pattern, path):
+            response = item["get"]["responses"][str(status)]
+            if "$ref" in response:
+                pointer, response = response["$ref"], document
+                for part in pointer[2:].split("/"):
+                    response = response[part]
+            schema = dict(document)
+            schema["$ref"] = "#/components/schemas/_response"
+            schema["components"] = dict(document["components"], schemas=dict(document["components"]["schemas"], _response=response["content"]["application/json"]["schema"]))
+            Draft202012Validator(schema).validate(body)
+            return
+    raise AssertionError(f"{path} is not in the OpenAPI document")
+
+
+def api(trellis, target, expected_status=200, headers=None):
+    """GET on the query port; checks the status and validates the JSON answer against the OpenAPI document."""
+    status, reply_headers, body = http("GET", trellis.url("query", target), headers=headers)
+    assert status == expected_status, (target, status, body)
+    assert reply_headers.get("Content-Type") == "application/json", reply_headers
+    document = json.loads(body)
+    auth = {"Authorization": f"Bearer {TOKEN}"} if headers and "Authorization" in headers else None
+    validate_against_openapi(openapi_document(trellis, auth), urllib.parse.urlsplit(target).path, status, document)
+    return document
+
+
+def tags(span):
+    return {t["key"]: t["value"] for t in span["tags"]}
+
+
+@test
+def query_api_lists_both_sdk_services(t):
+    trellis = stored_flows()
+    assert api(trellis, "/api/services")["data"] == ["demo-service", "node-service"]
+    assert api(trellis, "/api/v3/services")["services"] == ["demo-service", "node-service"]
+    operations = api(trellis, "/api/operations?service=node-service&spanKind=server")["data"]
+    assert {"name": "GET /api/greeting", "spanKind": "server"} in operations, operations
+    assert "GET /api/greeting" in api(trellis, "/api/services/demo-service/operations")["data"]
+
+
+@test
+def search_by_service_finds_every_flow_trace(t):
+    trellis = stored_flows()
+    assert wait_until(lambda: api(trellis, "/api/traces?service=node-service&limit=20")["total"] == 5)
+    found = api(trellis, "/api/traces?service=node-service&operation=GET%20/api/greeting&lookback=1h")
+    assert found["total"] == 3 and found["errors"] is None, found["total"]
+    slow = api(trellis, "/api/traces?service=demo-service&minDuration=200ms")
+    assert [s["operationName"] for s in slow["data"][0]["spans"]] == ["POST /api/simulate", "POST", "POST /api/simulate"], slow
+
+
+@test
+def greeting_trace_has_node_server_then_client_then_demo_server(t):
+    trellis = stored_flows()
+    trace_id = api(trellis, "/api/traces?service=node-service&operation=GET%20/api/greeting&limit=1")["data"][0]["traceID"]
+    trace = api(trellis, f"/api/traces/{trace_id}")["data"][0]
+    by_id = {s["spanID"]: s for s in trace["spans"]}
+    demo = [s for s in trace["spans"] if trace["processes"][s["processID"]]["serviceName"] == "demo-service"]
+    assert len(demo) == 1 and len(trace["spans"]) == 3, trace
+    client = by_id[demo[0]["references"][0]["spanID"]]
+    server = by_id[client["references"][0]["spanID"]]
+    assert demo[0]["references"][0]["refType"] == "CHILD_OF" and client["references"][0]["refType"] == "CHILD_OF"
+    assert server["references"] == []
+    chain = [(trace["processes"][s["processID"]]["serviceName"], tags(s)["span.kind"]) for s in (server, client, demo[0])]
+    assert chain == [("node-service", "server"), ("node-service", "client"), ("demo-service", "server")], chain
+    assert [s["spanID"] for s in trace["spans"]] == [server["spanID"], client["spanID"], demo[0]["spanID"]]
+
+
+@test
+def error_flow_spans_carry_error_and_status_code(t):
+    trellis = stored_flows()
+    found = api(trellis, "/api/traces?service=node-service&tags=" + urllib.parse.quote('{"error":"true"}'))
+    assert found["total"] == 1, found
+    spans = found["data"][0]["spans"]
+    failed = [s for s in spans if tags(s).get("otel.status_code") == "ERROR"]
+    assert len(failed) >= 2, [tags(s) for s in spans]
+    for span in failed:
+        assert tags(span)["error"] is True, tags(span)
+    assert {s["operationName"] for s in failed} >= {"POST /api/simulate"}
+    assert api(trellis, "/api/traces?service=demo-service&tag=http.status_code:500")["total"] == 1
+
+
+@test
+def api_v3_returns_the_trace_as_otlp_json(t):
+    trellis = stored_flows()
+    trace_id = api(trellis, "/api/traces?service=demo-service&limit=1")["data"][0]["traceID"]
+    result = api(trellis, f"/api/v3/traces/{trace_id}")["result"]
+    spans = [(rs, s) for rs in result["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]]
+    assert len(spans) == 3 and all(s["traceId"] == trace_id for _, s in spans), spans
+    services = {a["value"]["stringValue"] for rs, _ in spans for a in rs["resource"]["attributes"] if a["key"] == "service.name"}
+    assert services == {"node-service", "demo-service"}
+    now = time.time()
+    iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    search = api(trellis, f"/api/v3/traces?query.service_name=demo-service&query.start_time_min={iso(now - 3600)}&query.start_time_max={iso(now + 60)}")
+    assert len({s["traceId"] for rs in search["result"]["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]}) == 5
+    missing = api(trellis, "/api/v3/traces/" + "ab" * 16, expected_status=404)
+    assert missing == {"error": {"httpCode": 404, "message": f"trace {'ab' * 16} not found"}}
+
+
+@test
+def bad_query_parameters_are_400_saying_what_is_wrong(t):
+    trellis = stored_flows()
+    cases = {
+        "/api/traces": "parameter 'service' is required",
+        "/api/traces?service=node-service&minDuration=soon": "parameter 'minDuration': 'soon' is not a duration; write it like 100ms, 1.5s, 2m or 500us",
+        "/api/traces?service=node-service&start=5&end=1": "parameter 'start' is greater than 'end'; the range is empty",
+        "/api/traces?service=node-service&limit=-3": "parameter 'limit': '-3' is not a positive integer",
+        "/api/traces/12345": "parameter 'traceID': '12345' is not a trace ID; write 32 hex digits (or 16), not all zeros",
+    }
+    for target, message in cases.items():
+        assert api(trellis, target, expected_status=400)["errors"] == [{"code": 400, "msg": message}], target
+    v3 = api(trellis, "/api/v3/traces?query.service_name=node-service", expected_status=400)
+    assert v3 == {"error": {"httpCode": 400, "message": "parameter 'query.start_time_min' is required"}}
+    status, _, body = http("GET", trellis.url("query", "/api/no/such/route"))
+    assert (status, json.loads(body)["errors"]) == (404, [{"code": 404, "msg": "no route for /api/no/such/route"}]), body
+
+
+@test
+def query_auth_needs_the_bearer_token_and_leaves_health_open(t):
+    token_file = os.path.join(WORK, f"token-{free_port()}")
+    with open(token_file, "w") as f:
+        f.write(TOKEN + "\n")
+    db = os.path.join(WORK, f"secured-{free_port()}", "trellis.db")
+    secured = Trellis(exporter=store_exporter(db), exporter_name="trellis_store",
+                      query=f"  auth: {{ bearer_token_file: {token_file} }}\n").start()
+    try:
+        status, headers, body = http("GET", secured.url("query", "/api/services"))
+        assert status == 401 and headers.get("WWW-Authenticate") == 'Bearer realm="trellis"', (status, headers)
+        assert json.loads(body)["errors"] == [{"code": 401, "msg": "this API needs a bearer token: send 'Authorization: Bearer <token>'"}]
+        assert http("GET", secured.url("query", "/api/services"), headers={"Authorization": "Bearer wrong"})[0] == 401
+        assert http("GET", secured.url("query", "/api/openapi.json"))[0] == 401
+        assert http("GET", secured.url("query", "/healthz"))[0] == 200
+        assert http("GET", secured.url("query", "/metrics"))[0] == 200
+        authorized = {"Authorization": f"Bearer {TOKEN}"}
+        assert api(secured, "/api/services", headers=authorized) == {"data": [], "total": 0, "limit": 0, "offset": 0, "errors": None}
+        assert api(secured, "/api/v3/services", headers=authorized) == {"services": []}
+    finally:
+        assert secured.stop() == 0
+
+
+@test
+def query_trellis_shuts_down_cleanly(t):
+    assert stored_flows().stop() == 0
