@@ -41,7 +41,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], exclude: ["Exporters/Nop/README.md", "Processors/MemoryLimiter/README.md", "Processors/Batch/README.md", "Processors/Attributes/README.md", "Processors/TailSampling/README.md"]),
         .target(name: "TrellisServer", dependencies: [
-            "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisStorage", "CNGHTTP2",
+            "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisStorage", "TrellisAnalysis", "CNGHTTP2",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

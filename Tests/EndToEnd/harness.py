@@ -183,9 +183,12 @@ def store_exporter(db):
 
 
 def storing_trellis(db):
-    """A Trellis whose pipeline batches (100 ms) into `trellis_store` archiving to `db` (not started)."""
+    """A Trellis like the default config, with short waits: tail sampling keeps every trace (so a
+    trace's spans from both services reach the store together), then batches (100 ms) into
+    `trellis_store` archiving to `db` (not started)."""
     return Trellis(exporter=store_exporter(db), exporter_name="trellis_store", processors="""
-  batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[batch]")
+  tail_sampling: { decision_wait: 2s, decision_wait_after_root_received: 500ms, policies: [{ name: keep-all, type: always_sample }] }
+  batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[tail_sampling, batch]")
 
 
 def run_flows_into(trellis):

@@ -176,5 +176,44 @@ def query_auth_needs_the_bearer_token_and_leaves_health_open(t):
 
 
 @test
+def dependencies_show_node_service_calling_demo_service_once_per_request(t):
+    trellis = stored_flows()
+    jaeger = api(trellis, f"/api/dependencies?endTs={int(time.time() * 1000) + 60000}&lookback=3600000")
+    assert jaeger["data"] == [{"parent": "node-service", "child": "demo-service", "callCount": 5}], jaeger
+    graph = api(trellis, "/api/dependencies/graph")
+    [edge] = graph["edges"]
+    assert (edge["parent"], edge["child"], edge["callCount"], edge["errorCount"]) == ("node-service", "demo-service", 5, 1), edge
+    assert 0 < edge["p50"] <= edge["p99"], edge
+    nodes = {n["service"]: n for n in graph["nodes"]}
+    assert (nodes["node-service"]["spanCount"], nodes["demo-service"]["spanCount"]) == (10, 5), nodes
+    assert nodes["demo-service"]["errorRate"] == 0.2 and not nodes["demo-service"]["virtual"], nodes
+    assert api(trellis, "/api/dependencies/graph?service=no-such-service") == {"nodes": [], "edges": []}
+    assert api(trellis, "/api/dependencies/graph?start=5&end=1", expected_status=400)["errors"] == [
+        {"code": 400, "msg": "parameter 'start' is greater than 'end'; the range is empty"}]
+
+
+@test
+def greeting_timeline_and_critical_path_run_through_both_services(t):
+    trellis = stored_flows()
+    trace_id = api(trellis, "/api/traces?service=node-service&operation=GET%20/api/greeting&limit=1")["data"][0]["traceID"]
+    timeline = api(trellis, f"/api/traces/{trace_id}/timeline")
+    shape = [(s["depth"], s["service"], s["kind"]) for s in timeline["spans"]]
+    assert shape == [(0, "node-service", "server"), (1, "node-service", "client"), (2, "demo-service", "server")], shape
+    assert timeline["spanCount"] == 3 and timeline["errorCount"] == 0
+    assert timeline["services"] == [{"service": "demo-service", "spanCount": 1}, {"service": "node-service", "spanCount": 2}]
+    assert all(s["onCriticalPath"] for s in timeline["spans"])
+    root = timeline["spans"][0]
+    assert root["offset"] == 0 and root["duration"] == timeline["duration"] and root["selfTime"] < root["duration"]
+    path = api(trellis, f"/api/traces/{trace_id}/critical-path")
+    sections = path["sections"]
+    assert sections[0]["start"] == timeline["start"] and sections[-1]["end"] == timeline["start"] + timeline["duration"], sections
+    assert all(a["end"] == b["start"] for a, b in zip(sections, sections[1:])), sections
+    assert {s["spanID"] for s in sections} == {s["spanID"] for s in timeline["spans"]}
+    assert sum(s["selfTimeOnPath"] for s in path["spans"]) == timeline["duration"]
+    assert api(trellis, "/api/traces/" + "cd" * 16 + "/timeline", expected_status=404)["errors"] == [
+        {"code": 404, "msg": f"trace {'cd' * 16} not found"}]
+
+
+@test
 def query_trellis_shuts_down_cleanly(t):
     assert stored_flows().stop() == 0

@@ -1,3 +1,4 @@
+import TrellisAnalysis
 import TrellisCodec
 import TrellisModel
 import TrellisStorage
@@ -11,6 +12,7 @@ public enum JaegerRoutes {
         .get("/api/operations", operations),
         .get("/api/traces", findTraces),
         .get("/api/traces/{traceID}", trace),
+        .get("/api/dependencies", dependencies),
     ]
 
     /// The parameters of `GET /api/traces`. `lookback` is the UI's label for the range it sent as `start`/`end`, and is ignored.
@@ -66,6 +68,27 @@ public enum JaegerRoutes {
         tags += try p.all("tag").map { text throws(QueryParameterError) in try TraceSearch.tag(pair: text, parameter: "tag") }
         let found = try await TraceSearch(query: query, tags: tags).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
         return traces(found)
+    }
+
+    /// `[{parent, child, callCount}]` between `endTs - lookback` and `endTs` (milliseconds; the
+    /// range defaults to the last 24 hours), without the uninstrumented peers Jaeger does not show.
+    @Sendable static func dependencies(_ call: QueryCall) async throws -> [UInt8] {
+        let p = call.parameters
+        try p.reject(allowing: ["endTs", "lookback"])
+        let end = try p.epochTime("endTs", unitNanos: 1_000_000, unitName: "milliseconds") ?? WallClock.nowNanos()
+        let lookback = try p.positiveInteger("lookback").map { UInt64($0) * 1_000_000 } ?? AnalysisRoutes.defaultLookbackNanos
+        let links = JaegerDependencyLink.links(in: try await call.reader.dependencies(from: end - min(end, lookback), to: end))
+        return envelope(total: links.count) { w in
+            w.beginArray()
+            for link in links {
+                w.beginObject()
+                w.key("parent"); w.string(link.parent)
+                w.key("child"); w.string(link.child)
+                w.key("callCount"); w.uint(link.callCount)
+                w.endObject()
+            }
+            w.endArray()
+        }
     }
 
     /// The envelope around traces; IDs asked for but not stored become `errors` entries.

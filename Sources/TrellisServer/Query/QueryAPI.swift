@@ -5,8 +5,8 @@ import TrellisStorage
 /// routes, runs the handler on the `QueryExecutor` within `timeout`, and writes the answer as
 /// JSON (gzip-compressed when asked). It knows the store only as a `TraceReader`.
 public final class QueryAPI: Sendable {
-    /// Every built-in route: Jaeger's `/api`, `/api/v3`, and the OpenAPI document.
-    public static let builtInRoutes = JaegerRoutes.routes + APIv3Routes.routes + [OpenAPIDocument.route]
+    /// Every built-in route: Jaeger's `/api`, Trellis's analysis routes, `/api/v3`, and the OpenAPI document.
+    public static let builtInRoutes = JaegerRoutes.routes + AnalysisRoutes.routes + APIv3Routes.routes + [OpenAPIDocument.route]
 
     private let router: QueryRouter
     private let reader: (any TraceReader)?

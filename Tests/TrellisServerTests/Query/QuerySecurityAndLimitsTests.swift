@@ -13,6 +13,7 @@ private final class StuckReader: TraceReader {
     func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] { try await hang() }
     func services() async throws -> [String] { try await hang() }
     func operations(service: String) async throws -> [TrellisStorage.Operation] { try await hang() }
+    func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary { try await hang() }
 
     private func hang<T>() async throws -> T {
         try await Task.sleep(for: .seconds(3600))

@@ -1,0 +1,50 @@
+import Foundation
+import TrellisAnalysis
+import TrellisModel
+import TrellisStorage
+
+/// Trellis's own answers under `/api`: a trace's timeline and critical path (computed by
+/// `TrellisAnalysis` from the stored trace) and the dependency graph over a time range (from
+/// the store's write-time dependency aggregates). Each answers the analysis value as a plain
+/// JSON object; times are microseconds.
+public enum AnalysisRoutes {
+    public static let routes: [QueryRoute] = [
+        .get("/api/traces/{traceID}/timeline", timeline),
+        .get("/api/traces/{traceID}/critical-path", criticalPath),
+        .get("/api/dependencies/graph", graph),
+    ]
+
+    /// The range a dependency query covers when it names none: the last 24 hours.
+    static let defaultLookbackNanos: UInt64 = 24 * 3_600 * 1_000_000_000
+
+    @Sendable static func timeline(_ call: QueryCall) async throws -> [UInt8] {
+        try call.parameters.reject(allowing: [])
+        return try encode(Timeline(trace: try await storedTrace(call)))
+    }
+
+    @Sendable static func criticalPath(_ call: QueryCall) async throws -> [UInt8] {
+        try call.parameters.reject(allowing: [])
+        return try encode(CriticalPath(trace: try await storedTrace(call)))
+    }
+
+    @Sendable static func graph(_ call: QueryCall) async throws -> [UInt8] {
+        let p = call.parameters
+        try p.reject(allowing: ["start", "end", "service"])
+        let end = try p.epochTime("end", unitNanos: 1_000, unitName: "microseconds") ?? WallClock.nowNanos()
+        let start = try p.epochTime("start", unitNanos: 1_000, unitName: "microseconds") ?? end - min(end, defaultLookbackNanos)
+        try QueryParameters.checkRange(start, end, names: ("start", "end"))
+        let summary = try await call.reader.dependencies(from: start, to: end)
+        return try encode(DependencyGraph(summary: summary, service: try p.single("service")))
+    }
+
+    private static func storedTrace(_ call: QueryCall) async throws -> TraceBatch {
+        let id = try TraceID(parameter: "traceID", call.path("traceID"))
+        guard let trace = try await call.reader.trace(id) else { throw QueryError.notFound("trace \(id.hex) not found") }
+        return trace
+    }
+
+    private static func encode(_ value: (some Encodable)?) throws -> [UInt8] {
+        guard let value else { throw QueryError.notFound("the trace has no spans") }
+        return Array(try JSONEncoder().encode(value))
+    }
+}
