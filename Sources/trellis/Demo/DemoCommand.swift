@@ -1,4 +1,5 @@
 import ArgumentParser
+import TrellisModel
 
 /// `trellis demo`: sends, over real OTLP, the traces of the reference deployment — a NestJS
 /// node-service calling a Spring Boot demo-service, both auto-instrumented — and says where
@@ -26,8 +27,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How long to send, e.g. 20s, 1m, 500ms.")
     var duration = "20s"
 
-    @Option(help: "Seed for the flows, IDs and timings: the same seed sends the same traces.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed for the flows, IDs and timings: the same seed sends the same traces. Default: a new one each run (printed), so runs into one store never share trace IDs.")
+    var seed: UInt64?
 
     @Option(help: "The query API's base URL, for the links in the summary.")
     var queryURL = "http://127.0.0.1:16686"
@@ -53,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw .badOption("--query-url '\(queryURL)' must start with http:// or https://")
         }
         return DemoRun.Options(target: try LoadTarget(endpoint: endpoint, wireProtocol: wire), tracesPerSecond: rate,
-                               duration: length, seed: seed,
+                               duration: length, seed: seed ?? WallClock.nowNanos(),
                                queryURL: queryURL.hasSuffix("/") ? String(queryURL.dropLast()) : queryURL)
     }
 }

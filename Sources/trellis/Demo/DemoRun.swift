@@ -58,7 +58,7 @@ struct DemoRun {
         for exporter in exporters { await exporter.close() }
         try? await group.shutdownGracefully()
         let snapshot = statistics.snapshot
-        print(DemoSummary(target: options.target, tally: tally, snapshot: snapshot, elapsed: elapsed,
+        print(DemoSummary(target: options.target, seed: options.seed, tally: tally, snapshot: snapshot, elapsed: elapsed,
                           queryURL: options.queryURL, endMillis: WallClock.nowNanos() / 1_000_000).text)
         return snapshot.spansAccepted > 0 && snapshot.spansAccepted == snapshot.spansSent
     }

@@ -4,6 +4,7 @@ import TrellisModel
 /// it, and where to look at the result in the query API.
 struct DemoSummary {
     let target: LoadTarget
+    let seed: UInt64
     let tally: DemoTally
     let snapshot: LoadStatistics.Snapshot
     let elapsed: Duration
@@ -17,7 +18,7 @@ struct DemoSummary {
         let total = tally.total
         let perSecond = seconds > 0 ? Double(total.traces) / seconds : 0
         var lines = [
-            "trellis demo: \(target.wireProtocol.rawValue) to \(target.url) for \(String(format1: seconds)) s",
+            "trellis demo: \(target.wireProtocol.rawValue) to \(target.url) for \(String(format1: seconds)) s (--seed \(seed))",
             "",
             "  flow                                  traces    spans",
         ]
