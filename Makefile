@@ -1,7 +1,7 @@
 # The two commands: `make run` and `make test`. Both install what they need first.
 CONFIG ?= config/trellis.yaml
 
-.PHONY: deps test-deps build release run test check-generated unit-tests e2e bench
+.PHONY: deps test-deps build release run demo demo-stop test check-generated unit-tests e2e bench
 
 deps:
 	scripts/install-deps
@@ -17,6 +17,16 @@ release: deps
 
 run: release
 	.build/release/trellis serve --config $(CONFIG)
+
+# Starts trellis serve in the background, sends ~20 s of demo traces, leaves the server running.
+demo: release
+	CONFIG=$(CONFIG) scripts/demo
+
+# Stops the server `make demo` started (SIGTERM: drains the pipeline and commits the archive).
+demo-stop:
+	@if [ -f data/demo-trellis.pid ] && kill -TERM "$$(cat data/demo-trellis.pid)" 2>/dev/null; then \
+		echo "stopped trellis (pid $$(cat data/demo-trellis.pid))"; else echo "no demo trellis running"; fi
+	@rm -f data/demo-trellis.pid
 
 check-generated: deps
 	scripts/check-generated

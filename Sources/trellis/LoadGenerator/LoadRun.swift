@@ -24,26 +24,6 @@ struct LoadRun {
         var endpointText: String
     }
 
-    /// A connection of either kind.
-    private enum Connection: Sendable {
-        case grpc(GRPCClientConnection)
-        case http(HTTPClientConnection)
-
-        func abort(reason: String) {
-            switch self {
-            case .grpc(let c): c.abort(reason: reason)
-            case .http(let c): c.abort(reason: reason)
-            }
-        }
-
-        var isOpen: Bool {
-            switch self {
-            case .grpc(let c): return c.isOpen
-            case .http(let c): return c.isOpen
-            }
-        }
-    }
-
     let options: Options
 
     /// How long requests still in flight at the end of the run may take before they count as failed.
@@ -56,23 +36,19 @@ struct LoadRun {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let target = options.target
         let connectionCount = target.wireProtocol == .grpc ? options.connections : options.concurrency
-        var connections: [Connection] = []
+        var connections: [OTLPConnection] = []
         do {
             for _ in 0..<connectionCount {
-                switch target.wireProtocol {
-                case .grpc:
-                    connections.append(.grpc(try await GRPCClientConnection.connect(host: target.host, port: target.port, group: group, authority: "\(target.host):\(target.port)")))
-                case .httpProtobuf, .httpJSON:
-                    connections.append(.http(try await HTTPClientConnection.connect(host: target.host, port: target.port, group: group, path: target.path)))
-                }
+                connections.append(try await OTLPConnection.connect(to: target, group: group))
             }
         } catch {
+            for connection in connections { await connection.close() }
             try? await group.shutdownGracefully()
-            throw .cannotConnect("cannot connect to \(target.host):\(target.port) (\(target.wireProtocol.rawValue)): \(error)")
+            throw error
         }
 
         let statistics = LoadStatistics()
-        let pacer = Pacer(spansPerSecond: options.rate, spansPerRequest: options.spansPerRequest)
+        let pacer = Pacer(perSecond: Double(options.rate) / Double(options.spansPerRequest))
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + options.duration
@@ -106,12 +82,7 @@ struct LoadRun {
         }
         progress?.cancel()
         let elapsed = start.duration(to: clock.now)
-        for connection in connections {
-            switch connection {
-            case .grpc(let c): await c.close()
-            case .http(let c): await c.close()
-            }
-        }
+        for connection in connections { await connection.close() }
         let summary = LoadSummary(options: options, snapshot: statistics.snapshot, elapsed: elapsed)
         if options.json { print(summary.jsonLine) } else { print(summary.text) }
         try? await group.shutdownGracefully()
@@ -119,44 +90,20 @@ struct LoadRun {
     }
 
     /// One sender: requests back to back (or paced) until the deadline, retrying refusals with backoff.
-    private static func send(on connection: Connection, options: Options, bodies: BodySource, pacer: Pacer,
+    private static func send(on connection: OTLPConnection, options: Options, bodies: BodySource, pacer: Pacer,
                              statistics: LoadStatistics, until deadline: ContinuousClock.Instant) async {
         let clock = ContinuousClock()
         while clock.now < deadline {
             await pacer.wait()
             guard clock.now < deadline else { return }
             let (body, spans) = bodies.next()
-            var backoff = Duration.milliseconds(100)
-            var firstAttempt = true
-            while true {
-                statistics.started(spans: spans, firstAttempt: firstAttempt)
-                let began = clock.now
-                let outcome: ExportOutcome
-                switch connection {
-                case .grpc(let c): outcome = await c.export(body, gzip: options.gzip)
-                case .http(let c):
-                    outcome = await c.export(body, contentType: options.target.wireProtocol == .httpJSON ? "application/json" : "application/x-protobuf", gzip: options.gzip)
-                }
-                let micros = began.duration(to: clock.now).microseconds
-                statistics.finished(outcome, spans: spans, micros: micros)
-                firstAttempt = false
-                // Refused requests are retried like an SDK would, also while the run drains.
-                let cutoff = deadline + drainTime
-                guard case .refused(let retryAfter) = outcome, clock.now < cutoff else {
-                    if case .failed = outcome, !connection.isOpen { return }
-                    break
-                }
-                statistics.retried()
-                let jitter = Duration.milliseconds(Int.random(in: 0...50))
-                let delay = retryAfter.map { Duration.seconds($0) } ?? backoff + jitter
-                try? await Task.sleep(until: min(clock.now + delay, cutoff), clock: .continuous)
-                guard clock.now < cutoff else { return }
-                backoff = min(backoff * 2, .seconds(5))
-            }
+            let outcome = await connection.exportRetrying(body, spans: spans, gzip: options.gzip, statistics: statistics, until: deadline + drainTime)
+            if case .failed = outcome, !connection.isOpen { return }
         }
     }
 
-    private static func showProgress(_ statistics: LoadStatistics, start: ContinuousClock.Instant, until deadline: ContinuousClock.Instant) async {
+    /// Rewrites one line on the terminal every second with the counts so far.
+    static func showProgress(_ statistics: LoadStatistics, start: ContinuousClock.Instant, until deadline: ContinuousClock.Instant) async {
         var lastAccepted = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
@@ -173,6 +120,10 @@ struct LoadRun {
 }
 
 extension Duration {
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
     var microseconds: UInt64 {
         let c = components
         return UInt64(max(0, c.seconds)) * 1_000_000 + UInt64(max(0, c.attoseconds) / 1_000_000_000_000)

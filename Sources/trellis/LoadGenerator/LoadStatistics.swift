@@ -55,3 +55,16 @@ final class LoadStatistics: Sendable {
         state.withLock { $0.retries += 1 }
     }
 }
+
+extension LoadStatistics.Snapshot {
+    /// The request and span counts, one indented line each, as the end-of-run summaries print them.
+    var countLines: String {
+        """
+          requests        \(requests) (\(retries) retries)
+          spans sent      \(spansSent)
+          accepted        \(spansAccepted)
+          refused         \(spansRefused) (retryable)
+          failed          \(spansFailed)\(firstError.map { " — first error: \($0)" } ?? "")
+        """
+    }
+}

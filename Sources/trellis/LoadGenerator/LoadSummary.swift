@@ -4,15 +4,9 @@ struct LoadSummary {
     let snapshot: LoadStatistics.Snapshot
     let elapsed: Duration
 
-    private var seconds: Double {
-        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
+    private var seconds: Double { elapsed.inSeconds }
 
-    /// The URL the load went to: the gRPC authority, or the OTLP/HTTP URL with its path.
-    private var endpointURL: String {
-        let target = options.target
-        return "http://\(target.host):\(target.port)" + (target.wireProtocol == .grpc ? "" : target.path)
-    }
+    private var endpointURL: String { options.target.url }
 
     private var spansPerSecond: Int { seconds > 0 ? Int(Double(snapshot.spansAccepted) / seconds) : 0 }
 
@@ -26,11 +20,7 @@ struct LoadSummary {
     var text: String {
         """
         trellis loadgen: \(options.target.wireProtocol.rawValue) to \(endpointURL) for \(String(format1: seconds)) s
-          requests        \(snapshot.requests) (\(snapshot.retries) retries)
-          spans sent      \(snapshot.spansSent)
-          accepted        \(snapshot.spansAccepted)
-          refused         \(snapshot.spansRefused) (retryable)
-          failed          \(snapshot.spansFailed)\(snapshot.firstError.map { " — first error: \($0)" } ?? "")
+        \(snapshot.countLines)
           throughput      \(spansPerSecond) spans/s
           latency         p50 \(milliseconds(50)) ms  p90 \(milliseconds(90)) ms  p99 \(milliseconds(99)) ms  max \(maxMilliseconds) ms
         """
@@ -46,11 +36,14 @@ struct LoadSummary {
     }
 }
 
-private extension String {
+extension String {
+    /// `value` with one decimal, e.g. `20.0`.
     init(format1 value: Double) {
         self = String((value * 10).rounded() / 10)
     }
+}
 
+private extension String {
     var replacingQuotes: String {
         var out = ""
         for c in unicodeScalars {

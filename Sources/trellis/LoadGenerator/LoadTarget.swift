@@ -28,6 +28,11 @@ struct LoadTarget {
         self.port = port
         path = suffix.isEmpty || suffix == "/" ? "/v1/traces" : suffix
     }
+
+    /// The gRPC authority as a URL, or the OTLP/HTTP URL with its path.
+    var url: String {
+        "http://\(host):\(port)" + (wireProtocol == .grpc ? "" : path)
+    }
 }
 
 /// Why `trellis loadgen` could not run.

@@ -60,18 +60,14 @@ struct LoadgenCommand: AsyncParsableCommand {
     }
 
     private func validated() throws(LoadgenError) -> LoadRun.Options {
-        guard let wire = LoadTarget.WireProtocol(rawValue: wireProtocol) else {
-            throw .badOption("--protocol must be one of \(LoadTarget.WireProtocol.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard let length = ConfigDuration(parsing: duration), length.nanoseconds > 0 else {
-            throw .badOption("--duration '\(duration)' is not a duration like 20s or 1m")
-        }
+        let wire = try LoadTarget.WireProtocol(option: wireProtocol)
+        let length = try Duration(option: duration)
         guard connections >= 1, concurrency >= 1, spansPerRequest >= 1, spansPerTrace >= 1, attributes >= 0, rate >= 0 else {
             throw .badOption("--connections, --concurrency, --spans-per-request and --spans-per-trace must be at least 1; --attributes and --rate at least 0")
         }
         return LoadRun.Options(
             target: try LoadTarget(endpoint: endpoint, wireProtocol: wire), connections: connections, concurrency: max(concurrency, connections),
             spansPerRequest: spansPerRequest, spansPerTrace: spansPerTrace, attributes: attributes, rate: rate,
-            duration: .nanoseconds(length.nanoseconds), gzip: gzip, json: json, seed: seed, endpointText: endpoint ?? "")
+            duration: length, gzip: gzip, json: json, seed: seed, endpointText: endpoint ?? "")
     }
 }

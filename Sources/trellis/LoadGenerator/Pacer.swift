@@ -1,15 +1,16 @@
 import Synchronization
 
-/// Spaces requests evenly to reach a target span rate; with no target it never waits.
+/// Spaces events (requests, traces) evenly to reach a target rate; with no target it never waits.
 final class Pacer: Sendable {
     private let interval: Duration?
     private let nextSlot = Mutex<ContinuousClock.Instant>(.now)
 
-    init(spansPerSecond: Int, spansPerRequest: Int) {
-        interval = spansPerSecond > 0 ? .seconds(Double(spansPerRequest) / Double(spansPerSecond)) : nil
+    /// `perSecond` events a second; zero or less means no pacing.
+    init(perSecond: Double) {
+        interval = perSecond > 0 ? .seconds(1 / perSecond) : nil
     }
 
-    /// Waits until this request's turn.
+    /// Waits until this event's turn.
     func wait() async {
         guard let interval else { return }
         let slot = nextSlot.withLock { next -> ContinuousClock.Instant in
