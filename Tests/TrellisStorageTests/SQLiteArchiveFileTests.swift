@@ -215,7 +215,7 @@ struct SQLiteArchiveFileTests {
         ]
         var plans = [try archive.queryPlan(ArchiveSearchSQL.traceChunks)]
         for query in queries {
-            let sql = ArchiveSearchSQL.candidates(query, serviceID: 1, operationID: query.operation == nil ? nil : 1, indexedKeys: archive.indexedAttributeKeys).sql
+            let sql = ArchiveSearchSQL.candidates(query, serviceID: 1, operationID: query.operation == nil ? nil : 1, indexedKeys: archive.indexedAttributeKeys, maxGroupSpan: 10).sql
             plans.append(try archive.queryPlan(sql))
         }
         for plan in plans {

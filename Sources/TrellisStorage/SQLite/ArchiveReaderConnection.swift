@@ -29,7 +29,9 @@ final class ArchiveReaderConnection {
             operationID = try lookUp("SELECT id FROM operations WHERE service_id = ?1 AND name = ?2", serviceID, operation)
             guard operationID != nil else { return [] }
         }
-        let (sql, binds) = ArchiveSearchSQL.candidates(query, serviceID: serviceID, operationID: operationID, indexedKeys: indexedKeys)
+        let maxGroupSpan = UInt64(bitPattern: try db.integer(ArchiveSearchSQL.maxGroupSpan))
+        let (sql, binds) = ArchiveSearchSQL.candidates(query, serviceID: serviceID, operationID: operationID,
+                                                       indexedKeys: indexedKeys, maxGroupSpan: maxGroupSpan)
 
         let select = try db.statement(sql)
         defer { select.reset() }

@@ -3,8 +3,12 @@
 /// index can check. Values are returned for binding, in parameter order; only column names and
 /// operators from closed enums go into the text.
 enum ArchiveSearchSQL {
+    ///
+    /// `maxGroupSpan` is the longest time between the first and last span start of any stored
+    /// group: with it, a query's end also bounds the groups' latest start (`max_start <= end +
+    /// maxGroupSpan`), so the index walk starts at the window instead of at the newest row.
     static func candidates(
-        _ query: TraceQuery, serviceID: Int64, operationID: Int64?, indexedKeys: Set<String>
+        _ query: TraceQuery, serviceID: Int64, operationID: Int64?, indexedKeys: Set<String>, maxGroupSpan: UInt64
     ) -> (sql: String, binds: [AttributeFilter.Value]) {
         var sql = "SELECT g.chunk_id, g.max_start FROM chunk_groups g WHERE "
         var binds: [AttributeFilter.Value] = []
@@ -24,8 +28,10 @@ enum ArchiveSearchSQL {
             binds.append(.int(SQLiteValues.time(start)))
         }
         if let end = query.end {
-            sql += " AND g.min_start <= ?"
+            sql += " AND g.min_start <= ? AND g.max_start <= ?"
             binds.append(.int(SQLiteValues.time(end)))
+            let (bound, overflow) = end.addingReportingOverflow(maxGroupSpan)
+            binds.append(.int(SQLiteValues.time(overflow ? .max : bound)))
         }
         if let minDuration = query.minDuration {
             sql += " AND g.max_duration >= ?"
@@ -48,6 +54,9 @@ enum ArchiveSearchSQL {
         sql += " ORDER BY g.max_start DESC"
         return (sql, binds)
     }
+
+    /// The SQL that reads the longest group time span stored (see `candidates`).
+    static let maxGroupSpan = "SELECT value FROM archive_state WHERE key = 'max_group_span'"
 
     /// The SQL that lists the chunks holding a trace's spans.
     static let traceChunks = "SELECT chunk_id FROM trace_chunks WHERE trace_hi = ?1 AND trace_lo = ?2 ORDER BY chunk_id"

@@ -7,6 +7,8 @@ final class ArchiveWriterConnection {
     private var serviceIDs: [String: Int64] = [:]
     private var operationIDs: [OperationName: Int64] = [:]
     private var operationKinds: Set<OperationKind> = []
+    /// The longest time between the first and last span start of a stored group (nil until read).
+    private var maxGroupSpan: UInt64?
 
     private struct OperationName: Hashable {
         var serviceID: Int64
@@ -60,6 +62,7 @@ final class ArchiveWriterConnection {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
         let insertAttribute = try db.statement("INSERT OR IGNORE INTO chunk_attributes (chunk_id, key, value) VALUES (?1, ?2, ?3)")
+        try recordGroupSpans(of: chunks)
         for chunk in chunks {
             insertChunk.reset()
             insertChunk.bind(1, SQLiteValues.time(chunk.minStart))
@@ -102,6 +105,26 @@ final class ArchiveWriterConnection {
                 try insertAttribute.run()
             }
         }
+    }
+
+    /// Keeps `max_group_span` in `archive_state` at least the longest group time span of the
+    /// chunks, for searches to bound their index walk.
+    private func recordGroupSpans(of chunks: [EncodedChunk]) throws(StorageError) {
+        let stored: UInt64
+        if let cached = maxGroupSpan {
+            stored = cached
+        } else {
+            stored = UInt64(bitPattern: try db.integer(ArchiveSearchSQL.maxGroupSpan))
+        }
+        var longest = stored
+        for chunk in chunks {
+            for summary in chunk.groups.values { longest = max(longest, summary.maxStart - summary.minStart) }
+        }
+        maxGroupSpan = longest
+        guard longest > stored else { return }
+        let update = try db.statement("INSERT OR REPLACE INTO archive_state (key, value) VALUES ('max_group_span', ?1)")
+        update.bind(1, SQLiteValues.time(longest))
+        try update.run()
     }
 
     /// Deletes up to `maxRows` chunks whose spans all started before `cutoff`, oldest first,
@@ -220,6 +243,7 @@ final class ArchiveWriterConnection {
             return result
         } catch {
             try? db.execute("ROLLBACK")
+            maxGroupSpan = nil
             serviceIDs = [:]
             operationIDs = [:]
             operationKinds = []
