@@ -2,8 +2,11 @@
 # Runs a benchmark from a release build and prints one JSON line per figure set.
 #   benchmarks/run.sh decode        OTLP decode throughput against libprotobuf-c's raw unpack
 #   benchmarks/run.sh ingest-null   receivers into a counting sink, loaded by `trellis loadgen` (gRPC, http/protobuf)
+#   benchmarks/run.sh store         the trace store: archive write throughput, get-trace and search latency, bytes per span
 #   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
-# Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16).
+# Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16);
+# TRELLIS_BENCH_STORE_SPANS (store: spans in the archive for reads, default 10000000),
+# TRELLIS_BENCH_STORE_WRITERS (store: concurrent writers of 100-span batches, default 4).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,6 +17,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 bench_decode() {
     swift build -c release --product trellis-bench >&2
     .build/release/trellis-bench decode
+}
+
+bench_store() {
+    swift build -c release --product trellis-bench >&2
+    .build/release/trellis-bench store
 }
 
 # Starts `trellis serve` on CONFIG with fresh ports, loads it over PROTOCOL, prints one JSON line.
@@ -49,13 +57,14 @@ bench_ingest_null() {
 
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
-    local lines; lines="$( { bench_decode; bench_ingest_null; } | tee /dev/stderr )"
+    local lines; lines="$( { bench_decode; bench_ingest_null; bench_store; } | tee /dev/stderr )"
     python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
 }
 
 case "${1:-}" in
     decode) bench_decode ;;
     ingest-null) bench_ingest_null ;;
+    store) bench_store ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|ingest-null|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|ingest-null|store|all" >&2; exit 2 ;;
 esac
