@@ -68,7 +68,7 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         // Benchmarks that need no sockets: kept out of the NIO targets so they build in seconds.
-        .executableTarget(name: "trellis-bench", dependencies: ["TrellisCodec", "TrellisModel"], path: "benchmarks/Sources/trellis-bench"),
+        .executableTarget(name: "trellis-bench", dependencies: ["TrellisCodec", "TrellisModel", "TrellisStorage"], path: "benchmarks/Sources/trellis-bench"),
 
         .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", "TrellisStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),

@@ -6,9 +6,12 @@
 #   benchmarks/run.sh ingest-full   the default config (ring + SQLite archive), gRPC and http/protobuf
 #   benchmarks/run.sh overload      3x the sustainable gRPC rate for 60 s: peak RSS, refusals, archive count = acknowledged
 #   benchmarks/run.sh soak          50 % of the sustainable rate for 10 minutes: RSS and p99 at the start and the end
+#   benchmarks/run.sh store         the trace store: archive write throughput, get-trace and search latency, bytes per span
 #   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
 # Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16), SUSTAINABLE (spans/s for
-# overload and soak; measured by an ingest-full run when unset), OVERLOAD_SECONDS (60), SOAK_MINUTES (10).
+# overload and soak; measured by an ingest-full run when unset), OVERLOAD_SECONDS (60), SOAK_MINUTES (10);
+# TRELLIS_BENCH_STORE_SPANS (store: spans in the archive for reads, default 10000000),
+# TRELLIS_BENCH_STORE_WRITERS (store: concurrent writers of 100-span batches, default 4).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,6 +22,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 bench_decode() {
     swift build -c release --product trellis-bench >&2
     .build/release/trellis-bench decode
+}
+
+bench_store() {
+    swift build -c release --product trellis-bench >&2
+    .build/release/trellis-bench store
 }
 
 # serve_start CONFIG: starts `trellis serve` on fresh ports; sets SERVE_PID and the TRELLIS_BENCH_*_PORT variables.
@@ -36,7 +44,7 @@ serve_stop() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" || true; }
 
 # archived_spans: the spans in the stopped server's SQLite archive.
 archived_spans() {
-    python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT coalesce(sum(span_count), 0) FROM blocks").fetchone()[0])' \
+    python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT coalesce(sum(span_count), 0) FROM chunks").fetchone()[0])' \
         "$TRELLIS_BENCH_DATA/trellis.db"
 }
 
@@ -177,7 +185,7 @@ PY
 
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
-    local lines; lines="$( { bench_decode; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_overload; bench_soak; } | tee /dev/stderr )"
+    local lines; lines="$( { bench_decode; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
     python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
 }
 
@@ -188,6 +196,7 @@ case "${1:-}" in
     ingest-full) bench_ingest_full ;;
     overload) bench_overload ;;
     soak) bench_soak ;;
+    store) bench_store ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|ingest-null|pipeline|ingest-full|overload|soak|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|ingest-null|pipeline|ingest-full|store|overload|soak|all" >&2; exit 2 ;;
 esac

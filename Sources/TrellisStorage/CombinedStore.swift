@@ -18,9 +18,8 @@ public final class CombinedStore: TraceWriter, TraceReader {
 
     /// Dependencies are aggregated by the archive only: it holds every span the ring holds.
     public func write(_ batch: TraceBatch) async throws {
-        let pieces = TracePiece.split(batch)
-        ring.write(pieces: pieces, dependencies: [:])
-        try archive.write(pieces: pieces, dependencies: DependencyBuckets.of(batch))
+        ring.write(pieces: TracePiece.split(batch), dependencies: [:])
+        try archive.write(batch: batch)
     }
 
     public func trace(_ id: TraceID) async throws -> TraceBatch? {

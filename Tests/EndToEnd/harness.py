@@ -202,13 +202,13 @@ def run_flows_into(trellis):
 
 
 def archived_spans(path):
-    """Every span in the SQLite archive, decoded from its OTLP blocks: (service, name, kind, trace, span, parent)."""
+    """Every span in the SQLite archive, decoded from its gzip-compressed OTLP chunks: (service, name, kind, trace, span, parent)."""
     import sqlite3
     from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
     spans = []
     with sqlite3.connect(path) as db:
-        for (data,) in db.execute("SELECT data FROM blocks"):
-            request = trace_service_pb2.ExportTraceServiceRequest.FromString(data)
+        for (data,) in db.execute("SELECT data FROM chunks"):
+            request = trace_service_pb2.ExportTraceServiceRequest.FromString(gzip.decompress(data))
             for rs in request.resource_spans:
                 service = next(kv.value.string_value for kv in rs.resource.attributes if kv.key == "service.name")
                 for ss in rs.scope_spans:

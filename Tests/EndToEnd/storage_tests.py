@@ -4,7 +4,6 @@ import os
 import signal
 
 from harness import *
-from ingest_tests import archived_spans
 
 
 def otlp_json_request(service, trace_number, spans):

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisStorage
+import TrellisCodec
 import TrellisModel
 
 @Suite("SQLite archive file")
@@ -92,15 +93,55 @@ struct SQLiteArchiveFileTests {
     @Test func sizeRetentionDeletesTheOldestUntilBelowTheLimit() async throws {
         let directory = try TemporaryDirectory()
         let archive = try SQLiteArchive(path: directory.file("size.db"))
-        for batch in Fixture.batches.dropLast() { try await archive.write(batch) }
+        // Enough chunks that the spans, not the empty tables, make most of the file.
+        var random = SplitMix64(seed: 3)
+        let batches = (0..<60).map { i in
+            SyntheticTraces(spansPerTrace: 5).request(spanCount: 1000, startNanos: Fixture.base + UInt64(i) * 1_000_000_000, random: &random)
+        }
+        for batch in batches { try await archive.write(batch) }
         let full = try archive.storedBytes()
         let limit = full / 2
-        while try archive.deleteOldest(untilBytesBelow: limit, maxRows: 20) > 0 {}
+        while try archive.deleteOldest(untilBytesBelow: limit, maxRows: 5) > 0 {}
         #expect(try archive.storedBytes() < limit)
         // The newest trace survives, the oldest is gone.
-        #expect(try await archive.trace(Fixture.traceIDs[Fixture.syntheticTraces - 1]) != nil)
-        #expect(try await archive.trace(Fixture.traceIDs[0]) == nil)
+        #expect(try await archive.trace(batches[59].flattened.last!.span.traceID) != nil)
+        #expect(try await archive.trace(batches[0].flattened[0].span.traceID) == nil)
         try archive.releaseFreePages()
+    }
+
+    @Test func spansInTheBlocksOfSchemaVersion3AreConvertedIntoChunks() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("v3.db")
+        let v3 = try SQLiteConnection(path: path, readOnly: false, create: true)
+        #expect(try v3.textRows("PRAGMA journal_mode = WAL") == ["wal"])
+        for version in 0..<3 {
+            for sql in ArchiveSchema.migrations[version] { try v3.execute(sql) }
+        }
+        try v3.execute("PRAGMA user_version = 3")
+        // Version 3 kept one uncompressed OTLP block per (trace, write).
+        let insert = try v3.statement("INSERT INTO blocks (trace_hi, trace_lo, min_start, max_start, span_count, data) VALUES (?1, ?2, 0, 0, 0, ?3)")
+        for batch in Fixture.batches {
+            for piece in TracePiece.split(batch) {
+                let (hi, lo) = SQLiteValues.halves(piece.traceID)
+                insert.reset()
+                insert.bind(1, hi)
+                insert.bind(2, lo)
+                insert.bind(3, blob: OTLPProtobufEncoder().encode(piece.batch))
+                try insert.run()
+            }
+        }
+        v3.close()
+
+        let archive = try SQLiteArchive(path: path)
+        for id in Fixture.traceIDs {
+            #expect(spanIDs(try await archive.trace(id)) == Fixture.spans(of: id).map(\.spanID).sorted())
+        }
+        let query = TraceQuery(service: "payments", attributes: [.equals("deployment.environment", .string("staging"))], limit: 100)
+        #expect(try await archive.findTraceIDs(query) == Fixture.expected(query))
+        archive.close()
+        let db = try SQLiteConnection(path: path, readOnly: true, create: false)
+        #expect(try db.integer("SELECT count(*) FROM sqlite_master WHERE name = 'blocks'") == 0)
+        db.close()
     }
 
     @Test func aFileFromANewerSchemaIsRefusedAndLeftAlone() async throws {
@@ -172,9 +213,9 @@ struct SQLiteArchiveFileTests {
             TraceQuery(service: "s", operation: "op", spanKind: .server, minDuration: 5),
             TraceQuery(service: "s", attributes: [.equals("http.route", .string("/x"))], start: 1),
         ]
-        var plans = [try archive.queryPlan(ArchiveSearchSQL.traceBlocks)]
+        var plans = [try archive.queryPlan(ArchiveSearchSQL.traceChunks)]
         for query in queries {
-            let sql = ArchiveSearchSQL.candidates(query, serviceID: 1, operationID: query.operation == nil ? nil : 1, indexedKeys: archive.indexedAttributeKeys).sql
+            let sql = ArchiveSearchSQL.candidates(query, serviceID: 1, operationID: query.operation == nil ? nil : 1, indexedKeys: archive.indexedAttributeKeys, maxGroupSpan: 10).sql
             plans.append(try archive.queryPlan(sql))
         }
         for plan in plans {

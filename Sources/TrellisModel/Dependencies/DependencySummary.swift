@@ -43,11 +43,8 @@ public struct DependencySummary: Hashable, Sendable {
 
     /// Counts one span of a service.
     public mutating func record(span: Span, service: String) {
-        var activity = services[service] ?? ServiceActivity(service: service)
-        activity.spanCount += 1
-        if span.status.code == .error { activity.errorCount += 1 }
-        if span.kind == .server || span.kind == .consumer { activity.serverLatency.record(nanos: span.durationNanos) }
-        services[service] = activity
+        // Mutated in place: a copy out and back would copy the histogram's storage for every span.
+        services[service, default: ServiceActivity(service: service)].record(span)
     }
 
     /// Adds the calls of an edge.

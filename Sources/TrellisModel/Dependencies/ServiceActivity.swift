@@ -14,6 +14,13 @@ public struct ServiceActivity: Hashable, Sendable {
         self.serverLatency = serverLatency
     }
 
+    /// Counts one span of the service.
+    public mutating func record(_ span: Span) {
+        spanCount += 1
+        if span.status.code == .error { errorCount += 1 }
+        if span.kind == .server || span.kind == .consumer { serverLatency.record(nanos: span.durationNanos) }
+    }
+
     /// Adds the figures of the same service over another time.
     public mutating func merge(_ other: ServiceActivity) {
         spanCount += other.spanCount

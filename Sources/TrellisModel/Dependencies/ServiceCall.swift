@@ -33,30 +33,36 @@ extension ServiceCall {
     /// batch is a call to the virtual peer its attributes name. A batch holding whole traces (as
     /// the tail sampler forwards them) yields every call; a parent in another batch is not seen.
     public static func calls(in batch: TraceBatch) -> [ServiceCall] {
+        // Where each span is in the batch (resource, scope, span), rather than a copy of it.
         struct Placed {
-            var service: String
-            var span: Span
+            var resource: Int
+            var scope: Int
+            var span: Int
         }
+        let services = batch.resourceSpans.map(\.resource.serviceName)
         var byID: [SpanKey: Placed] = [:]
         var hasChild: Set<SpanKey> = []
-        for rs in batch.resourceSpans {
-            let service = rs.resource.serviceName
-            for ss in rs.scopeSpans {
-                for span in ss.spans {
-                    byID[SpanKey(trace: span.traceID, span: span.spanID)] = Placed(service: service, span: span)
+        byID.reserveCapacity(batch.spanCount)
+        hasChild.reserveCapacity(batch.spanCount)
+        for (r, rs) in batch.resourceSpans.enumerated() {
+            for (s, ss) in rs.scopeSpans.enumerated() {
+                for (i, span) in ss.spans.enumerated() {
+                    byID[SpanKey(trace: span.traceID, span: span.spanID)] = Placed(resource: r, scope: s, span: i)
                     if span.parentSpanID.isValid { hasChild.insert(SpanKey(trace: span.traceID, span: span.parentSpanID)) }
                 }
             }
         }
         var calls: [ServiceCall] = []
         for (key, placed) in byID {
-            let span = placed.span
-            if span.parentSpanID.isValid, let parent = byID[SpanKey(trace: span.traceID, span: span.parentSpanID)], parent.service != placed.service {
-                calls.append(ServiceCall(parent: parent.service, child: placed.service, durationNanos: span.durationNanos,
+            let span = batch.resourceSpans[placed.resource].scopeSpans[placed.scope].spans[placed.span]
+            let service = services[placed.resource]
+            if span.parentSpanID.isValid, let parent = byID[SpanKey(trace: span.traceID, span: span.parentSpanID)],
+               services[parent.resource] != service {
+                calls.append(ServiceCall(parent: services[parent.resource], child: service, durationNanos: span.durationNanos,
                                          isError: span.status.code == .error, startTimeUnixNano: span.startTimeUnixNano, childIsVirtual: false))
             }
-            if span.kind == .client, !hasChild.contains(key), let peer = virtualPeer(of: span), peer != placed.service {
-                calls.append(ServiceCall(parent: placed.service, child: peer, durationNanos: span.durationNanos,
+            if span.kind == .client, !hasChild.contains(key), let peer = virtualPeer(of: span), peer != service {
+                calls.append(ServiceCall(parent: service, child: peer, durationNanos: span.durationNanos,
                                          isError: span.status.code == .error, startTimeUnixNano: span.startTimeUnixNano, childIsVirtual: true))
             }
         }

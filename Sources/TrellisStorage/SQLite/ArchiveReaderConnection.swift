@@ -6,33 +6,22 @@ import TrellisModel
 final class ArchiveReaderConnection {
     let db: SQLiteConnection
     private let decoder = OTLPProtobufDecoder()
+    /// The most bytes a chunk may inflate to: far above what the writer makes.
+    private let maxChunkBytes = 256 << 20
 
     init(db: SQLiteConnection) {
         self.db = db
     }
 
-    /// Every stored block of the trace, decoded, in write order.
+    /// The trace's spans from each chunk holding some, in write order.
     func batches(of id: TraceID) throws(StorageError) -> [TraceBatch] {
-        let (hi, lo) = SQLiteValues.halves(id)
-        let select = try db.statement(ArchiveSearchSQL.traceBlocks)
-        defer { select.reset() }
-        select.bind(1, hi)
-        select.bind(2, lo)
-        var out: [TraceBatch] = []
-        while try select.step() {
-            let bytes = select.blob(0)
-            do {
-                out.append(try decoder.decode(bytes).batch)
-            } catch {
-                throw .undecodableBlock(detail: "\(error)")
-            }
-        }
-        return out
+        try chunks(of: id).map { chunkID throws(StorageError) in Self.spans(of: id, in: try decodedChunk(chunkID)) }
     }
 
     /// The best `query.limit` traces. Walks the span groups of the service (or operation) newest
-    /// first through an index, filtered by the bounds the summaries allow, confirms each new
-    /// candidate trace on its decoded spans, and stops as soon as no later row can rank higher.
+    /// first through an index, filtered by the bounds the summaries allow and the attribute
+    /// index, decodes each new candidate chunk once, confirms its traces on their spans (reading
+    /// a trace's other chunks when it has some), and stops as soon as no later row can rank higher.
     func findHits(_ query: TraceQuery, indexedKeys: Set<String>) throws(StorageError) -> [TraceHit] {
         guard let serviceID = try lookUp("SELECT id FROM services WHERE name = ?1", query.service) else { return [] }
         var operationID: Int64?
@@ -40,7 +29,9 @@ final class ArchiveReaderConnection {
             operationID = try lookUp("SELECT id FROM operations WHERE service_id = ?1 AND name = ?2", serviceID, operation)
             guard operationID != nil else { return [] }
         }
-        let (sql, binds) = ArchiveSearchSQL.candidates(query, serviceID: serviceID, operationID: operationID, indexedKeys: indexedKeys)
+        let maxGroupSpan = UInt64(bitPattern: try db.integer(ArchiveSearchSQL.maxGroupSpan))
+        let (sql, binds) = ArchiveSearchSQL.candidates(query, serviceID: serviceID, operationID: operationID,
+                                                       indexedKeys: indexedKeys, maxGroupSpan: maxGroupSpan)
 
         let select = try db.statement(sql)
         defer { select.reset() }
@@ -48,15 +39,20 @@ final class ArchiveReaderConnection {
 
         let matcher = TraceMatcher(query: query)
         var top = TopHits(limit: query.limit)
-        var seen = Set<TraceID>()
+        var seenChunks = Set<Int64>()
+        var seenTraces = Set<TraceID>()
         let end = SQLiteValues.time(query.end ?? .max)
         while try select.step() {
-            let bound = UInt64(max(0, min(select.int64(2), end)))
+            let bound = UInt64(max(0, min(select.int64(1), end)))
             // Rows come in falling `max_start` order, so no later row can do better either.
             guard top.couldAdmit(bound: bound) else { break }
-            let id = SQLiteValues.traceID(high: select.int64(0), low: select.int64(1))
-            guard seen.insert(id).inserted else { continue }
-            if let latest = matcher.latestMatchingStart(in: try batches(of: id)) {
+            let chunkID = select.int64(0)
+            guard seenChunks.insert(chunkID).inserted else { continue }
+            for (id, latestHere) in latestMatchingStarts(in: try decodedChunk(chunkID), matcher) where seenTraces.insert(id).inserted {
+                var latest = latestHere
+                for other in try chunks(of: id) where other != chunkID {
+                    latest = max(latest, matcher.latestMatchingStart(in: [Self.spans(of: id, in: try decodedChunk(other))]) ?? 0)
+                }
                 top.offer(TraceHit(traceID: id, latestStart: latest))
             }
         }
@@ -88,6 +84,61 @@ final class ArchiveReaderConnection {
         var lines: [String] = []
         while try explain.step() { lines.append(explain.text(3)) }
         return lines
+    }
+
+    /// The latest start of a matching span per trace, over the whole chunk.
+    private func latestMatchingStarts(in batch: TraceBatch, _ matcher: TraceMatcher) -> [TraceID: UInt64] {
+        var latest: [TraceID: UInt64] = [:]
+        for rs in batch.resourceSpans where rs.resource.serviceName == matcher.query.service {
+            for ss in rs.scopeSpans {
+                for span in ss.spans where matcher.matches(span, resource: rs.resource) {
+                    latest[span.traceID] = max(latest[span.traceID] ?? 0, span.startTimeUnixNano)
+                }
+            }
+        }
+        return latest
+    }
+
+    /// The spans of one trace in a chunk, under their resources and scopes.
+    private static func spans(of id: TraceID, in chunk: TraceBatch) -> TraceBatch {
+        var out = chunk
+        for r in out.resourceSpans.indices {
+            for s in out.resourceSpans[r].scopeSpans.indices {
+                out.resourceSpans[r].scopeSpans[s].spans.removeAll { $0.traceID != id }
+            }
+            out.resourceSpans[r].scopeSpans.removeAll { $0.spans.isEmpty }
+        }
+        out.resourceSpans.removeAll { $0.scopeSpans.isEmpty }
+        return out
+    }
+
+    private func chunks(of id: TraceID) throws(StorageError) -> [Int64] {
+        let (hi, lo) = SQLiteValues.halves(id)
+        let select = try db.statement(ArchiveSearchSQL.traceChunks)
+        defer { select.reset() }
+        select.bind(1, hi)
+        select.bind(2, lo)
+        var out: [Int64] = []
+        while try select.step() { out.append(select.int64(0)) }
+        return out
+    }
+
+    private func decodedChunk(_ id: Int64) throws(StorageError) -> TraceBatch {
+        let select = try db.statement(ArchiveSearchSQL.chunkData)
+        defer { select.reset() }
+        select.bind(1, id)
+        guard try select.step() else { throw .undecodableBlock(detail: "chunk \(id) is listed for a trace but missing") }
+        let inflated: [UInt8]
+        do {
+            inflated = try Gzip.inflate(select.blob(0), limit: maxChunkBytes)
+        } catch {
+            throw .undecodableBlock(detail: "chunk \(id) does not inflate: \(error)")
+        }
+        do {
+            return try decoder.decode(inflated).batch
+        } catch {
+            throw .undecodableBlock(detail: "chunk \(id) does not decode: \(error)")
+        }
     }
 
     private func lookUp(_ sql: String, _ name: String) throws(StorageError) -> Int64? {

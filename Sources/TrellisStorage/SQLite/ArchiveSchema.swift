@@ -21,9 +21,21 @@
 /// Version 3 adds `archive_state` (key → integer): `sequence`, the sequence number of the last
 /// write committed, updated in each write's transaction; the write-ahead log replays only
 /// records after it.
+///
+/// Version 4 stores spans in compressed chunks with index rows per chunk and per trace,
+/// replacing `blocks`, `span_groups` and `indexed_attributes` (converted by `LegacyBlocks`):
+/// - `chunks`: about 256 spans of one write, whole traces, as gzip of one OTLP protobuf request,
+///   with the earliest and latest span start, and the packed trace IDs (for retention).
+///   Indexed by latest start (retention).
+/// - `trace_chunks`: per (trace, chunk), keyed by trace ID (get-trace).
+/// - `chunk_groups`: per (chunk, operation, kind), bounds over those spans (start times,
+///   durations); keyed by chunk, indexed by (service, latest start) and (operation, latest start)
+///   so searches walk an index newest first.
+/// - `chunk_attributes`: the distinct (key, value) pairs of the indexed attribute keys in a
+///   chunk, keyed by chunk, on spans or their resources.
 enum ArchiveSchema {
     /// The newest schema this build reads and writes.
-    static let currentVersion = 3
+    static let currentVersion = 4
 
     /// The statements that take a database from version `n - 1` to `n`, at index `n - 1`.
     static let migrations: [[String]] = [
@@ -63,10 +75,34 @@ enum ArchiveSchema {
         [
             "CREATE TABLE archive_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
         ],
+        [
+            """
+            CREATE TABLE chunks (id INTEGER PRIMARY KEY, min_start INTEGER NOT NULL, max_start INTEGER NOT NULL,
+                span_count INTEGER NOT NULL, trace_ids BLOB NOT NULL, data BLOB NOT NULL)
+            """,
+            "CREATE INDEX chunks_by_age ON chunks (max_start)",
+            """
+            CREATE TABLE trace_chunks (trace_hi INTEGER NOT NULL, trace_lo INTEGER NOT NULL, chunk_id INTEGER NOT NULL,
+                PRIMARY KEY (trace_hi, trace_lo, chunk_id)) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE chunk_groups (chunk_id INTEGER NOT NULL, operation_id INTEGER NOT NULL, kind INTEGER NOT NULL,
+                service_id INTEGER NOT NULL, min_start INTEGER NOT NULL, max_start INTEGER NOT NULL,
+                min_duration INTEGER NOT NULL, max_duration INTEGER NOT NULL,
+                PRIMARY KEY (chunk_id, operation_id, kind)) WITHOUT ROWID
+            """,
+            "CREATE INDEX chunk_groups_by_service ON chunk_groups (service_id, max_start)",
+            "CREATE INDEX chunk_groups_by_operation ON chunk_groups (operation_id, max_start)",
+            "CREATE TABLE chunk_attributes (chunk_id INTEGER NOT NULL, key TEXT NOT NULL, value NOT NULL, PRIMARY KEY (chunk_id, key, value)) WITHOUT ROWID",
+        ],
     ]
 
+    /// The version whose migration converts the span blocks of earlier versions into chunks.
+    static let chunkVersion = 4
+
     /// Brings the database to `currentVersion` in one transaction. Refuses a newer version.
-    static func migrate(_ db: SQLiteConnection) throws(StorageError) {
+    /// Spans stored in blocks (versions 1 to 3) are converted into chunks, indexing `indexedKeys`.
+    static func migrate(_ db: SQLiteConnection, indexedKeys: Set<String>) throws(StorageError) {
         let found = Int(try db.integer("PRAGMA user_version"))
         if found > currentVersion { throw .newerSchema(found: found, supported: currentVersion) }
         guard found < currentVersion else { return }
@@ -78,6 +114,9 @@ enum ArchiveSchema {
         do {
             for version in (found + 1)...currentVersion {
                 for sql in migrations[version - 1] { try db.execute(sql) }
+            }
+            if found < chunkVersion {
+                try LegacyBlocks.convert(db, indexedKeys: indexedKeys)
             }
             // PRAGMA takes no bound parameters; the version is our own integer constant.
             try db.execute("PRAGMA user_version = \(currentVersion)")

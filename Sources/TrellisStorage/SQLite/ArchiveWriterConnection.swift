@@ -7,6 +7,8 @@ final class ArchiveWriterConnection {
     private var serviceIDs: [String: Int64] = [:]
     private var operationIDs: [OperationName: Int64] = [:]
     private var operationKinds: Set<OperationKind> = []
+    /// The longest time between the first and last span start of a stored group (nil until read).
+    private var maxGroupSpan: UInt64?
 
     private struct OperationName: Hashable {
         var serviceID: Int64
@@ -31,7 +33,7 @@ final class ArchiveWriterConnection {
             for (bucket, summary) in write.dependencies { dependencies[bucket, default: DependencySummary()].merge(summary) }
         }
         try transaction { () throws(StorageError) in
-            try insert(writes.flatMap(\.pieces))
+            try insert(writes.flatMap(\.chunks))
             try DependencyRows.upsert(dependencies, into: db)
             let state = try db.statement("INSERT OR REPLACE INTO archive_state (key, value) VALUES ('sequence', ?1)")
             state.bind(1, Int64(bitPattern: last.sequence))
@@ -50,49 +52,54 @@ final class ArchiveWriterConnection {
         try db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     }
 
-    private func insert(_ pieces: [EncodedPiece]) throws(StorageError) {
-        let insertBlock = try db.statement(
-            "INSERT INTO blocks (trace_hi, trace_lo, min_start, max_start, span_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+    /// Inserts chunks with their lookup and search rows, inside the caller's transaction.
+    func insert(_ chunks: [EncodedChunk]) throws(StorageError) {
+        let insertChunk = try db.statement(
+            "INSERT INTO chunks (min_start, max_start, span_count, trace_ids, data) VALUES (?1, ?2, ?3, ?4, ?5)")
+        let insertTrace = try db.statement("INSERT INTO trace_chunks (trace_hi, trace_lo, chunk_id) VALUES (?1, ?2, ?3)")
         let insertGroup = try db.statement("""
-            INSERT INTO span_groups (block_id, operation_id, kind, service_id, trace_hi, trace_lo,
-                min_start, max_start, min_duration, max_duration, has_error, span_count)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            INSERT INTO chunk_groups (chunk_id, operation_id, kind, service_id, min_start, max_start, min_duration, max_duration)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
-        let insertAttribute = try db.statement("INSERT OR IGNORE INTO indexed_attributes (block_id, key, value) VALUES (?1, ?2, ?3)")
-        for piece in pieces {
-            let (hi, lo) = SQLiteValues.halves(piece.traceID)
-            insertBlock.reset()
-            insertBlock.bind(1, hi)
-            insertBlock.bind(2, lo)
-            insertBlock.bind(3, SQLiteValues.time(piece.minStart))
-            insertBlock.bind(4, SQLiteValues.time(piece.maxStart))
-            insertBlock.bind(5, piece.spanCount)
-            insertBlock.bind(6, blob: piece.block)
-            try insertBlock.run()
-            let blockID = db.lastInsertRowID
+        let insertAttribute = try db.statement("INSERT OR IGNORE INTO chunk_attributes (chunk_id, key, value) VALUES (?1, ?2, ?3)")
+        try recordGroupSpans(of: chunks)
+        for chunk in chunks {
+            insertChunk.reset()
+            insertChunk.bind(1, SQLiteValues.time(chunk.minStart))
+            insertChunk.bind(2, SQLiteValues.time(chunk.maxStart))
+            insertChunk.bind(3, chunk.spanCount)
+            insertChunk.bind(4, blob: chunk.packedTraceIDs)
+            insertChunk.bind(5, blob: chunk.data)
+            try insertChunk.run()
+            let chunkID = db.lastInsertRowID
 
-            for (key, summary) in piece.groups {
+            for id in chunk.traceIDs {
+                let (hi, lo) = SQLiteValues.halves(id)
+                insertTrace.reset()
+                insertTrace.bind(1, hi)
+                insertTrace.bind(2, lo)
+                insertTrace.bind(3, chunkID)
+                try insertTrace.run()
+            }
+
+            for (key, summary) in chunk.groups {
                 let serviceID = try serviceID(key.service)
                 let operationID = try operationID(serviceID: serviceID, name: key.operation, kind: key.kind)
                 insertGroup.reset()
-                insertGroup.bind(1, blockID)
+                insertGroup.bind(1, chunkID)
                 insertGroup.bind(2, operationID)
                 insertGroup.bind(3, Int64(key.kind.rawValue))
                 insertGroup.bind(4, serviceID)
-                insertGroup.bind(5, hi)
-                insertGroup.bind(6, lo)
-                insertGroup.bind(7, SQLiteValues.time(summary.minStart))
-                insertGroup.bind(8, SQLiteValues.time(summary.maxStart))
-                insertGroup.bind(9, SQLiteValues.time(summary.minDuration))
-                insertGroup.bind(10, SQLiteValues.time(summary.maxDuration))
-                insertGroup.bind(11, Int64(summary.hasError ? 1 : 0))
-                insertGroup.bind(12, summary.spanCount)
+                insertGroup.bind(5, SQLiteValues.time(summary.minStart))
+                insertGroup.bind(6, SQLiteValues.time(summary.maxStart))
+                insertGroup.bind(7, SQLiteValues.time(summary.minDuration))
+                insertGroup.bind(8, SQLiteValues.time(summary.maxDuration))
                 try insertGroup.run()
             }
 
-            for attribute in piece.attributes {
+            for attribute in chunk.attributes {
                 insertAttribute.reset()
-                insertAttribute.bind(1, blockID)
+                insertAttribute.bind(1, chunkID)
                 insertAttribute.bind(2, attribute.key)
                 insertAttribute.bind(3, attribute.value)
                 try insertAttribute.run()
@@ -100,27 +107,47 @@ final class ArchiveWriterConnection {
         }
     }
 
-    /// Deletes up to `maxRows` blocks whose spans all started before `cutoff`, oldest first,
-    /// with their search rows, and the dependency buckets of up to `maxRows` minutes that ended
-    /// before `cutoff`. Returns how many blocks and dependency rows went.
+    /// Keeps `max_group_span` in `archive_state` at least the longest group time span of the
+    /// chunks, for searches to bound their index walk.
+    private func recordGroupSpans(of chunks: [EncodedChunk]) throws(StorageError) {
+        let stored: UInt64
+        if let cached = maxGroupSpan {
+            stored = cached
+        } else {
+            stored = UInt64(bitPattern: try db.integer(ArchiveSearchSQL.maxGroupSpan))
+        }
+        var longest = stored
+        for chunk in chunks {
+            for summary in chunk.groups.values { longest = max(longest, summary.maxStart - summary.minStart) }
+        }
+        maxGroupSpan = longest
+        guard longest > stored else { return }
+        let update = try db.statement("INSERT OR REPLACE INTO archive_state (key, value) VALUES ('max_group_span', ?1)")
+        update.bind(1, SQLiteValues.time(longest))
+        try update.run()
+    }
+
+    /// Deletes up to `maxRows` chunks whose spans all started before `cutoff`, oldest first,
+    /// with their lookup and search rows, and the dependency buckets of up to `maxRows` minutes
+    /// that ended before `cutoff`. Returns how many chunks and dependency rows went.
     func deleteExpired(olderThan cutoff: UInt64, maxRows: Int) throws(StorageError) -> Int {
         try transaction { () throws(StorageError) in
-            let select = try db.statement("SELECT id FROM blocks WHERE max_start < ?1 ORDER BY max_start LIMIT ?2")
+            let select = try db.statement("SELECT id, trace_ids FROM chunks WHERE max_start < ?1 ORDER BY max_start LIMIT ?2")
             select.bind(1, SQLiteValues.time(cutoff))
             select.bind(2, maxRows)
-            let blocks = try deleteBlocks(selectedBy: select)
-            return try blocks + DependencyRows.deleteExpired(olderThan: cutoff, maxBuckets: maxRows, in: db)
+            let chunks = try deleteChunks(selectedBy: select)
+            return try chunks + DependencyRows.deleteExpired(olderThan: cutoff, maxBuckets: maxRows, in: db)
         }
     }
 
-    /// When the used pages reach `limit` bytes, deletes up to `maxRows` of the oldest blocks.
-    /// Returns how many blocks went (0 once below the limit).
+    /// When the used pages reach `limit` bytes, deletes up to `maxRows` of the oldest chunks.
+    /// Returns how many chunks went (0 once below the limit).
     func deleteOldest(untilBytesBelow limit: Int, maxRows: Int) throws(StorageError) -> Int {
         guard try usedBytes() >= limit else { return 0 }
         let deleted = try transaction { () throws(StorageError) in
-            let select = try db.statement("SELECT id FROM blocks ORDER BY max_start LIMIT ?1")
+            let select = try db.statement("SELECT id, trace_ids FROM chunks ORDER BY max_start LIMIT ?1")
             select.bind(1, maxRows)
-            return try deleteBlocks(selectedBy: select)
+            return try deleteChunks(selectedBy: select)
         }
         return deleted
     }
@@ -136,23 +163,33 @@ final class ArchiveWriterConnection {
         try db.execute("PRAGMA incremental_vacuum")
     }
 
-    private func deleteBlocks(selectedBy select: SQLiteStatement) throws(StorageError) -> Int {
-        var ids: [Int64] = []
-        while try select.step() { ids.append(select.int64(0)) }
+    /// Deletes the chunks a statement selects (columns: id, packed trace IDs) with their rows.
+    private func deleteChunks(selectedBy select: SQLiteStatement) throws(StorageError) -> Int {
+        var selected: [(id: Int64, traces: [TraceID])] = []
+        while try select.step() { selected.append((select.int64(0), EncodedChunk.traceIDs(packed: select.blob(1)))) }
         select.reset()
         let deletes = [
-            try db.statement("DELETE FROM span_groups WHERE block_id = ?1"),
-            try db.statement("DELETE FROM indexed_attributes WHERE block_id = ?1"),
-            try db.statement("DELETE FROM blocks WHERE id = ?1"),
+            try db.statement("DELETE FROM chunk_groups WHERE chunk_id = ?1"),
+            try db.statement("DELETE FROM chunk_attributes WHERE chunk_id = ?1"),
+            try db.statement("DELETE FROM chunks WHERE id = ?1"),
         ]
-        for id in ids {
+        let deleteTrace = try db.statement("DELETE FROM trace_chunks WHERE trace_hi = ?1 AND trace_lo = ?2 AND chunk_id = ?3")
+        for chunk in selected {
             for delete in deletes {
                 delete.reset()
-                delete.bind(1, id)
+                delete.bind(1, chunk.id)
                 try delete.run()
             }
+            for id in chunk.traces {
+                let (hi, lo) = SQLiteValues.halves(id)
+                deleteTrace.reset()
+                deleteTrace.bind(1, hi)
+                deleteTrace.bind(2, lo)
+                deleteTrace.bind(3, chunk.id)
+                try deleteTrace.run()
+            }
         }
-        return ids.count
+        return selected.count
     }
 
     private func serviceID(_ name: String) throws(StorageError) -> Int64 {
@@ -206,6 +243,7 @@ final class ArchiveWriterConnection {
             return result
         } catch {
             try? db.execute("ROLLBACK")
+            maxGroupSpan = nil
             serviceIDs = [:]
             operationIDs = [:]
             operationKinds = []

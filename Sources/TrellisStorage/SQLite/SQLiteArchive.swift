@@ -7,9 +7,10 @@ import TrellisModel
 /// The durable archive: one SQLite file in WAL mode (`synchronous=NORMAL`), written by a
 /// single writer connection and read through a separate read-only connection.
 ///
-/// Each `write` commits in one transaction. Spans are stored compactly as OTLP protobuf blocks,
-/// one per (trace, write), with small search rows per (trace, service, operation, kind) and rows
-/// for the values of `indexedAttributeKeys`; see `ArchiveSchema` for the tables.
+/// Spans are stored as gzip-compressed chunks of whole traces (OTLP protobuf, about 256 spans
+/// of one write), with one lookup row per (trace, chunk), search rows per (chunk, operation,
+/// kind) and rows for the values of `indexedAttributeKeys` per chunk; see `ArchiveSchema`.
+/// Chunks are encoded and compressed by the calling thread, outside the writer's lock.
 ///
 /// Opening checks the file before touching it: a schema newer than this build knows is refused
 /// with `StorageError.newerSchema`, a file that fails `PRAGMA quick_check` with
@@ -90,17 +91,20 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
         let writeConnection = try SQLiteConnection(path: path, readOnly: false, create: true)
         // Before the first table exists this sets up size retention; otherwise it changes nothing.
         try writeConnection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        // Also only before the first table. 4 KiB pages: each commit rewrites the pages its
+        // random trace-ID keys land on, so smaller pages mean fewer bytes through the WAL.
+        try writeConnection.execute("PRAGMA page_size = 4096")
         let mode = try writeConnection.textRows("PRAGMA journal_mode = WAL")
         guard mode.first?.lowercased() == "wal" else {
             throw .sqlite(code: 0, message: "journal mode is \(mode.first ?? "unknown")", context: "switching \(path) to WAL")
         }
         try writeConnection.execute("PRAGMA synchronous = NORMAL")
         try writeConnection.execute("PRAGMA busy_timeout = 5000")
-        try writeConnection.execute("PRAGMA cache_size = -32768")
+        try writeConnection.execute("PRAGMA cache_size = -65536")
         try writeConnection.execute("PRAGMA temp_store = MEMORY")
         // Checkpoint (and fsync the database) every ~64 MiB of WAL rather than every 4 MiB.
         try writeConnection.execute("PRAGMA wal_autocheckpoint = 16384")
-        try ArchiveSchema.migrate(writeConnection)
+        try ArchiveSchema.migrate(writeConnection, indexedKeys: indexedAttributeKeys)
 
         let readConnection = try SQLiteConnection(path: path, readOnly: true, create: false)
         try readConnection.execute("PRAGMA busy_timeout = 5000")
@@ -140,8 +144,8 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
             } catch {
                 throw .writeAheadLog(path: log.path, detail: "record \(record.sequence) passed its checksum but does not decode: \(error)")
             }
-            let pieces = encode(TracePiece.split(batch), indexedKeys: indexedKeys)
-            try connection.insert([PendingWrite(sequence: record.sequence, pieces: pieces, dependencies: DependencyBuckets.of(batch))])
+            let chunks = EncodedChunk.make(batch, indexedKeys: indexedKeys, keepRecord: false).chunks
+            try connection.insert([PendingWrite(sequence: record.sequence, chunks: chunks, dependencies: DependencyBuckets.of(batch))])
             batches += 1
             spans += batch.spanCount
         }
@@ -170,33 +174,28 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
     // MARK: Writing
 
     public func write(_ batch: TraceBatch) async throws {
-        try write(pieces: TracePiece.split(batch), dependencies: DependencyBuckets.of(batch))
+        try write(batch: batch)
     }
 
-    /// Stores a batch split by trace, with the batch's dependency summaries per bucket.
-    func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
-        guard !pieces.isEmpty else { return }
-        try write(encoded: Self.encode(pieces, indexedKeys: indexedAttributeKeys), dependencies: dependencies)
+    /// Stores a batch with its dependency summaries.
+    func write(batch: TraceBatch) throws(StorageError) {
+        guard batch.spanCount > 0 else { return }
+        let (chunks, record) = EncodedChunk.make(batch, indexedKeys: indexedAttributeKeys, keepRecord: log != nil)
+        try write(chunks: chunks, record: record, dependencies: DependencyBuckets.of(batch))
     }
 
-    /// Accepts encoded pieces: logs them (with a log), queues them, and returns once they are committed.
-    func write(encoded: [EncodedPiece], dependencies: [UInt64: DependencySummary] = [:]) throws(StorageError) {
-        // Protobuf messages concatenate into one: the pieces' blocks make the batch's log record.
-        let record = log == nil ? [] : encoded.reduce(into: [UInt8]()) { $0 += $1.block }
+    /// Accepts encoded chunks: logs their record (with a log), queues them, and returns once
+    /// they are committed.
+    private func write(chunks: [EncodedChunk], record: [UInt8], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
         let sequence = try intake.withLock { state throws(StorageError) -> UInt64 in
             let sequence = state.lastSequence + 1
             try log?.append(sequence: sequence, payload: record)
             state.lastSequence = sequence
-            state.pending.append(PendingWrite(sequence: sequence, pieces: encoded, dependencies: dependencies))
+            state.pending.append(PendingWrite(sequence: sequence, chunks: chunks, dependencies: dependencies))
             return sequence
         }
         try log?.sync(through: sequence)
         try commit(through: sequence)
-    }
-
-    private static func encode(_ pieces: [TracePiece], indexedKeys: Set<String>) -> [EncodedPiece] {
-        let encoder = OTLPProtobufEncoder()
-        return pieces.map { EncodedPiece($0, indexedKeys: indexedKeys, encoder: encoder) }
     }
 
     /// Returns once the write `sequence` is committed: by this caller, which then commits every
