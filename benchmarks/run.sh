@@ -4,6 +4,7 @@
 #   benchmarks/run.sh ingest-null   receivers into a counting sink, loaded by `trellis loadgen` (gRPC, http/protobuf)
 #   benchmarks/run.sh pipeline      memory limiter + tail sampling (production policies) + batch into the sink, over gRPC
 #   benchmarks/run.sh ingest-full   the default config (ring + SQLite archive), gRPC and http/protobuf
+#   benchmarks/run.sh query         query API latency (get-trace, search, timeline, critical path, dependencies) over ~1M stored spans
 #   benchmarks/run.sh overload      3x the sustainable gRPC rate for 60 s: peak RSS, refusals, archive count = acknowledged
 #   benchmarks/run.sh soak          50 % of the sustainable rate for 10 minutes: RSS and p99 at the start and the end
 #   benchmarks/run.sh store         the trace store: archive write throughput, get-trace and search latency, bytes per span
@@ -11,7 +12,8 @@
 # Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16), SUSTAINABLE (spans/s for
 # overload and soak; measured by an ingest-full run when unset), OVERLOAD_SECONDS (60), SOAK_MINUTES (10);
 # TRELLIS_BENCH_STORE_SPANS (store: spans in the archive for reads, default 10000000),
-# TRELLIS_BENCH_STORE_WRITERS (store: concurrent writers of 100-span batches, default 4).
+# TRELLIS_BENCH_STORE_WRITERS (store: concurrent writers of 100-span batches, default 4);
+# QUERY_BENCH_SPANS (spans to store before the query benchmark, 1000000), REQUESTS (per query route, 300).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -183,9 +185,47 @@ print(json.dumps({"benchmark": "soak", "rate_spans_per_sec": rate, "minutes": mi
 PY
 }
 
+# now_us: the wall clock in microseconds, the unit of the search's start and end.
+now_us() { python3 -c 'import time; print(int(time.time() * 1e6))'; }
+
+# The query API's latency with about QUERY_BENCH_SPANS (1,000,000) spans stored by the default config:
+# the demo flows, then 50-span loadgen traces until the receivers have accepted enough. The first
+# second of loadgen traces are the old ones: the ring is full within 440,000 spans, so they
+# are evicted by the end. Loadgen runs are paced at 40,000 spans/s, about what the archive
+# commits: at full speed the tail sampler buffers hundreds of MiB and the process RSS passes the
+# memory limiter's 512 MiB, after which it refuses everything. Each run has its own seed, so no
+# trace ID repeats. Once the store has every accepted span, query_latency.py times each route.
+bench_query() {
+    swift build -c release --product trellis >&2
+    serve_start benchmarks/configs/ingest-full.yaml
+    local target="${QUERY_BENCH_SPANS:-1000000}" grpc="http://127.0.0.1:$TRELLIS_BENCH_GRPC_PORT"
+    .build/release/trellis demo --endpoint "$grpc" --rate 400 --duration 5s >&2
+    local seed=1 duration=1s old_start old_end recent_start recent_end accepted
+    old_start="$(now_us)"
+    while (( (accepted = $(metric trellis_receiver_accepted_spans_total)) < target )); do
+        recent_start="$(now_us)"
+        load grpc --spans-per-trace 50 --seed "$seed" --duration "$duration" --rate 40000 --connections 2 --concurrency 16 >&2 || true
+        [[ -n "${old_end:-}" ]] || old_end="$(now_us)"
+        if (( $(metric trellis_receiver_accepted_spans_total) == accepted )); then
+            echo "query: the server accepts no more spans (memory limiter); measuring with $accepted" >&2
+            break
+        fi
+        seed=$(( seed + 1 )) duration=5s
+    done
+    recent_end="$(now_us)"
+    # Tail sampling keeps every trace, so the store is complete when it has sent every accepted span.
+    for _ in $(seq 120); do
+        (( $(metric trellis_exporter_sent_spans_total) < $(metric trellis_receiver_accepted_spans_total) )) || break
+        sleep 0.5
+    done
+    python3 benchmarks/query_latency.py "$TRELLIS_BENCH_QUERY_PORT" "$(metric trellis_exporter_sent_spans_total)" \
+        "$old_start" "$old_end" "$recent_start" "$recent_end"
+    serve_stop
+}
+
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
-    local lines; lines="$( { bench_decode; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
+    local lines; lines="$( { bench_decode; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_query; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
     python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
 }
 
@@ -194,9 +234,10 @@ case "${1:-}" in
     ingest-null) bench_ingest_null ;;
     pipeline) bench_pipeline ;;
     ingest-full) bench_ingest_full ;;
+    query) bench_query ;;
     overload) bench_overload ;;
     soak) bench_soak ;;
     store) bench_store ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|ingest-null|pipeline|ingest-full|store|overload|soak|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|ingest-null|pipeline|ingest-full|query|store|overload|soak|all" >&2; exit 2 ;;
 esac
