@@ -20,7 +20,7 @@ enum PipelineBuilder {
             switch config.exporters.first(where: { $0.name == name })!.config {
             case .nop: exporters.append(NopExporter(name: name, metrics: metrics))
             case .trellisStore(let settings):
-                let exporter = try TrellisStoreExporter(name: name, config: settings, metrics: metrics, logger: logger)
+                let exporter = try TrellisStoreExporter(name: name, config: settings, metrics: metrics, logger: logger, accountant: accountant)
                 reader = reader ?? exporter.store
                 exporters.append(exporter)
             }

@@ -36,4 +36,48 @@ extension TraceBatch {
         if !current.isEmpty { out.append(TraceBatch(resourceSpans: current)) }
         return out
     }
+
+    /// Splits into batches of at most `maxSpans` spans each without splitting a trace: each
+    /// trace goes whole into one batch (a trace of more than `maxSpans` spans gets a batch of its
+    /// own), traces fill batches in order of first appearance, and spans keep their resource,
+    /// scope and order. A non-positive `maxSpans` means no limit.
+    public func splitKeepingTraces(maxSpans: Int) -> [TraceBatch] {
+        guard maxSpans > 0, spanCount > maxSpans else { return [self] }
+        var spansPerTrace: [TraceID: Int] = [:]
+        var order: [TraceID] = []
+        for rs in resourceSpans {
+            for ss in rs.scopeSpans {
+                for span in ss.spans {
+                    if spansPerTrace[span.traceID] == nil { order.append(span.traceID) }
+                    spansPerTrace[span.traceID, default: 0] += 1
+                }
+            }
+        }
+        var part: [TraceID: Int] = [:]
+        var parts = 0, filled = 0
+        for id in order {
+            let count = spansPerTrace[id]!
+            if parts == 0 || (filled > 0 && filled + count > maxSpans) {
+                parts += 1
+                filled = 0
+            }
+            part[id] = parts - 1
+            filled += count
+        }
+        var out = Array(repeating: TraceBatch(), count: parts)
+        for rs in resourceSpans {
+            var scoped = Array(repeating: [ScopeSpans](), count: parts)
+            for ss in rs.scopeSpans {
+                var spansByPart = Array(repeating: [Span](), count: parts)
+                for span in ss.spans { spansByPart[part[span.traceID]!].append(span) }
+                for (p, spans) in spansByPart.enumerated() where !spans.isEmpty {
+                    scoped[p].append(ScopeSpans(scope: ss.scope, spans: spans, schemaURL: ss.schemaURL))
+                }
+            }
+            for (p, scopes) in scoped.enumerated() where !scopes.isEmpty {
+                out[p].resourceSpans.append(ResourceSpans(resource: rs.resource, scopeSpans: scopes, schemaURL: rs.schemaURL))
+            }
+        }
+        return out
+    }
 }

@@ -21,12 +21,24 @@ import TrellisPipeline
         #expect(accountant.heldBytes == 0)
     }
 
-    @Test func refusesWhileTheProcessRSSIsAboveTheHardLimit() async {
+    @Test func refusesWhileTheProcessRSSIsAboveTheSoftLimit() async {
         let limiter = MemoryLimiterProcessor(config: MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20), next: RecordingSink(),
-                                             accountant: MemoryAccountant(), metrics: NOOPMetricsHandler.instance, rss: { 110 << 20 })
-        await #expect(throws: PipelineRefusal.overloaded(reason: "process memory 110 MiB is above the limit of 100 MiB", retryAfterSeconds: 1)) {
+                                             accountant: MemoryAccountant(), metrics: NOOPMetricsHandler.instance, rss: { 90 << 20 })
+        await #expect(throws: PipelineRefusal.overloaded(reason: "process memory 90 MiB is above the soft limit of 80 MiB", retryAfterSeconds: 1)) {
             try await limiter.consume(TestBatches.make(spans: 1))
         }
+    }
+
+    @Test func overTheSoftLimitTheCachesAreAskedToGiveMemoryBack() async throws {
+        let accountant = MemoryAccountant()
+        let asked = Atomic<Int>(0)
+        accountant.addRelief { asked.add(1, ordering: .relaxed) }
+        var config = MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20)
+        config.checkInterval = ConfigDuration(nanoseconds: 10_000_000)
+        let limiter = MemoryLimiterProcessor(config: config, next: RecordingSink(), accountant: accountant, metrics: NOOPMetricsHandler.instance, rss: { 90 << 20 })
+        for _ in 0..<500 where asked.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(asked.load(ordering: .relaxed) >= 2)
+        await limiter.drain()
     }
 
     @Test func configNeedsExactlyOneLimitAndASpikeBelowIt() throws {

@@ -2,11 +2,16 @@ import Testing
 @testable import TrellisStorage
 import TrellisModel
 
+/// What the ring counts for a batch holding one trace.
+private func ringBytes(_ batch: TraceBatch) -> Int {
+    RingStore.pack(TracePiece.split(batch)).reduce(0) { $0 + $1.bytes }
+}
+
 @Suite("Ring and combined store")
 struct RingAndCombinedStoreTests {
     @Test func theRingCountsExactlyTheFootprintOfWhatItHoldsAndEvictsTheOldestFirst() async throws {
         let perTrace = Fixture.traceIDs.prefix(100).map { id in Fixture.batches.map { only(id, in: $0) }.first { $0.spanCount > 0 }! }
-        let budget = perTrace.prefix(30).reduce(0) { $0 + $1.footprintBytes }
+        let budget = perTrace.prefix(30).reduce(0) { $0 + ringBytes($1) }
         let ring = RingStore(maxBytes: budget)
         for batch in perTrace { try await ring.write(batch) }
         #expect(ring.usedBytes <= budget)
@@ -14,9 +19,21 @@ struct RingAndCombinedStoreTests {
         let held = perTrace.filter { ring.contains($0.flattened[0].span.traceID) }
         #expect(held.count == ring.traceCount)
         #expect(held.map(\.flattened[0].span.traceID) == perTrace.suffix(held.count).map(\.flattened[0].span.traceID))
-        #expect(ring.usedBytes == held.reduce(0) { $0 + $1.footprintBytes })
+        #expect(ring.usedBytes == held.reduce(0) { $0 + ringBytes($1) })
         #expect(ring.evictedTraces == 100 - held.count)
         #expect(try await ring.trace(perTrace[0].flattened[0].span.traceID) == nil)
+    }
+
+    @Test func shrinkingTheRingEvictsItsOldestTracesDownToTheFraction() async throws {
+        let perTrace = Fixture.traceIDs.prefix(40).map { id in Fixture.batches.map { only(id, in: $0) }.first { $0.spanCount > 0 }! }
+        let ring = RingStore(maxBytes: 1 << 30)
+        for batch in perTrace { try await ring.write(batch) }
+        let before = ring.usedBytes
+        ring.shrink(to: 0.5)
+        #expect(ring.usedBytes <= before / 2 && ring.usedBytes > 0)
+        let held = perTrace.filter { ring.contains($0.flattened[0].span.traceID) }
+        #expect(held.map(\.flattened[0].span.traceID) == perTrace.suffix(held.count).map(\.flattened[0].span.traceID))
+        #expect(ring.evictedTraces == 40 - held.count)
     }
 
     @Test func theRingJoinsATraceArrivingInTwoBatches() async throws {
@@ -28,7 +45,7 @@ struct RingAndCombinedStoreTests {
         #expect(ring.traceCount == 1)
         let trace = try await ring.trace(id)
         #expect(spanIDs(trace) == Fixture.spans(of: id).map(\.spanID).sorted())
-        #expect(ring.usedBytes == first.footprintBytes + second.footprintBytes)
+        #expect(ring.usedBytes == ringBytes(first) + ringBytes(second))
     }
 
     @Test func aTraceEvictedFromTheRingIsStillServedFromTheArchive() async throws {

@@ -112,7 +112,24 @@ public struct TrellisConfig: Decodable, Sendable {
         return out
     }
 
-    /// Checks what decoding alone cannot: the pipeline names defined components, and no two listeners share a port.
+    /// The ring holds its bytes for as long as the process runs, and they count toward the memory
+    /// limiter's soft limit; a ring of more than three quarters of it would leave the pipeline too
+    /// little room to work in (and a ring past the limit would refuse every batch).
+    private func checkRingFitsTheMemoryLimit() throws(ConfigError) {
+        let pipeline = service.traces
+        guard let first = pipeline.processors.first, case .memoryLimiter(let limiter)? = processors.first(where: { $0.name == first })?.config else { return }
+        let soft = limiter.limits(totalMemoryBytes: ProcessMemory.availableBytes()).soft
+        for name in pipeline.exporters {
+            guard case .trellisStore(let store)? = exporters.first(where: { $0.name == name })?.config else { continue }
+            if store.ringMaxBytes.bytes > soft / 4 * 3 {
+                throw .invalidValue(path: "exporters.\(name).ring.max_bytes",
+                                    reason: "the ring (\(store.ringMaxBytes.bytes >> 20) MiB) counts toward the memory limiter's soft limit (\(soft >> 20) MiB) and must stay at or below three quarters of it; lower ring.max_bytes or raise limit_mib")
+            }
+        }
+    }
+
+    /// Checks what decoding alone cannot: the pipeline names defined components, no two listeners
+    /// share a port, and the ring leaves the pipeline room under the memory limit.
     public func validate() throws(ConfigError) {
         let pipeline = service.traces
         for (i, name) in pipeline.receivers.enumerated() where !receivers.contains(where: { $0.name == name }) {
@@ -129,6 +146,7 @@ public struct TrellisConfig: Decodable, Sendable {
         for (i, name) in pipeline.exporters.enumerated() where !exporters.contains(where: { $0.name == name }) {
             throw .undefinedComponent(path: "service.pipelines.traces.exporters[\(i)]", name: name)
         }
+        try checkRingFitsTheMemoryLimit()
         var seen: [Int: (component: String, endpoint: Endpoint)] = [:]
         for listener in listeners where listener.endpoint.port != 0 {
             if let first = seen[listener.endpoint.port] {

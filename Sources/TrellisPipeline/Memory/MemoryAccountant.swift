@@ -2,9 +2,11 @@ import Synchronization
 
 /// Counts the bytes the pipeline holds (queued batches, spans buffered for tail sampling),
 /// exactly: every component adds what it takes in and subtracts what it hands on or drops.
-/// The memory limiter reads it to decide admission.
+/// The memory limiter reads it to decide admission, and calls the registered reliefs (caches
+/// that can give memory back, such as the store's ring) when the process is over its soft limit.
 public final class MemoryAccountant: Sendable {
     private let held = Atomic<Int>(0)
+    private let reliefs = Mutex<[@Sendable () -> Void]>([])
 
     public init() {}
 
@@ -17,5 +19,15 @@ public final class MemoryAccountant: Sendable {
 
     public func remove(_ bytes: Int) {
         held.wrappingSubtract(bytes, ordering: .relaxed)
+    }
+
+    /// Registers a cache that can shed part of what it holds when memory is short.
+    public func addRelief(_ relief: @escaping @Sendable () -> Void) {
+        reliefs.withLock { $0.append(relief) }
+    }
+
+    /// Asks every registered cache to shed part of what it holds.
+    public func relieve() {
+        for relief in reliefs.withLock({ $0 }) { relief() }
     }
 }

@@ -4,9 +4,9 @@ import TrellisModel
 /// service and by service + operation. A value type of copy-on-write collections, so a reader
 /// copies it in O(1) under the lock and searches the copy without holding the lock.
 struct RingState: Sendable {
-    /// One trace's pieces and summaries.
+    /// One trace's pieces (packed: about their wire size in memory) and summaries.
     struct Entry: Sendable {
-        var pieces: [TraceBatch]
+        var pieces: [PackedBatch]
         var bytes: Int
         var groups: [SpanGroupKey: SpanGroupSummary]
     }
@@ -34,15 +34,15 @@ struct RingState: Sendable {
 
     var traceCount: Int { traces.count }
 
-    /// Adds a piece (with its footprint, computed outside the lock), then evicts the oldest
+    /// Adds a piece (packed, with its footprint, outside the lock), then evicts the oldest
     /// traces until the ring fits its budget.
-    mutating func insert(_ piece: TracePiece, bytes: Int) {
+    mutating func insert(_ piece: TracePiece, packed: PackedBatch, bytes: Int) {
         if traces[piece.traceID] == nil {
             traces[piece.traceID] = Entry(pieces: [], bytes: 0, groups: [:])
             order.append(piece.traceID)
         }
         let id = piece.traceID
-        traces[id]!.pieces.append(piece.batch)
+        traces[id]!.pieces.append(packed)
         traces[id]!.bytes += bytes
         usedBytes += bytes
         for (key, summary) in piece.groups {
@@ -57,7 +57,12 @@ struct RingState: Sendable {
                 byOperation[ServiceOperation(service: key.service, operation: key.operation), default: []].insert(id)
             }
         }
-        while usedBytes > maxBytes, orderHead < order.count {
+        evict(downTo: maxBytes)
+    }
+
+    /// Evicts the oldest traces until at most `bytes` are held.
+    mutating func evict(downTo bytes: Int) {
+        while usedBytes > bytes, orderHead < order.count {
             evictOldest()
         }
     }

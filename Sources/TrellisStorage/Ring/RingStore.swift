@@ -4,8 +4,10 @@ import TrellisModel
 /// The recent traces, in memory, bounded by bytes.
 ///
 /// Every span written joins its trace's entry (a trace's spans may arrive over many batches).
-/// The bytes of a trace are the `footprintBytes` of the batches it holds; when the total passes
-/// `maxBytes` the traces that arrived first are evicted first. Traces are indexed by ID and by
+/// Spans are held packed (`PackedBatch`, about their OTLP wire size) and unpacked when read.
+/// The bytes of a trace are the packed pieces' `footprintBytes` plus its share of the resource
+/// and scope attributes of the batches it came in; when the total passes `maxBytes` the traces
+/// that arrived first are evicted first. Traces are indexed by ID and by
 /// service and service + operation, so searches look only at that service's traces, and skip
 /// those whose summaries cannot beat the results found so far.
 ///
@@ -19,7 +21,7 @@ public final class RingStore: TraceWriter, TraceReader {
     private let state: Mutex<RingState>
     private let dependencyBuckets = Mutex(DependencyBuckets())
 
-    /// - Parameter maxBytes: the most span bytes held, as counted by `TraceBatch.footprintBytes`.
+    /// - Parameter maxBytes: the most bytes held, as counted by `PackedBatch.footprintBytes` plus shared attributes.
     public init(maxBytes: Int) {
         state = Mutex(RingState(maxBytes: max(0, maxBytes)))
     }
@@ -33,6 +35,14 @@ public final class RingStore: TraceWriter, TraceReader {
     /// Traces evicted since the ring was made.
     public var evictedTraces: Int { state.withLock { $0.evictedTraces } }
 
+    /// Evicts the oldest traces until the ring holds at most `fraction` (0…1) of what it holds
+    /// now: how it gives memory back when the process is short of it.
+    public func shrink(to fraction: Double) {
+        state.withLock { state in
+            state.evict(downTo: Int(Double(state.usedBytes) * min(max(fraction, 0), 1)))
+        }
+    }
+
     /// True when the ring holds spans of this trace.
     public func contains(_ id: TraceID) -> Bool {
         state.withLock { $0.traces[id] != nil }
@@ -45,9 +55,9 @@ public final class RingStore: TraceWriter, TraceReader {
     /// Stores a batch split by trace, and its dependency summaries per bucket (empty when
     /// another store aggregates them).
     func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) {
-        let sized = pieces.map { ($0, $0.batch.footprintBytes) }
+        let packed = Self.pack(pieces)
         state.withLock { state in
-            for (piece, bytes) in sized { state.insert(piece, bytes: bytes) }
+            for (piece, (batch, bytes)) in zip(pieces, packed) { state.insert(piece, packed: batch, bytes: bytes) }
         }
         if !dependencies.isEmpty {
             dependencyBuckets.withLock { $0.add(dependencies) }
@@ -56,7 +66,31 @@ public final class RingStore: TraceWriter, TraceReader {
 
     public func trace(_ id: TraceID) async throws -> TraceBatch? {
         let pieces = state.withLock { $0.traces[id]?.pieces }
-        return pieces.flatMap(TraceAssembly.merge)
+        return pieces.flatMap { TraceAssembly.merge($0.map { $0.unpacked() }) }
+    }
+
+    /// The pieces of one write packed, each with the bytes the ring counts for it: its packed
+    /// footprint plus an equal share of the attributes the pieces share.
+    static func pack(_ pieces: [TracePiece]) -> [(batch: PackedBatch, bytes: Int)] {
+        let shared = pieces.isEmpty ? 0 : sharedAttributeBytes(of: pieces) / pieces.count
+        return pieces.map { piece in
+            let batch = PackedBatch(piece.batch)
+            return (batch, batch.footprintBytes + shared)
+        }
+    }
+
+    /// The resource and scope attributes the pieces of one write share (copy-on-write storage,
+    /// held once however many traces refer to it), counted once per distinct resource and scope.
+    private static func sharedAttributeBytes(of pieces: [TracePiece]) -> Int {
+        var resources = Set<Resource>()
+        var scopes = Set<InstrumentationScope>()
+        for piece in pieces {
+            for rs in piece.batch.resourceSpans {
+                resources.insert(rs.resource)
+                for ss in rs.scopeSpans { scopes.insert(ss.scope) }
+            }
+        }
+        return resources.reduce(0) { $0 + $1.footprintBytes } + scopes.reduce(0) { $0 + $1.attributes.footprintBytes + $1.name.footprintBytes + $1.version.footprintBytes }
     }
 
     public func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] {
@@ -84,7 +118,7 @@ public final class RingStore: TraceWriter, TraceReader {
                 bound = max(bound ?? 0, groupBound)
             }
             guard let bound, top.couldAdmit(bound: bound) else { continue }
-            if let latest = matcher.latestMatchingStart(in: entry.pieces) {
+            if let latest = matcher.latestMatchingStart(in: entry.pieces.map { $0.unpacked() }) {
                 top.offer(TraceHit(traceID: id, latestStart: latest))
             }
         }

@@ -159,6 +159,25 @@ struct TailSamplingProcessorTests {
         #expect(memory.heldBytes == 0)
     }
 
+    @Test func decisionsWaitWhileTheNextStageHoldsBackSampledSpans() async throws {
+        let clock = ManualClock()
+        let sink = TailSamplingRecorder()
+        let processor = TailSamplingProcessor(config: TS.config(Self.keepAll, numTraces: 100_000), next: sink, memory: nil, metrics: NOOPMetricsHandler.instance, clock: clock)
+        // 10,000 traces of 4 spans: 40,000 spans, more than the sampled spans allowed to wait for `next`.
+        for first in stride(from: 0, to: 10_000, by: 500) {
+            let spans = (first..<first + 500).flatMap { t in (1...4).map { TS.span(UInt64(t + 1), UInt64($0), parent: $0 == 1 ? 0 : 1) } }
+            try await processor.consume(TS.batch(spans))
+        }
+        sink.refuse(true)
+        clock.advance(by: .seconds(10))
+        await processor.tick()
+        #expect(processor.bufferedTraceCount == 10_000 - TailSamplingProcessor.maxOutgoingSpans / 4)
+        sink.refuse(false)
+        for _ in 0..<100 where processor.bufferedTraceCount > 0 { await processor.tick() }
+        await processor.tick()
+        #expect(sink.spans.count == 40_000)
+    }
+
     @Test func timerDecidesOnItsOwnWithTheRealClock() async throws {
         let sink = TailSamplingRecorder()
         let config = TailSamplingConfig(decisionWait: .milliseconds(50), policies: Self.keepAll)

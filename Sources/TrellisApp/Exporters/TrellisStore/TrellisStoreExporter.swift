@@ -7,7 +7,9 @@ import TrellisStorage
 
 /// `trellis_store`: the pipeline's storage exporter. Every batch goes to the ring and the SQLite
 /// archive (`CombinedStore`); a background task applies retention by age and by size in small
-/// steps. A storage failure refuses the batch, so the stage before retries it.
+/// steps. A storage failure refuses the batch, so the stage before retries it. The ring's bytes
+/// count toward the pipeline's `MemoryAccountant` (when given), so the memory limiter's soft
+/// limit covers the ring as well as what is in flight.
 public final class TrellisStoreExporter: SpanConsumer {
     public let store: CombinedStore
     private let config: TrellisStoreConfig
@@ -17,8 +19,11 @@ public final class TrellisStoreExporter: SpanConsumer {
     private let ringBytes: Gauge
     private let archiveBytes: Gauge
     private let retentionTask = Mutex<Task<Void, Never>?>(nil)
+    private let accountant: MemoryAccountant?
+    /// The ring bytes last added to the accountant.
+    private let accountedRingBytes = Mutex(0)
 
-    public init(name: String, config: TrellisStoreConfig, metrics: any MetricsFactory, logger: Logger) throws(StorageError) {
+    public init(name: String, config: TrellisStoreConfig, metrics: any MetricsFactory, logger: Logger, accountant: MemoryAccountant? = nil) throws(StorageError) {
         let archive = try SQLiteArchive(path: config.archivePath,
                                          indexedAttributeKeys: config.indexedAttributes.map(Set.init) ?? SQLiteArchive.defaultIndexedAttributeKeys,
                                          writeAheadLog: config.writeAheadLog)
@@ -35,6 +40,7 @@ public final class TrellisStoreExporter: SpanConsumer {
         store = CombinedStore(ring: RingStore(maxBytes: config.ringMaxBytes.bytes), archive: archive)
         self.config = config
         self.logger = logger
+        self.accountant = accountant
         sent = Counter(label: "trellis_exporter_sent_spans_total", dimensions: [("exporter", name)], factory: metrics)
         failed = Counter(label: "trellis_exporter_send_failed_spans_total", dimensions: [("exporter", name)], factory: metrics)
         ringBytes = Gauge(label: "trellis_ring_bytes", dimensions: [], factory: metrics)
@@ -47,18 +53,50 @@ public final class TrellisStoreExporter: SpanConsumer {
             }
         }
         retentionTask.withLock { $0 = task }
+        if let accountant {
+            // Under memory pressure the ring gives back a quarter of its traces per check (the
+            // archive still has them), and the accountant follows.
+            accountant.addRelief { [weak self] in
+                guard let self else { return }
+                self.store.ring.shrink(to: 0.75)
+                self.accountRing()
+            }
+        }
     }
 
+    /// The most spans one store write takes: a bigger batch (a batcher that caught up after the
+    /// archive was slow) is written as several, trace by trace, so one transaction and its encoding
+    /// buffers stay small.
+    public static let maxSpansPerWrite = 8192
+
     public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
+        var written = 0
         do {
-            try await store.write(batch)
+            for part in batch.splitKeepingTraces(maxSpans: Self.maxSpansPerWrite) {
+                try await store.write(part)
+                written += part.spanCount
+                sent.increment(by: part.spanCount)
+                accountRing()
+            }
         } catch {
-            failed.increment(by: batch.spanCount)
+            // The whole batch comes back; parts already written are stored twice, and reads
+            // join a trace's spans by span ID.
+            failed.increment(by: batch.spanCount - written)
             logger.error("storing a batch failed; it will be retried", metadata: ["error": "\(error)"])
             throw .overloaded(reason: "storage failed: \(error)", retryAfterSeconds: 1)
         }
-        sent.increment(by: batch.spanCount)
-        ringBytes.record(store.ring.usedBytes)
+    }
+
+    /// Moves the accountant by the ring's change since the last call.
+    private func accountRing() {
+        let (used, delta) = accountedRingBytes.withLock { accounted in
+            let used = store.ring.usedBytes
+            defer { accounted = used }
+            return (used, used - accounted)
+        }
+        ringBytes.record(used)
+        guard let accountant else { return }
+        if delta > 0 { accountant.add(delta) } else if delta < 0 { accountant.remove(-delta) }
     }
 
     /// Nothing is buffered here: every accepted batch is committed when `consume` returns.
@@ -66,6 +104,11 @@ public final class TrellisStoreExporter: SpanConsumer {
     public func drain() async {
         retentionTask.withLock { $0?.cancel() }
         store.archive.close()
+        let accounted = accountedRingBytes.withLock { accounted in
+            defer { accounted = 0 }
+            return accounted
+        }
+        accountant?.remove(accounted)
     }
 
     /// Deletes what is older than `retention`, then the oldest traces while the file is over `max_bytes`.

@@ -81,10 +81,11 @@ public final class BatchProcessor: SpanConsumer {
     /// Sends what was taken out of the buffer, merged and split, and releases its bytes.
     private func send(_ taken: State) async {
         guard !taken.pending.isEmpty else { return }
-        accountant?.remove(taken.bytes)
         for piece in TraceBatch.merging(taken.pending).split(maxSpans: config.sendBatchMaxSize) {
             sends.increment()
             await next.deliverAccepted(piece)
         }
+        // Held until the next stage has taken every piece: a slow exporter keeps them counted.
+        accountant?.remove(taken.bytes)
     }
 }

@@ -4,17 +4,21 @@ import TrellisModel
 
 /// `memory_limiter`: the pipeline's first processor. It admits a batch only while the bytes
 /// the pipeline holds (exact accounting in the shared `MemoryAccountant`, including this batch)
-/// stay under the soft limit and the process RSS (sampled every `check_interval`) is under the
-/// hard limit; otherwise it refuses retryably, so receivers answer 503/429 or `UNAVAILABLE`.
-/// The batch's bytes are held in the accountant until the next stage has taken it.
-/// When RSS passes the soft limit, freed heap is handed back to the OS (`malloc_trim`), since
-/// the allocator keeps freed pages and RSS alone would otherwise never come down.
+/// plus the memory the rest of the process used at the last sample (RSS − accounted bytes,
+/// sampled every `check_interval`), and the RSS itself, stay under the soft limit (limit − spike); otherwise it refuses retryably, so receivers answer 503/429 or `UNAVAILABLE`.
+/// The spike allowance covers what arrives between two RSS samples, so RSS stays under the
+/// hard limit. The batch's bytes are held in the accountant until the next stage has taken it.
+/// When RSS passes the soft limit, the accountant's reliefs shed cached data (the store's ring
+/// gives back its oldest traces, which the archive still has) and freed heap is handed back to
+/// the OS (`malloc_trim`), since the allocator keeps freed pages and RSS would not come down.
 public final class MemoryLimiterProcessor: SpanConsumer {
     private let next: any SpanConsumer
     private let accountant: MemoryAccountant
-    private let hardLimit: Int
     private let softLimit: Int
     private let lastRSS = Atomic<Int>(0)
+    /// RSS minus the accounted bytes at the last sample: memory the pipeline does not account
+    /// (code, the archive's page caches, allocator slack, the real cost above the estimates).
+    private let overhead = Atomic<Int>(0)
     private let refusedSpans: Counter
     private let heldGauge: Gauge
     private let rssGauge: Gauge
@@ -25,7 +29,7 @@ public final class MemoryLimiterProcessor: SpanConsumer {
                 rss: @escaping @Sendable () -> Int? = ProcessMemory.residentBytes) {
         self.next = next
         self.accountant = accountant
-        (hardLimit, softLimit) = config.limits(totalMemoryBytes: ProcessMemory.availableBytes())
+        softLimit = config.limits(totalMemoryBytes: ProcessMemory.availableBytes()).soft
         refusedSpans = Counter(label: "trellis_processor_refused_spans_total", dimensions: [("processor", "memory_limiter")], factory: metrics)
         heldGauge = Gauge(label: "trellis_pipeline_held_bytes", dimensions: [], factory: metrics)
         rssGauge = Gauge(label: "trellis_process_resident_bytes", dimensions: [], factory: metrics)
@@ -37,10 +41,12 @@ public final class MemoryLimiterProcessor: SpanConsumer {
                 guard let self else { return }
                 var value = rss() ?? 0
                 if value > self.softLimit {
+                    accountant.relieve()
                     ProcessMemory.trimHeap()
                     value = rss() ?? value
                 }
                 self.lastRSS.store(value, ordering: .relaxed)
+                self.overhead.store(max(0, value - self.accountant.heldBytes), ordering: .relaxed)
                 self.rssGauge.record(value)
                 self.heldGauge.record(self.accountant.heldBytes)
             }
@@ -59,11 +65,12 @@ public final class MemoryLimiterProcessor: SpanConsumer {
         let bytes = batch.footprintBytes
         let held = accountant.heldBytes
         let rss = lastRSS.load(ordering: .relaxed)
-        if held + bytes > softLimit || rss > hardLimit {
+        let other = overhead.load(ordering: .relaxed)
+        if rss > softLimit || held + bytes + other > softLimit {
             refusedSpans.increment(by: batch.spanCount)
-            let reason = rss > hardLimit
-                ? "process memory \(rss >> 20) MiB is above the limit of \(hardLimit >> 20) MiB"
-                : "pipeline holds \(held >> 20) MiB, the soft limit is \(softLimit >> 20) MiB"
+            let reason = rss > softLimit
+                ? "process memory \(rss >> 20) MiB is above the soft limit of \(softLimit >> 20) MiB"
+                : "pipeline holds \(held >> 20) MiB and the rest of the process \(other >> 20) MiB; the soft limit is \(softLimit >> 20) MiB"
             throw .overloaded(reason: reason, retryAfterSeconds: 1)
         }
         accountant.add(bytes)

@@ -36,9 +36,16 @@ public final class TailSamplingProcessor: SpanConsumer {
         var notSampledCache: DecisionCache
         /// Sampled spans waiting to be handed to `next` (kept here while it refuses them).
         var outbox: [Outgoing] = []
+        /// Spans in `outbox` and being handed to `next`.
+        var outgoingSpans = 0
         var nextSequence: UInt64 = 0
         var closed = false
     }
+
+    /// While this many sampled spans wait for `next`, due decisions wait too: their traces stay
+    /// packed (about half their model size) instead of piling up unpacked before a slow exporter.
+    /// A full trace buffer (`num_traces`) still forces decisions.
+    static let maxOutgoingSpans = 16_384
 
     private let next: any SpanConsumer
     private let memory: MemoryAccountant?
@@ -188,6 +195,7 @@ public final class TailSamplingProcessor: SpanConsumer {
             for item in items {
                 await next.deliverAccepted(item.batch)
                 memory?.remove(item.footprintBytes)
+                state.withLock { $0.outgoingSpans -= item.batch.spanCount }
             }
         }
         await next.drain()
@@ -201,7 +209,7 @@ public final class TailSamplingProcessor: SpanConsumer {
         let now = clockNow()
         let (outgoing, due, buffered) = state.withLock { s -> (Bool, Duration?, (traces: Int, spans: Int)) in
             var release = BatchBuilder()
-            while let entry = s.arrivals.first {
+            while let entry = s.arrivals.first, s.outgoingSpans + release.spanCount < Self.maxOutgoingSpans {
                 guard let trace = s.pending[entry.id], trace.sequence == entry.sequence else {
                     s.arrivals.removeFirst()
                     continue
@@ -210,7 +218,7 @@ public final class TailSamplingProcessor: SpanConsumer {
                 s.arrivals.removeFirst()
                 decideTrace(entry.id, &s, now: now, into: &release)
             }
-            while let entry = s.rootDeadlines.first {
+            while let entry = s.rootDeadlines.first, s.outgoingSpans + release.spanCount < Self.maxOutgoingSpans {
                 guard let trace = s.pending[entry.id], trace.sequence == entry.sequence else {
                     s.rootDeadlines.removeFirst()
                     continue
@@ -279,6 +287,7 @@ public final class TailSamplingProcessor: SpanConsumer {
     private static func enqueue(_ builder: BatchBuilder, _ s: inout State) {
         guard !builder.isEmpty else { return }
         s.outbox.append(Outgoing(batch: builder.batch, footprintBytes: builder.footprintBytes))
+        s.outgoingSpans += builder.spanCount
     }
 
     // MARK: - Forwarding (outside the lock)
@@ -293,6 +302,7 @@ public final class TailSamplingProcessor: SpanConsumer {
             do {
                 try await next.consume(item.batch)
                 memory?.remove(item.footprintBytes)
+                state.withLock { $0.outgoingSpans -= item.batch.spanCount }
             } catch {
                 state.withLock { $0.outbox.insert(contentsOf: items[index...], at: 0) }
                 return
