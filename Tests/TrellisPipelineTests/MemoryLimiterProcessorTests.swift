@@ -21,12 +21,28 @@ import TrellisPipeline
         #expect(accountant.heldBytes == 0)
     }
 
-    @Test func refusesWhileTheProcessRSSIsAboveTheSoftLimit() async {
-        let limiter = MemoryLimiterProcessor(config: MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20), next: RecordingSink(),
-                                             accountant: MemoryAccountant(), metrics: NOOPMetricsHandler.instance, rss: { 90 << 20 })
-        await #expect(throws: PipelineRefusal.overloaded(reason: "process memory 90 MiB is above the soft limit of 80 MiB", retryAfterSeconds: 1)) {
-            try await limiter.consume(TestBatches.make(spans: 1))
+    @Test func theRestOfTheProcessShrinksWhatThePipelineMayHoldButNeverBelowAQuarter() async throws {
+        func limiter(rssMiB: Int, _ accountant: MemoryAccountant) -> MemoryLimiterProcessor {
+            MemoryLimiterProcessor(config: MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20), next: RecordingSink(),
+                                   accountant: accountant, metrics: NOOPMetricsHandler.instance, rss: { rssMiB << 20 })
         }
+        // RSS 50 MiB with nothing held: the pipeline may hold 80 - 50 = 30 MiB.
+        let some = MemoryAccountant()
+        let shared = limiter(rssMiB: 50, some)
+        some.add(29 << 20)
+        try await shared.consume(TestBatches.make(spans: 1))
+        some.add(1 << 20)
+        await #expect(throws: PipelineRefusal.overloaded(
+            reason: "pipeline holds 30 MiB; with the rest of the process at 50 MiB it may hold 30 MiB under the soft limit of 80 MiB", retryAfterSeconds: 1)) {
+            try await shared.consume(TestBatches.make(spans: 1))
+        }
+        // RSS far above the limit: the pipeline keeps a quarter of the soft limit (20 MiB).
+        let floor = MemoryAccountant()
+        let starved = limiter(rssMiB: 300, floor)
+        floor.add(19 << 20)
+        try await starved.consume(TestBatches.make(spans: 1))
+        floor.add(1 << 20)
+        await #expect(throws: PipelineRefusal.self) { try await starved.consume(TestBatches.make(spans: 1)) }
     }
 
     @Test func overTheSoftLimitTheCachesAreAskedToGiveMemoryBack() async throws {

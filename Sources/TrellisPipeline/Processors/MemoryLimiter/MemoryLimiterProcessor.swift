@@ -5,7 +5,8 @@ import TrellisModel
 /// `memory_limiter`: the pipeline's first processor. It admits a batch only while the bytes
 /// the pipeline holds (exact accounting in the shared `MemoryAccountant`, including this batch)
 /// plus the memory the rest of the process used at the last sample (RSS − accounted bytes,
-/// sampled every `check_interval`), and the RSS itself, stay under the soft limit (limit − spike); otherwise it refuses retryably, so receivers answer 503/429 or `UNAVAILABLE`.
+/// sampled every `check_interval`) stay under the soft limit (limit − spike), the pipeline
+/// always keeping at least a quarter of the soft limit; otherwise it refuses retryably, so receivers answer 503/429 or `UNAVAILABLE`.
 /// The spike allowance covers what arrives between two RSS samples, so RSS stays under the
 /// hard limit. The batch's bytes are held in the accountant until the next stage has taken it.
 /// When RSS passes the soft limit, the accountant's reliefs shed cached data (the store's ring
@@ -15,7 +16,6 @@ public final class MemoryLimiterProcessor: SpanConsumer {
     private let next: any SpanConsumer
     private let accountant: MemoryAccountant
     private let softLimit: Int
-    private let lastRSS = Atomic<Int>(0)
     /// RSS minus the accounted bytes at the last sample: memory the pipeline does not account
     /// (code, the archive's page caches, allocator slack, the real cost above the estimates).
     private let overhead = Atomic<Int>(0)
@@ -34,7 +34,7 @@ public final class MemoryLimiterProcessor: SpanConsumer {
         heldGauge = Gauge(label: "trellis_pipeline_held_bytes", dimensions: [], factory: metrics)
         rssGauge = Gauge(label: "trellis_process_resident_bytes", dimensions: [], factory: metrics)
         let interval = Duration.nanoseconds(config.checkInterval.nanoseconds)
-        lastRSS.store(rss() ?? 0, ordering: .relaxed)
+        overhead.store(max(0, (rss() ?? 0) - accountant.heldBytes), ordering: .relaxed)
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
@@ -45,7 +45,6 @@ public final class MemoryLimiterProcessor: SpanConsumer {
                     ProcessMemory.trimHeap()
                     value = rss() ?? value
                 }
-                self.lastRSS.store(value, ordering: .relaxed)
                 self.overhead.store(max(0, value - self.accountant.heldBytes), ordering: .relaxed)
                 self.rssGauge.record(value)
                 self.heldGauge.record(self.accountant.heldBytes)
@@ -58,19 +57,25 @@ public final class MemoryLimiterProcessor: SpanConsumer {
         sampler.withLock { $0?.cancel() }
     }
 
+    /// What the pipeline may hold: the soft limit minus the rest of the process at the last
+    /// sample, but never less than a quarter of the soft limit, so memory the pipeline cannot
+    /// free (allocator slack, caches that do not shrink) never stops ingestion for good.
+    private var heldBudget: Int {
+        max(softLimit - overhead.load(ordering: .relaxed), softLimit / 4)
+    }
+
     /// The soft limit in bytes: above it, data is refused.
     public var softLimitBytes: Int { softLimit }
 
     public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
         let bytes = batch.footprintBytes
         let held = accountant.heldBytes
-        let rss = lastRSS.load(ordering: .relaxed)
-        let other = overhead.load(ordering: .relaxed)
-        if rss > softLimit || held + bytes + other > softLimit {
+        let budget = heldBudget
+        if held + bytes > budget {
             refusedSpans.increment(by: batch.spanCount)
-            let reason = rss > softLimit
-                ? "process memory \(rss >> 20) MiB is above the soft limit of \(softLimit >> 20) MiB"
-                : "pipeline holds \(held >> 20) MiB and the rest of the process \(other >> 20) MiB; the soft limit is \(softLimit >> 20) MiB"
+            let reason = budget < softLimit
+                ? "pipeline holds \(held >> 20) MiB; with the rest of the process at \(overhead.load(ordering: .relaxed) >> 20) MiB it may hold \(budget >> 20) MiB under the soft limit of \(softLimit >> 20) MiB"
+                : "pipeline holds \(held >> 20) MiB, the soft limit is \(softLimit >> 20) MiB"
             throw .overloaded(reason: reason, retryAfterSeconds: 1)
         }
         accountant.add(bytes)
