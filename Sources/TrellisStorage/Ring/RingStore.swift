@@ -108,16 +108,23 @@ public final class RingStore: TraceWriter, TraceReader {
         }
         guard let candidates else { return [] }
         let matcher = TraceMatcher(query: query)
-        var top = TopHits(limit: query.limit)
+        // The latest start any matching span of each candidate could have, from the summaries
+        // alone; candidates are then checked (unpacked) newest bound first, so once the results
+        // are full the rest are skipped unread.
+        var bounded: [(id: TraceID, bound: UInt64)] = []
         for id in candidates {
             guard let entry = snapshot.traces[id] else { continue }
-            // The latest start any matching span could have, from the summaries alone.
             var bound: UInt64?
             for (key, summary) in entry.groups where matcher.mayMatch(key, summary) {
-                let groupBound = min(summary.maxStart, query.end ?? .max)
-                bound = max(bound ?? 0, groupBound)
+                bound = max(bound ?? 0, min(summary.maxStart, query.end ?? .max))
             }
-            guard let bound, top.couldAdmit(bound: bound) else { continue }
+            if let bound { bounded.append((id, bound)) }
+        }
+        bounded.sort { $0.bound > $1.bound }
+        var top = TopHits(limit: query.limit)
+        for (id, bound) in bounded {
+            guard top.couldAdmit(bound: bound) else { break }
+            guard let entry = snapshot.traces[id] else { continue }
             if let latest = matcher.latestMatchingStart(in: entry.pieces.map { $0.unpacked() }) {
                 top.offer(TraceHit(traceID: id, latestStart: latest))
             }
