@@ -79,14 +79,17 @@ struct RingState: Sendable {
         evictedTraces += 1
         for key in entry.groups.keys {
             if operationCounts[key] == 1 { operationCounts[key] = nil } else { operationCounts[key]! -= 1 }
-            remove(id, from: &byService, key.service)
-            remove(id, from: &byOperation, ServiceOperation(service: key.service, operation: key.operation))
+            Self.remove(id, from: &byService, key.service)
+            Self.remove(id, from: &byOperation, ServiceOperation(service: key.service, operation: key.operation))
         }
     }
 
-    private func remove<K: Hashable>(_ id: TraceID, from index: inout [K: Set<TraceID>], _ key: K) {
-        guard index[key] != nil else { return }
-        index[key]!.remove(id)
-        if index[key]!.isEmpty { index[key] = nil }
+    /// Static, and taking the set out of the index while changing it, so the set is uniquely
+    /// referenced and changed in place: an instance method called from a mutating one made the
+    /// compiler copy the state, and every removal copied the whole set.
+    private static func remove<K: Hashable>(_ id: TraceID, from index: inout [K: Set<TraceID>], _ key: K) {
+        guard var ids = index.removeValue(forKey: key) else { return }
+        ids.remove(id)
+        if !ids.isEmpty { index[key] = ids }
     }
 }
