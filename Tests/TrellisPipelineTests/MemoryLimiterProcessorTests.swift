@@ -57,6 +57,18 @@ import TrellisPipeline
         await limiter.drain()
     }
 
+    @Test func cachesAlsoGiveWayBeforeTheyCrowdOutDataInFlight() async throws {
+        let accountant = MemoryAccountant()
+        let asked = Atomic<Int>(0)
+        accountant.addRelief { asked.add(1, ordering: .relaxed) }
+        accountant.add(70 << 20) // a cache holds 70 of the 80 MiB soft limit; RSS is low
+        let config = MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20, checkInterval: ConfigDuration(nanoseconds: 10_000_000))
+        let limiter = MemoryLimiterProcessor(config: config, next: RecordingSink(), accountant: accountant, metrics: NOOPMetricsHandler.instance, rss: { 72 << 20 })
+        for _ in 0..<500 where asked.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(asked.load(ordering: .relaxed) >= 2)
+        await limiter.drain()
+    }
+
     @Test func configNeedsExactlyOneLimitAndASpikeBelowIt() throws {
         func decode(_ json: String) throws -> MemoryLimiterConfig {
             try JSONDecoder().decode(MemoryLimiterConfig.self, from: Data(json.utf8))

@@ -44,6 +44,9 @@ public final class MemoryLimiterProcessor: SpanConsumer {
                     accountant.relieve()
                     ProcessMemory.trimHeap()
                     value = rss() ?? value
+                } else if self.heldBudget - accountant.heldBytes < self.softLimit / 4 {
+                    // Caches (the ring) give way before they crowd out data in flight.
+                    accountant.relieve()
                 }
                 self.overhead.store(max(0, value - self.accountant.heldBytes), ordering: .relaxed)
                 self.rssGauge.record(value)
