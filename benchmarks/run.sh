@@ -160,15 +160,15 @@ print(json.dumps({"benchmark": "overload", "offered_spans_per_sec": rate, "spans
 PY
 }
 
-# Half the sustainable rate for SOAK_MINUTES, one loadgen run per minute: RSS and p99 of the
+# Half the sustainable rate for SOAK_MINUTES, one loadgen run per minute (each its own seed, so no trace ID repeats): RSS and p99 of the
 # first and the last minute show whether memory and latency stay flat.
 bench_soak() {
     swift build -c release --product trellis >&2
     local rate; rate="$(( $(sustainable_rate) / 2 ))"
     serve_start benchmarks/configs/ingest-full.yaml
     local minutes="${SOAK_MINUTES:-10}" lines=""
-    for _ in $(seq "$minutes"); do
-        lines+="$(load grpc --duration 60s --rate "$rate" --connections 2 --concurrency 16) $(rss_kib VmRSS)"$'\n'
+    for minute in $(seq "$minutes"); do
+        lines+="$(load grpc --duration 60s --rate "$rate" --connections 2 --concurrency 16 --seed "$minute") $(rss_kib VmRSS)"$'\n'
     done
     serve_stop
     python3 - "$rate" "$minutes" "$lines" "$(archived_spans)" <<'PY'
