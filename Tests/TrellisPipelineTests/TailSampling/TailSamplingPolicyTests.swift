@@ -162,7 +162,7 @@ struct TailSamplingPolicyTests {
         var keptA = 0
         for id in ids {
             var trace = PendingTrace(traceID: id)
-            _ = trace.add(SpanChunk(resource: Resource(), resourceSchemaURL: "", scope: InstrumentationScope(), scopeSchemaURL: "", spans: []))
+            trace.add(SpanChunk(resource: Resource(), resourceSchemaURL: "", scope: InstrumentationScope(), scopeSchemaURL: "", spans: []))
             let da = a.evaluate(trace, now: .zero)
             #expect(da == b.evaluate(trace, now: .zero))
             if da == .sampled { keptA += 1 }
@@ -214,7 +214,7 @@ struct TailSamplingPolicyTests {
         let oneTrace = TS.batch([TS.span(1, 1)])
         var probe = PendingTrace(traceID: TS.id(1))
         let flattened = oneTrace.resourceSpans[0]
-        _ = probe.add(SpanChunk(resource: flattened.resource, resourceSchemaURL: "", scope: flattened.scopeSpans[0].scope, scopeSchemaURL: "", spans: flattened.scopeSpans[0].spans))
+        probe.add(SpanChunk(resource: flattened.resource, resourceSchemaURL: "", scope: flattened.scopeSpans[0].scope, scopeSchemaURL: "", spans: flattened.scopeSpans[0].spans))
         let size = Int64(OTLPWireSize.trace(probe))
         // Bucket holds exactly two traces and refills one trace per second.
         let config = TS.config([TS.policy("bytes", .bytesLimiting(BytesLimitingPolicyConfig(bytesPerSecond: size, burstCapacity: size * 2)))], wait: 1)

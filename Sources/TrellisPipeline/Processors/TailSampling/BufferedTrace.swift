@@ -35,7 +35,7 @@ struct BufferedTrace {
     func unpacked() -> PendingTrace {
         var trace = PendingTrace(traceID: traceID)
         for chunk in chunks {
-            _ = trace.add(SpanChunk(resource: chunk.resource, resourceSchemaURL: chunk.resourceSchemaURL, scope: chunk.scope,
+            trace.add(SpanChunk(resource: chunk.resource, resourceSchemaURL: chunk.resourceSchemaURL, scope: chunk.scope,
                                     scopeSchemaURL: chunk.scopeSchemaURL, spans: chunk.spans.unpacked()))
         }
         return trace

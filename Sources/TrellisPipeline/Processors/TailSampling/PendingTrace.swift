@@ -25,18 +25,15 @@ struct PendingTrace {
         self.traceID = traceID
     }
 
-    /// Adds spans that share a resource and scope; returns their footprint in bytes.
-    mutating func add(_ chunk: SpanChunk) -> Int {
-        var bytes = 0
+    /// Adds spans that share a resource and scope.
+    mutating func add(_ chunk: SpanChunk) {
         for span in chunk.spans {
-            bytes += span.footprintBytes
+            footprintBytes += span.footprintBytes
             earliestStartNanos = min(earliestStartNanos, span.startTimeUnixNano)
             latestEndNanos = max(latestEndNanos, span.endTimeUnixNano)
         }
         spanCount += chunk.spans.count
-        footprintBytes += bytes
         chunks.append(chunk)
-        return bytes
     }
 
     /// Latest end minus earliest start, in nanoseconds (0 for an empty or inverted trace).
