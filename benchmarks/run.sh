@@ -53,6 +53,9 @@ archived_spans() {
 # rss_kib FIELD: VmHWM (peak) or VmRSS (current) of the server, in KiB.
 rss_kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVE_PID/status"; }
 
+# cpu_ticks: user + system CPU time the server has used, in clock ticks (/proc/PID/stat fields 14 and 15).
+cpu_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$SERVE_PID/stat"; }
+
 # metric NAME: the sum of a Prometheus metric's samples on the running server.
 metric() {
     curl -sf "http://127.0.0.1:$TRELLIS_BENCH_QUERY_PORT/metrics" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%d\n", s}'
@@ -70,16 +73,21 @@ load() {
 ingest_run() {
     local name="$1" config="$2" protocol="$3"
     serve_start "$config"
+    local ticks_before; ticks_before="$(cpu_ticks)"
     local result; result="$(load "$protocol" --duration "${DURATION:-20s}" --connections "${CONNECTIONS:-2}" --concurrency "${CONCURRENCY:-16}")" || true
+    local ticks_after; ticks_after="$(cpu_ticks)"
     local peak_kib; peak_kib="$(rss_kib VmHWM)"
     serve_stop
-    python3 - "$name" "$protocol" "$peak_kib" "$result" <<'PY'
+    python3 - "$name" "$protocol" "$peak_kib" "$result" "$(( ticks_after - ticks_before ))" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
-name, protocol, peak_kib, result = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+name, protocol, peak_kib, result, ticks, hz = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
 r = json.loads(result)
+cpu = ticks / hz
 print(json.dumps({"benchmark": name, "protocol": protocol, "spans_per_sec": r["spans_per_sec"], "p99_ms": r["p99_ms"],
                   "peak_rss_mib": round(peak_kib / 1024, 1), "spans_accepted": r["spans_accepted"],
-                  "spans_refused": r["spans_refused"], "spans_failed": r["spans_failed"]}, separators=(",", ":")))
+                  "spans_refused": r["spans_refused"], "spans_failed": r["spans_failed"],
+                  "server_cpu_seconds": round(cpu, 2),
+                  "spans_per_server_cpu_second": round(r["spans_accepted"] / cpu) if cpu > 0 else None}, separators=(",", ":")))
 PY
 }
 

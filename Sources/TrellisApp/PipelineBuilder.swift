@@ -8,21 +8,17 @@ import TrellisStorage
 /// processors in order → a fan-out to the exporters. Every buffering stage counts its bytes
 /// in one `MemoryAccountant`, which the memory limiter reads.
 enum PipelineBuilder {
-    /// Throws when an exporter cannot open its storage (a newer schema, a corrupted file).
-    /// Returns the pipeline's entry point and the store the query API reads: that of the first
-    /// `trellis_store` exporter, nil when there is none.
-    static func build(_ config: TrellisConfig, metrics: any MetricsFactory, logger: Logger) throws(StorageError) -> (consumer: any SpanConsumer, reader: (any TraceReader)?) {
+    /// Returns the pipeline's entry point. `stores` holds the store of each `trellis_store`
+    /// exporter of the pipeline, by exporter name, as `TraceStores` opened them.
+    static func build(_ config: TrellisConfig, stores: TraceStores, metrics: any MetricsFactory, logger: Logger) -> any SpanConsumer {
         let accountant = MemoryAccountant()
         let pipeline = config.service.traces
         var exporters: [any SpanConsumer] = []
-        var reader: (any TraceReader)?
         for name in pipeline.exporters {
             switch config.exporters.first(where: { $0.name == name })!.config {
             case .nop: exporters.append(NopExporter(name: name, metrics: metrics))
             case .trellisStore(let settings):
-                let exporter = try TrellisStoreExporter(name: name, config: settings, metrics: metrics, logger: logger, accountant: accountant)
-                reader = reader ?? exporter.store
-                exporters.append(exporter)
+                exporters.append(TrellisStoreExporter(name: name, store: stores.byExporter[name]!, config: settings, metrics: metrics, logger: logger, accountant: accountant))
             }
         }
         var chain: any SpanConsumer = exporters.count == 1 ? exporters[0] : FanOutConsumer(exporters)
@@ -40,6 +36,6 @@ enum PipelineBuilder {
         if let limiter {
             chain = MemoryLimiterProcessor(config: limiter, next: chain, accountant: accountant, metrics: metrics)
         }
-        return (chain, reader)
+        return chain
     }
 }

@@ -19,6 +19,7 @@ public final class TrellisService: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let group: MultiThreadedEventLoopGroup
     private let readiness = Readiness()
+    private let stores: TraceStores
     private let pipeline: any SpanConsumer
     private let queryAPI: QueryAPI
     /// Which listeners stop first on shutdown: receivers, then (after the drain) the query/admin listener.
@@ -27,14 +28,14 @@ public final class TrellisService: Sendable {
     private let listeners = Mutex<[(role: ListenerRole, quiesce: ServerQuiescingHelper, channel: any Channel)]>([])
     private let metrics: PrometheusMetricsFactory
 
-    /// Builds the pipeline; throws when storage cannot be opened (the message says which file and why).
+    /// Opens the trace stores and builds the pipeline; throws when storage cannot be opened (the message says which file and why).
     public init(config: TrellisConfig, logger: Logger, threads: Int = System.coreCount) throws {
         self.config = config
         self.logger = logger
         metrics = PrometheusMetricsFactory(registry: registry)
-        let built = try PipelineBuilder.build(config, metrics: metrics, logger: logger)
-        pipeline = built.consumer
-        queryAPI = QueryAPI(reader: built.reader, configuration: QueryConfiguration(
+        stores = try TraceStores(config, logger: logger)
+        pipeline = PipelineBuilder.build(config, stores: stores, metrics: metrics, logger: logger)
+        queryAPI = QueryAPI(reader: stores.queried, configuration: QueryConfiguration(
             bearerToken: config.query.auth?.bearerToken, defaultLimit: config.query.defaultLimit, maxLimit: config.query.maxLimit,
             timeout: .nanoseconds(config.query.timeout.nanoseconds)))
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -138,6 +139,7 @@ public final class TrellisService: Sendable {
         await pipeline.drain()
         await Self.quiesce(listeners.withLock { $0.filter { $0.role == .admin }.map { ($0.quiesce, $0.channel) } }, group: group)
         await queryAPI.shutdown()
+        stores.close()
         // The quiescing helpers complete a promise on their event loop when released: release them before the loops stop.
         listeners.withLock { $0.removeAll() }
         try? await group.shutdownGracefully()

@@ -45,14 +45,3 @@ import TrellisModel
         #expect(packed.bytes.isEmpty && packed.footprintBytes == 0 && packed.unpacked().isEmpty)
     }
 }
-
-@Suite struct PackedBatchTests {
-    @Test func aBatchUnpacksToItselfAndCountsFarFewerBytesThanItsModel() {
-        var random = SplitMix64(seed: 11)
-        let batch = SyntheticTraces(spansPerTrace: 5).request(spanCount: 100, startNanos: 1_700_000_000_000_000_000, random: &random)
-        let packed = PackedBatch(batch)
-        #expect(packed.unpacked() == batch)
-        #expect(packed.spanCount == 100)
-        #expect(packed.footprintBytes * 2 < batch.footprintBytes)
-    }
-}

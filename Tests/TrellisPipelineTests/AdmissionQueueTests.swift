@@ -4,36 +4,6 @@ import Testing
 import TrellisModel
 import TrellisPipeline
 
-/// A downstream stage that holds every batch until the test opens it, and records what it got.
-final class GatedSink: SpanConsumer {
-    private let state = Mutex<(open: Bool, received: [Int], waiters: [CheckedContinuation<Void, Never>])>((false, [], []))
-
-    func open() {
-        let waiters = state.withLock { s in
-            s.open = true
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        waiters.forEach { $0.resume() }
-    }
-
-    var receivedSpans: [Int] { state.withLock { $0.received } }
-
-    func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
-        await withCheckedContinuation { continuation in
-            let proceed = state.withLock { s in
-                if s.open { return true }
-                s.waiters.append(continuation)
-                return false
-            }
-            if proceed { continuation.resume() }
-        }
-        state.withLock { $0.received.append(batch.spanCount) }
-    }
-
-    func drain() async {}
-}
-
 @Suite struct AdmissionQueueTests {
     private func batch(spans: Int) -> TraceBatch {
         var random = SplitMix64(seed: UInt64(spans))

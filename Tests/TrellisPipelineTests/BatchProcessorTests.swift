@@ -35,6 +35,20 @@ import TrellisPipeline
         #expect(sink.wasDrained)
     }
 
+    /// A timer flush that is still delivering when `drain()` begins finishes before the next stage
+    /// is drained: otherwise the store could close under a write the pipeline had accepted.
+    @Test func drainWaitsForATimerFlushInFlightBeforeDrainingTheNextStage() async throws {
+        let sink = GatedSink()
+        let batcher = BatchProcessor(config: BatchConfig(sendBatchSize: 10_000, timeout: .milliseconds(1)), next: sink, accountant: nil, metrics: NOOPMetricsHandler.instance)
+        try await batcher.consume(TestBatches.make(spans: 5))
+        await sink.waitUntilEntered()
+        let drain = Task { await batcher.drain() }
+        await sink.waitForDrain(atMost: .milliseconds(200))
+        sink.open()
+        await drain.value
+        #expect(sink.events == ["consumed", "drained"])
+    }
+
     @Test func splittingKeepsEverySpanUnderItsResourceInOrder() {
         let batch = TestBatches.make(spans: 103)
         let pieces = batch.split(maxSpans: 10)

@@ -4,7 +4,7 @@ import TrellisModel
 
 /// What the ring counts for a batch holding one trace.
 private func ringBytes(_ batch: TraceBatch) -> Int {
-    RingStore.pack(TracePiece.split(batch)).reduce(0) { $0 + $1.bytes }
+    TracePiece.pieces(of: [batch], indexedKeys: []).reduce(0) { $0 + $1.footprintBytes }
 }
 
 @Suite("Ring and combined store")
@@ -81,5 +81,71 @@ struct RingAndCombinedStoreTests {
         #expect(ids.count == Set(ids).count)
         let found = try await store.findTraceIDs(TraceQuery(service: "node-service"))
         #expect(found == [id])
+    }
+
+    @Test func aTraceTheRingHoldsWholeIsReadWithoutTouchingTheArchive() async throws {
+        let directory = try TemporaryDirectory()
+        let archive = try SQLiteArchive(path: directory.file("w.db"))
+        let store = CombinedStore(ring: RingStore(maxBytes: 1 << 26, startUnixNano: 0), archive: archive)
+        for batch in Fixture.batches { try await store.write(batch) }
+        let id = Fixture.traceIDs[3]
+        // With the archive closed, any read that reached it would throw.
+        archive.close()
+        let trace = try await store.trace(id)
+        #expect(spanIDs(trace) == Fixture.spans(of: id).map(\.spanID).sorted())
+        let recent = try await store.findTraceIDs(TraceQuery(service: "node-service", start: Fixture.base, limit: 5))
+        #expect(recent.count == 5)
+    }
+
+    @Test func aTraceWhoseRootTheRingLacksIsJoinedWithTheArchive() async throws {
+        let directory = try TemporaryDirectory()
+        let archive = try SQLiteArchive(path: directory.file("j.db"))
+        let ring = RingStore(maxBytes: 1 << 26, startUnixNano: 0)
+        let store = CombinedStore(ring: ring, archive: archive)
+        let id = Fixture.traceIDs[4]
+        let spans = Fixture.spans(of: id)
+        let trace = only(id, in: Fixture.batches[0])
+        let root = trace.keeping { $0.isRoot }
+        let children = trace.keeping { !$0.isRoot }
+        #expect(root.spanCount == 1 && children.spanCount == spans.count - 1)
+        // The root was stored before the ring began (as by an earlier run); its children after.
+        try await archive.write(root)
+        try await store.write(children)
+        #expect(try ring.wholeTrace(id) == nil)
+        #expect(spanIDs(try await store.trace(id)) == spans.map(\.spanID).sorted())
+        archive.close()
+        await #expect(throws: StorageError.closed) { try await store.trace(id) }
+    }
+
+    @Test func evictionRaisesTheWatermarkSoALateSpanOfAnEvictedTraceIsJoinedWithTheArchive() async throws {
+        let directory = try TemporaryDirectory()
+        let archive = try SQLiteArchive(path: directory.file("e.db"))
+        let ring = RingStore(maxBytes: 60_000, startUnixNano: 0)
+        let store = CombinedStore(ring: ring, archive: archive)
+        let id = Fixture.traceIDs[0]
+        let trace = only(id, in: Fixture.batches[0])
+        try await store.write(trace)
+        for batch in Fixture.batches.dropFirst() { try await store.write(batch) }
+        #expect(!ring.contains(id))
+        #expect(ring.watermark >= Fixture.spans(of: id).map(\.startTimeUnixNano).max()!)
+        // The root arrives again late (a retry): the ring holds it alone, which is not the whole trace.
+        try await store.write(trace.keeping { $0.isRoot })
+        #expect(ring.contains(id))
+        #expect(try ring.wholeTrace(id) == nil)
+        #expect(spanIDs(try await store.trace(id)) == Fixture.spans(of: id).map(\.spanID).sorted())
+        archive.close()
+    }
+}
+
+extension TraceBatch {
+    /// The batch with only the spans that satisfy `keep`, under their resources and scopes.
+    func keeping(_ keep: (Span) -> Bool) -> TraceBatch {
+        TraceBatch(resourceSpans: resourceSpans.compactMap { rs in
+            let scopes = rs.scopeSpans.compactMap { ss -> ScopeSpans? in
+                let spans = ss.spans.filter(keep)
+                return spans.isEmpty ? nil : ScopeSpans(scope: ss.scope, spans: spans, schemaURL: ss.schemaURL)
+            }
+            return scopes.isEmpty ? nil : ResourceSpans(resource: rs.resource, scopeSpans: scopes, schemaURL: rs.schemaURL)
+        })
     }
 }

@@ -15,6 +15,59 @@ public struct OTLPProtobufEncoder: Sendable {
         return w.bytes
     }
 
+    /// Appends the span to `spans` as a `ScopeSpans.spans` entry (field 2: tag, length, `Span`
+    /// message), the form `EncodedSpanRun.spans` holds.
+    public func append(_ span: Span, to spans: inout [UInt8]) {
+        var w = ProtobufWriter(appendingTo: spans)
+        spans = []
+        w.message(2) { w in Self.write(span, into: &w) }
+        spans = w.bytes
+    }
+
+    /// An `ExportTraceServiceRequest` holding the runs' spans: one `ResourceSpans` per distinct
+    /// resource (and schema URL), within it one `ScopeSpans` per distinct scope, in order of first
+    /// appearance. Runs cut from one request share their resources' storage, so telling them
+    /// apart compares little.
+    public func encode(runs: [EncodedSpanRun]) -> [UInt8] {
+        struct ScopeGroup {
+            var run: EncodedSpanRun
+            var spans: [[UInt8]]
+        }
+        struct ResourceGroup {
+            var run: EncodedSpanRun
+            var scopes: [ScopeGroup]
+        }
+        var groups: [ResourceGroup] = []
+        var size = 64
+        for run in runs {
+            size += run.spans.count + 16
+            guard let r = groups.lastIndex(where: { $0.run.resource == run.resource && $0.run.resourceSchemaURL == run.resourceSchemaURL }) else {
+                groups.append(ResourceGroup(run: run, scopes: [ScopeGroup(run: run, spans: [run.spans])]))
+                continue
+            }
+            if let s = groups[r].scopes.lastIndex(where: { $0.run.scope == run.scope && $0.run.scopeSchemaURL == run.scopeSchemaURL }) {
+                groups[r].scopes[s].spans.append(run.spans)
+            } else {
+                groups[r].scopes.append(ScopeGroup(run: run, spans: [run.spans]))
+            }
+        }
+        var w = ProtobufWriter(capacity: size)
+        for group in groups {
+            w.message(1) { w in
+                Self.write(group.run.resource, into: &w)
+                for scope in group.scopes {
+                    w.message(2) { w in
+                        Self.write(scope.run.scope, into: &w)
+                        for spans in scope.spans { w.raw(spans) }
+                        w.string(3, scope.run.scopeSchemaURL)
+                    }
+                }
+                w.string(3, group.run.resourceSchemaURL)
+            }
+        }
+        return w.bytes
+    }
+
     /// An `ExportTraceServiceResponse`; `partial_success` is present only when spans were rejected.
     public func encodeResponse(rejectedSpans: Int64, errorMessage: String) -> [UInt8] {
         guard rejectedSpans != 0 || !errorMessage.isEmpty else { return [] }
@@ -34,19 +87,29 @@ public struct OTLPProtobufEncoder: Sendable {
         return w.bytes
     }
 
-    private static func write(_ rs: ResourceSpans, into w: inout ProtobufWriter) {
+    /// `ResourceSpans.resource` (field 1).
+    private static func write(_ resource: Resource, into w: inout ProtobufWriter) {
         w.message(1) { w in
-            write(rs.resource.attributes, field: 1, into: &w)
-            w.uint64(2, UInt64(rs.resource.droppedAttributesCount))
+            write(resource.attributes, field: 1, into: &w)
+            w.uint64(2, UInt64(resource.droppedAttributesCount))
         }
+    }
+
+    /// `ScopeSpans.scope` (field 1).
+    private static func write(_ scope: InstrumentationScope, into w: inout ProtobufWriter) {
+        w.message(1) { w in
+            w.string(1, scope.name)
+            w.string(2, scope.version)
+            write(scope.attributes, field: 3, into: &w)
+            w.uint64(4, UInt64(scope.droppedAttributesCount))
+        }
+    }
+
+    private static func write(_ rs: ResourceSpans, into w: inout ProtobufWriter) {
+        write(rs.resource, into: &w)
         for ss in rs.scopeSpans {
             w.message(2) { w in
-                w.message(1) { w in
-                    w.string(1, ss.scope.name)
-                    w.string(2, ss.scope.version)
-                    write(ss.scope.attributes, field: 3, into: &w)
-                    w.uint64(4, UInt64(ss.scope.droppedAttributesCount))
-                }
+                write(ss.scope, into: &w)
                 for span in ss.spans {
                     w.message(2) { w in write(span, into: &w) }
                 }

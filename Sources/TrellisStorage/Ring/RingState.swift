@@ -1,14 +1,28 @@
+import TrellisCodec
 import TrellisModel
 
 /// The ring's contents: traces by ID, their arrival order for eviction, and search indexes by
 /// service and by service + operation. A value type of copy-on-write collections, so a reader
 /// copies it in O(1) under the lock and searches the copy without holding the lock.
 struct RingState: Sendable {
-    /// One trace's pieces (packed: about their wire size in memory) and summaries.
+    /// One trace's spans (the runs of its pieces) and summaries.
     struct Entry: Sendable {
-        var pieces: [PackedBatch]
+        var runs: [EncodedSpanRun]
         var bytes: Int
         var groups: [SpanGroupKey: SpanGroupSummary]
+        var minStart: UInt64 = .max
+        var maxStart: UInt64 = 0
+        /// The earliest start of a root span held, if one is.
+        var rootStart: UInt64?
+
+        /// Whether the ring holds every stored span of this trace: it holds the trace's root,
+        /// which and every span held started at or after `watermark`. Spans of a trace start
+        /// after its root (clock skew aside), so no span of it was stored before the ring
+        /// began or lost with an evicted trace.
+        func isWhole(after watermark: UInt64) -> Bool {
+            guard let rootStart else { return false }
+            return rootStart >= watermark && minStart >= watermark
+        }
     }
 
     struct ServiceOperation: Hashable, Sendable {
@@ -17,6 +31,10 @@ struct RingState: Sendable {
     }
 
     let maxBytes: Int
+    /// Every span stored before the ring began or evicted from it started before this (Unix
+    /// nanoseconds): when the ring was made, then raised to the latest span start of each
+    /// evicted trace. A span that started after it is in the ring.
+    private(set) var watermark: UInt64
     private(set) var usedBytes = 0
     private(set) var traces: [TraceID: Entry] = [:]
     /// Trace IDs by first arrival; `orderHead` is the oldest still stored.
@@ -28,22 +46,26 @@ struct RingState: Sendable {
     private(set) var operationCounts: [SpanGroupKey: Int] = [:]
     private(set) var evictedTraces = 0
 
-    init(maxBytes: Int) {
+    init(maxBytes: Int, watermark: UInt64) {
         self.maxBytes = maxBytes
+        self.watermark = watermark
     }
 
     var traceCount: Int { traces.count }
 
-    /// Adds a piece (packed, with its footprint, outside the lock), then evicts the oldest
-    /// traces until the ring fits its budget.
-    mutating func insert(_ piece: TracePiece, packed: PackedBatch, bytes: Int) {
+    /// Adds a piece, then evicts the oldest traces until the ring fits its budget.
+    mutating func insert(_ piece: TracePiece) {
+        let bytes = piece.footprintBytes
         if traces[piece.traceID] == nil {
-            traces[piece.traceID] = Entry(pieces: [], bytes: 0, groups: [:])
+            traces[piece.traceID] = Entry(runs: [], bytes: 0, groups: [:])
             order.append(piece.traceID)
         }
         let id = piece.traceID
-        traces[id]!.pieces.append(packed)
+        traces[id]!.runs += piece.runs
         traces[id]!.bytes += bytes
+        traces[id]!.minStart = min(traces[id]!.minStart, piece.minStart)
+        traces[id]!.maxStart = max(traces[id]!.maxStart, piece.maxStart)
+        if let root = piece.rootStart { traces[id]!.rootStart = min(traces[id]!.rootStart ?? .max, root) }
         usedBytes += bytes
         for (key, summary) in piece.groups {
             if let existing = traces[id]!.groups[key] {
@@ -77,6 +99,7 @@ struct RingState: Sendable {
         guard let entry = traces.removeValue(forKey: id) else { return }
         usedBytes -= entry.bytes
         evictedTraces += 1
+        watermark = max(watermark, entry.maxStart)
         for key in entry.groups.keys {
             if operationCounts[key] == 1 { operationCounts[key] = nil } else { operationCounts[key]! -= 1 }
             Self.remove(id, from: &byService, key.service)

@@ -1,13 +1,15 @@
 import Synchronization
+import TrellisCodec
 import TrellisModel
 
 /// The recent traces, in memory, bounded by bytes.
 ///
 /// Every span written joins its trace's entry (a trace's spans may arrive over many batches).
-/// Spans are held packed (`PackedBatch`, about their OTLP wire size) and unpacked when read.
-/// The bytes of a trace are the packed pieces' `footprintBytes` plus its share of the resource
-/// and scope attributes of the batches it came in; when the total passes `maxBytes` the traces
-/// that arrived first are evicted first. Traces are indexed by ID and by
+/// Spans are held as each write's piece of the trace encoded them (`TracePiece`: OTLP protobuf
+/// spans under shared resources and scopes, the same runs the archive's chunks are made of)
+/// and decoded when read. The bytes of a
+/// trace are its pieces' `footprintBytes`; when the total passes `maxBytes` the traces that
+/// arrived first are evicted first. Traces are indexed by ID and by
 /// service and service + operation, so searches look only at that service's traces, and skip
 /// those whose summaries cannot beat the results found so far.
 ///
@@ -21,10 +23,16 @@ public final class RingStore: TraceWriter, TraceReader {
     private let state: Mutex<RingState>
     private let dependencyBuckets = Mutex(DependencyBuckets())
 
-    /// - Parameter maxBytes: the most bytes held, as counted by `PackedBatch.footprintBytes` plus shared attributes.
-    public init(maxBytes: Int) {
-        state = Mutex(RingState(maxBytes: max(0, maxBytes)))
+    /// - Parameters:
+    ///   - maxBytes: the most bytes held, as counted by `TracePiece.footprintBytes`.
+    ///   - startUnixNano: the ring's first watermark: spans stored elsewhere before the ring was
+    ///     made started before it (the process start, by default).
+    public init(maxBytes: Int, startUnixNano: UInt64 = WallClock.nowNanos()) {
+        state = Mutex(RingState(maxBytes: max(0, maxBytes), watermark: startUnixNano))
     }
+
+    /// Every span the store holds that started after this (Unix nanoseconds) is in the ring.
+    public var watermark: UInt64 { state.withLock { $0.watermark } }
 
     /// The byte budget.
     public var maxBytes: Int { state.withLock { $0.maxBytes } }
@@ -49,15 +57,14 @@ public final class RingStore: TraceWriter, TraceReader {
     }
 
     public func write(_ batch: TraceBatch) async throws {
-        write(pieces: TracePiece.split(batch), dependencies: DependencyBuckets.of(batch))
+        write(pieces: TracePiece.pieces(of: [batch], indexedKeys: []), dependencies: DependencyBuckets.of(batch))
     }
 
-    /// Stores a batch split by trace, and its dependency summaries per bucket (empty when
-    /// another store aggregates them).
+    /// Stores a write's pieces, and its dependency summaries per bucket (empty when another
+    /// store aggregates them).
     func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) {
-        let packed = Self.pack(pieces)
         state.withLock { state in
-            for (piece, (batch, bytes)) in zip(pieces, packed) { state.insert(piece, packed: batch, bytes: bytes) }
+            for piece in pieces { state.insert(piece) }
         }
         if !dependencies.isEmpty {
             dependencyBuckets.withLock { $0.add(dependencies) }
@@ -65,32 +72,24 @@ public final class RingStore: TraceWriter, TraceReader {
     }
 
     public func trace(_ id: TraceID) async throws -> TraceBatch? {
-        let pieces = state.withLock { $0.traces[id]?.pieces }
-        return pieces.flatMap { TraceAssembly.merge($0.map { $0.unpacked() }) }
+        guard let runs = state.withLock({ $0.traces[id]?.runs }) else { return nil }
+        return try Self.assemble(runs, with: OTLPProtobufDecoder(initialArenaBytes: 64 << 10))
     }
 
-    /// The pieces of one write packed, each with the bytes the ring counts for it: its packed
-    /// footprint plus an equal share of the attributes the pieces share.
-    static func pack(_ pieces: [TracePiece]) -> [(batch: PackedBatch, bytes: Int)] {
-        let shared = pieces.isEmpty ? 0 : sharedAttributeBytes(of: pieces) / pieces.count
-        return pieces.map { piece in
-            let batch = PackedBatch(piece.batch)
-            return (batch, batch.footprintBytes + shared)
+    /// The trace when the ring holds every span of it the store has (see `RingState.Entry.isWhole`),
+    /// so a reader needs nothing else; nil otherwise.
+    public func wholeTrace(_ id: TraceID) throws(StorageError) -> TraceBatch? {
+        let runs = state.withLock { state -> [EncodedSpanRun]? in
+            guard let entry = state.traces[id], entry.isWhole(after: state.watermark) else { return nil }
+            return entry.runs
         }
+        guard let runs else { return nil }
+        return try Self.assemble(runs, with: OTLPProtobufDecoder(initialArenaBytes: 64 << 10))
     }
 
-    /// The resource and scope attributes the pieces of one write share (copy-on-write storage,
-    /// held once however many traces refer to it), counted once per distinct resource and scope.
-    private static func sharedAttributeBytes(of pieces: [TracePiece]) -> Int {
-        var resources = Set<Resource>()
-        var scopes = Set<InstrumentationScope>()
-        for piece in pieces {
-            for rs in piece.batch.resourceSpans {
-                resources.insert(rs.resource)
-                for ss in rs.scopeSpans { scopes.insert(ss.scope) }
-            }
-        }
-        return resources.reduce(0) { $0 + $1.footprintBytes } + scopes.reduce(0) { $0 + $1.attributes.footprintBytes + $1.name.footprintBytes + $1.version.footprintBytes }
+    /// A trace's runs decoded and joined (each span ID once).
+    private static func assemble(_ runs: [EncodedSpanRun], with decoder: OTLPProtobufDecoder) throws(StorageError) -> TraceBatch? {
+        TraceAssembly.merge([try TracePiece.decode(runs, with: decoder)])
     }
 
     public func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] {
@@ -108,8 +107,9 @@ public final class RingStore: TraceWriter, TraceReader {
         }
         guard let candidates else { return [] }
         let matcher = TraceMatcher(query: query)
+        let decoder = OTLPProtobufDecoder(initialArenaBytes: 64 << 10)
         // The latest start any matching span of each candidate could have, from the summaries
-        // alone; candidates are then checked (unpacked) newest bound first, so once the results
+        // alone; candidates are then checked (decoded) newest bound first, so once the results
         // are full the rest are skipped unread.
         var bounded: [(id: TraceID, bound: UInt64)] = []
         for id in candidates {
@@ -125,7 +125,7 @@ public final class RingStore: TraceWriter, TraceReader {
         for (id, bound) in bounded {
             guard top.couldAdmit(bound: bound) else { break }
             guard let entry = snapshot.traces[id] else { continue }
-            if let latest = matcher.latestMatchingStart(in: entry.pieces.map { $0.unpacked() }) {
+            if let latest = matcher.latestMatchingStart(in: [try TracePiece.decode(entry.runs, with: decoder)]) {
                 top.offer(TraceHit(traceID: id, latestStart: latest))
             }
         }

@@ -7,10 +7,11 @@ import TrellisModel
 /// The durable archive: one SQLite file in WAL mode (`synchronous=NORMAL`), written by a
 /// single writer connection and read through a separate read-only connection.
 ///
-/// Spans are stored as gzip-compressed chunks of whole traces (OTLP protobuf, about 256 spans
-/// of one write), with one lookup row per (trace, chunk), search rows per (chunk, operation,
-/// kind) and rows for the values of `indexedAttributeKeys` per chunk; see `ArchiveSchema`.
-/// Chunks are encoded and compressed by the calling thread, outside the writer's lock.
+/// Spans are stored as gzip-compressed chunks of whole traces (the OTLP protobuf encodings of a
+/// write's `TracePiece`s, about 256 spans a chunk), with one lookup row per (trace, chunk),
+/// search rows per (chunk, operation, kind) and rows for the values of `indexedAttributeKeys`
+/// per chunk; see `ArchiveSchema`. Chunks are compressed by the calling thread, outside the
+/// writer's lock.
 ///
 /// Opening checks the file before touching it: a schema newer than this build knows is refused
 /// with `StorageError.newerSchema`, a file that fails `PRAGMA quick_check` with
@@ -144,7 +145,7 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
             } catch {
                 throw .writeAheadLog(path: log.path, detail: "record \(record.sequence) passed its checksum but does not decode: \(error)")
             }
-            let chunks = EncodedChunk.make(batch, indexedKeys: indexedKeys, keepRecord: false).chunks
+            let chunks = EncodedChunk.make(TracePiece.pieces(of: [batch], indexedKeys: indexedKeys), keepRecord: false).chunks
             try connection.insert([PendingWrite(sequence: record.sequence, chunks: chunks, dependencies: DependencyBuckets.of(batch))])
             batches += 1
             spans += batch.spanCount
@@ -174,28 +175,29 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
     // MARK: Writing
 
     public func write(_ batch: TraceBatch) async throws {
-        try write(batch: batch)
+        try write(pieces: TracePiece.pieces(of: [batch], indexedKeys: indexedAttributeKeys), dependencies: DependencyBuckets.of(batch))
     }
 
-    /// Stores a batch with its dependency summaries.
-    func write(batch: TraceBatch) throws(StorageError) {
-        guard batch.spanCount > 0 else { return }
-        let (chunks, record) = EncodedChunk.make(batch, indexedKeys: indexedAttributeKeys, keepRecord: log != nil)
-        try write(chunks: chunks, record: record, dependencies: DependencyBuckets.of(batch))
+    /// Stores one write's pieces (split by `TracePiece.pieces(of:indexedKeys:)` with this archive's
+    /// `indexedAttributeKeys`) and its dependency summaries in one transaction; with a log, the
+    /// write is one record, synced before the commit.
+    func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
+        guard !pieces.isEmpty else { return }
+        let (chunks, record) = EncodedChunk.make(pieces, keepRecord: log != nil)
+        let sequence = try accept(chunks: chunks, record: record, dependencies: dependencies)
+        try log?.sync(through: sequence)
+        try commit(through: sequence)
     }
 
-    /// Accepts encoded chunks: logs their record (with a log), queues them, and returns once
-    /// they are committed.
-    private func write(chunks: [EncodedChunk], record: [UInt8], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
-        let sequence = try intake.withLock { state throws(StorageError) -> UInt64 in
+    /// Logs a write's record (with a log) and queues its chunks; returns its sequence number.
+    private func accept(chunks: [EncodedChunk], record: [UInt8], dependencies: [UInt64: DependencySummary]) throws(StorageError) -> UInt64 {
+        try intake.withLock { state throws(StorageError) -> UInt64 in
             let sequence = state.lastSequence + 1
             try log?.append(sequence: sequence, payload: record)
             state.lastSequence = sequence
             state.pending.append(PendingWrite(sequence: sequence, chunks: chunks, dependencies: dependencies))
             return sequence
         }
-        try log?.sync(through: sequence)
-        try commit(through: sequence)
     }
 
     /// Returns once the write `sequence` is committed: by this caller, which then commits every

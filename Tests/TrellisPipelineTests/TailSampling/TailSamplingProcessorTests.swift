@@ -33,6 +33,22 @@ struct TailSamplingProcessorTests {
         #expect(memory.heldBytes == 0, "every buffered byte is returned when forwarded or dropped")
     }
 
+    /// The timer's tick that is still handing sampled traces on when `drain()` begins finishes
+    /// before the next stage is drained.
+    @Test func drainWaitsForATickInFlightBeforeDrainingTheNextStage() async throws {
+        let sink = GatedSink()
+        var config = TS.config(Self.keepAll)
+        config.decisionWait = .milliseconds(1)
+        let processor = TailSamplingProcessor(config: config, next: sink, memory: nil, metrics: NOOPMetricsHandler.instance)
+        try await processor.consume(TS.batch([TS.span(1, 1)]))
+        await sink.waitUntilEntered()
+        let drain = Task { await processor.drain() }
+        await sink.waitForDrain(atMost: .milliseconds(200))
+        sink.open()
+        await drain.value
+        #expect(sink.events == ["consumed", "drained"])
+    }
+
     @Test func sampledTracesOfOneTickGoOutAsOneRegroupedBatch() async throws {
         let clock = ManualClock()
         let sink = TailSamplingRecorder()

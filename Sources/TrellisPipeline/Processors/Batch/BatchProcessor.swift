@@ -57,8 +57,12 @@ public final class BatchProcessor: SpanConsumer {
         if let ready { await send(ready) }
     }
 
+    /// Stops the timer and waits for a flush it may have under way, then sends what is left and
+    /// drains the next stage: nothing of this stage is still delivering once `next` is drained.
     public func drain() async {
-        timer.withLock { $0?.cancel() }
+        let flushing = timer.withLock { $0 }
+        flushing?.cancel()
+        await flushing?.value
         let rest = state.withLock { s -> State in
             let all = s
             s = State()

@@ -175,7 +175,10 @@ public final class TailSamplingProcessor: SpanConsumer {
     /// Decides every pending trace now, hands the sampled ones to `next` (retrying until it
     /// takes them), then drains `next`. Batches arriving afterwards are refused.
     public func drain() async {
-        timer.withLock { $0?.cancel() }
+        // A tick under way finishes handing its traces on before the rest are decided.
+        let ticking = timer.withLock { $0 }
+        ticking?.cancel()
+        await ticking?.value
         let now = clockNow()
         state.withLock { s in
             s.closed = true
