@@ -1,3 +1,4 @@
+import Synchronization
 import TrellisModel
 
 /// The store the collector writes to and the query API reads from: the in-memory ring of
@@ -13,28 +14,70 @@ import TrellisModel
 public final class CombinedStore: TraceWriter, TraceReader {
     public let ring: RingStore
     public let archive: SQLiteArchive
+    private let pairing: Mutex<DependencyPairing>
+    private let clock: @Sendable () -> Duration
 
-    public init(ring: RingStore, archive: SQLiteArchive) {
+    /// - Parameters:
+    ///   - dependencyWait: how long one side of a call waits for the other in a later write (see
+    ///     `DependencyPairing`); zero pairs only within a write.
+    ///   - maxWaitingSpans: the most spans waiting for the other side of their call.
+    ///   - clock: the time those waits are measured on (tests pass one they move by hand).
+    public init(
+        ring: RingStore, archive: SQLiteArchive, dependencyWait: Duration = .seconds(10), maxWaitingSpans: Int = 100_000,
+        clock: @escaping @Sendable () -> Duration = CombinedStore.monotonicClock()
+    ) {
         self.ring = ring
         self.archive = archive
+        pairing = Mutex(DependencyPairing(wait: dependencyWait, maxWaiting: maxWaitingSpans, bucketNanos: DependencyBuckets.bucketNanos))
+        self.clock = clock
     }
+
+    /// Time since this call, on the continuous clock.
+    public static func monotonicClock() -> @Sendable () -> Duration {
+        let start = ContinuousClock.now
+        return { start.duration(to: .now) }
+    }
+
+    /// Spans whose call partner never arrived within the wait (see `DependencyPairing.unpairedSpans`).
+    public var unpairedSpans: Int { pairing.withLock { $0.unpairedSpans } }
 
     public func write(_ batch: TraceBatch) async throws {
         try write(batches: [batch])
     }
 
-    /// Stores the batches: in the archive, in one transaction, then in the ring (so a write that
-    /// failed and is retried is not held twice by the ring). Blocks the calling thread for the
-    /// SQLite work: `StoreWriter` calls it from a thread of its own. Dependencies are aggregated
-    /// by the archive only: it holds every span the ring holds.
+    /// Stores the batches (`prepare`, then `commit`). Blocks the calling thread for the SQLite
+    /// work: `StoreWriter` calls it from a thread of its own.
     public func write(batches: [TraceBatch]) throws(StorageError) {
+        try commit(prepare(batches))
+    }
+
+    /// One write made ready: split by trace and encoded once, its dependency summaries taken
+    /// (the two sides of a call are paired across writes by `DependencyPairing`, so a write is
+    /// prepared once however often its commit is retried).
+    public struct PreparedWrite: Sendable {
+        fileprivate var pieces: [TracePiece]
+        fileprivate var dependencies: [UInt64: DependencySummary]
+    }
+
+    public func prepare(_ batches: [TraceBatch]) -> PreparedWrite {
         let pieces = TracePiece.pieces(of: batches, indexedKeys: archive.indexedAttributeKeys)
-        var dependencies: [UInt64: DependencySummary] = [:]
-        for batch in batches {
-            for (bucket, summary) in DependencyBuckets.of(batch) { dependencies[bucket, default: DependencySummary()].merge(summary) }
-        }
-        try archive.write(pieces: pieces, dependencies: dependencies)
-        ring.write(pieces: pieces, dependencies: [:])
+        let now = clock()
+        return PreparedWrite(pieces: pieces, dependencies: pairing.withLock { $0.add(batches, now: now) })
+    }
+
+    /// Commits a prepared write to the archive (one transaction), then adds it to the ring, so
+    /// a commit that failed and is retried is not held twice by the ring. Dependencies are
+    /// aggregated by the archive only: it holds every span the ring holds.
+    public func commit(_ write: PreparedWrite) throws(StorageError) {
+        try archive.write(pieces: write.pieces, dependencies: write.dependencies)
+        ring.write(pieces: write.pieces, dependencies: [:])
+    }
+
+    /// The dependency summaries that the waits over now add (with `all`, at shutdown, every
+    /// wait ends), as a write to commit.
+    public func endDependencyWaits(all: Bool = false) -> PreparedWrite {
+        let now = clock()
+        return PreparedWrite(pieces: [], dependencies: pairing.withLock { all ? $0.endWaits() : $0.add([], now: now) })
     }
 
     /// A trace the ring holds whole (its root and every span started after the ring's watermark)

@@ -16,7 +16,9 @@ import TrellisModel
 /// - A failed write is reported to `events.failed` and retried after a pause (100 ms doubling to
 ///   1 s), until it succeeds or, once shutdown has begun, its deadline passes.
 /// - Between writes, every `maintenanceInterval`, the thread runs `events.maintenance`
-///   (retention), so that SQLite work too stays on this thread.
+///   (retention), and while idle, every second, it stores what dependency waits that are over
+///   add (`CombinedStore.endDependencyWaits`), so that SQLite work too stays on this thread.
+///   At shutdown every dependency wait ends and is stored.
 /// - `shutdown(deadline:)` refuses later writes (`write` throws `StorageError.closed`), waits
 ///   until the queue is written, and returns the number of spans that could not be written
 ///   before the deadline.
@@ -58,6 +60,9 @@ public final class StoreWriter: Sendable {
         case wait
         case finish
     }
+
+    /// How often, while idle, the thread stores what ended dependency waits add (see `DependencyPairing`).
+    static let dependencyTick = Duration.seconds(1)
 
     private let store: CombinedStore
     private let capacitySpans: Int
@@ -154,10 +159,11 @@ public final class StoreWriter: Sendable {
     private func run() {
         let clock = ContinuousClock()
         var nextMaintenance = clock.now + maintenanceInterval
+        var nextDependencyTick = clock.now + Self.dependencyTick
         while true {
             switch nextStep() {
             case .write(let batches, let spans):
-                let written = writeRetrying(batches, spans: spans)
+                let written = commitRetrying(store.prepare(batches), spans: spans)
                 let producers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
                     s.queuedSpans -= spans
                     if !written { s.undelivered = (s.undelivered ?? 0) + spans }
@@ -166,9 +172,14 @@ public final class StoreWriter: Sendable {
                 }
                 for producer in producers { producer.resume() }
             case .wait:
-                let wait = clock.now.duration(to: nextMaintenance)
+                let wait = min(clock.now.duration(to: nextMaintenance), Self.dependencyTick)
                 if wait > .zero { _ = wakeUp.wait(timeout: .now() + .nanoseconds(Self.nanoseconds(wait))) }
+                if clock.now >= nextDependencyTick {
+                    _ = commitRetrying(store.endDependencyWaits(), spans: 0)
+                    nextDependencyTick = clock.now + Self.dependencyTick
+                }
             case .finish:
+                _ = commitRetrying(store.endDependencyWaits(all: true), spans: 0)
                 let waiters = state.withLock { s -> (Int, [CheckedContinuation<Int, Never>]) in
                     let undelivered = s.undelivered ?? 0
                     s.undelivered = undelivered
@@ -208,12 +219,12 @@ public final class StoreWriter: Sendable {
         }
     }
 
-    /// Writes, retrying after failures; false when shutdown's deadline passed first.
-    private func writeRetrying(_ batches: [TraceBatch], spans: Int) -> Bool {
+    /// Commits, retrying after failures; false when shutdown's deadline passed first.
+    private func commitRetrying(_ write: CombinedStore.PreparedWrite, spans: Int) -> Bool {
         var pause = Duration.milliseconds(100)
         while true {
             do {
-                try store.write(batches: batches)
+                try store.commit(write)
                 events.written(spans)
                 return true
             } catch {

@@ -46,3 +46,35 @@ def acknowledged_spans_survive_kill_9_with_the_archive_write_ahead_log(t):
     finally:
         assert again.stop() == 0
     assert "torn" not in again.output(), again.output()
+
+
+def one_span_request(service, trace_id, span_id, parent_id, kind, start_ns, end_ns):
+    span = {"traceId": trace_id, "spanId": span_id, "name": f"{service}-op", "kind": kind,
+            "startTimeUnixNano": str(start_ns), "endTimeUnixNano": str(end_ns)}
+    if parent_id:
+        span["parentSpanId"] = parent_id
+    return json.dumps({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
+        "scopeSpans": [{"scope": {"name": "e2e"}, "spans": [span]}]}]}).encode()
+
+
+@test
+def a_call_whose_client_and_server_spans_arrive_seconds_apart_is_one_edge_without_tail_sampling(t):
+    db = os.path.join(WORK, f"pairing-{free_port()}", "trellis.db")
+    own = Trellis(exporter=store_exporter(db), exporter_name="trellis_store").start()
+    try:
+        now = time.time_ns()
+        trace = f"{0xE2E1000000000000:016x}{now:016x}"
+        # node-service's CLIENT span first; demo-service's SERVER span, its child, two seconds later.
+        for body in (one_span_request("node-service", trace, "00000000000000a1", None, 3, now, now + 50_000_000),
+                     one_span_request("demo-service", trace, "00000000000000b1", "00000000000000a1", 2, now + 5_000_000, now + 45_000_000)):
+            status, _, reply = http("POST", own.url("http", "/v1/traces"), body, {"Content-Type": "application/json"})
+            assert status == 200, (status, reply)
+            time.sleep(2)
+        target = own.url("query", f"/api/dependencies?endTs={now // 1_000_000 + 60_000}&lookback=3600000")
+        status, _, reply = http("GET", target)
+        assert status == 200, (status, reply)
+        assert json.loads(reply)["data"] == [{"parent": "node-service", "child": "demo-service", "callCount": 1}], reply
+        assert own.metric("trellis_store_dependency_unpaired_spans_total") == 0
+    finally:
+        assert own.stop() == 0

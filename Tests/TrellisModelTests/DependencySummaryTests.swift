@@ -31,17 +31,66 @@ import TrellisModel
         ])
     }
 
+    private func links(_ batch: TraceBatch) -> [DependencyLink] {
+        var all = DependencySummary()
+        for summary in DependencySummary.bucketed(batch, bucketNanos: 1_000_000_000).values { all.merge(summary) }
+        return all.sortedLinks
+    }
+
     @Test func callsCrossServiceBoundariesAndNameUninstrumentedPeers() {
-        let calls = ServiceCall.calls(in: greeting).sorted { $0.child < $1.child }
+        let calls = links(greeting).sorted { $0.child < $1.child }
         #expect(calls.map { "\($0.parent)->\($0.child)" } == ["node-service->demo-service", "demo-service->postgresql"])
-        #expect(calls[0].durationNanos == 70_000_000 && calls[0].isError && !calls[0].childIsVirtual)
-        #expect(calls[1].durationNanos == 10_000_000 && !calls[1].isError && calls[1].childIsVirtual)
+        #expect(calls[0].latency.total == 1 && calls[0].errorCount == 1 && !calls[0].childIsVirtual)
+        #expect(calls[0].latency.quantile(0.5) == LatencyHistogram.upperBound(of: LatencyHistogram.bucket(of: 70_000_000)))
+        #expect(calls[1].latency.quantile(0.5) == LatencyHistogram.upperBound(of: LatencyHistogram.bucket(of: 10_000_000)))
+        #expect(calls[1].errorCount == 0 && calls[1].childIsVirtual)
     }
 
     @Test func aClientSpanWithAnInstrumentedChildIsNotAlsoAVirtualCall() {
         var batch = greeting
         batch.resourceSpans[0].scopeSpans[0].spans[1].attributes = [Attribute("server.address", .string("demo"))]
-        #expect(!ServiceCall.calls(in: batch).contains { $0.child == "demo" })
+        #expect(!links(batch).contains { $0.child == "demo" })
+    }
+
+    /// The caller's CLIENT span and the callee's SERVER span in writes seconds apart, in either order.
+    @Test(arguments: [false, true])
+    func aCallWhoseSidesArriveInDifferentWritesIsOneEdge(calleeFirst: Bool) {
+        let front = TraceBatch(resourceSpans: [greeting.resourceSpans[0]])
+        let back = TraceBatch(resourceSpans: [greeting.resourceSpans[1]])
+        var pairing = DependencyPairing(wait: .seconds(10), maxWaiting: 100, bucketNanos: 1_000_000_000)
+        var all = DependencySummary()
+        for (write, at) in [(calleeFirst ? back : front, Duration.zero), (calleeFirst ? front : back, .seconds(3))] {
+            for summary in pairing.add([write], now: at).values { all.merge(summary) }
+        }
+        let edge = all.links[DependencySummary.LinkKey(parent: "node-service", child: "demo-service")]
+        #expect(edge?.callCount == 1 && edge?.errorCount == 1)
+        #expect(all.links.count == 1, "the database call waits for a callee until its wait ends")
+        for summary in pairing.add([], now: .seconds(20)).values { all.merge(summary) }
+        #expect(all.links[DependencySummary.LinkKey(parent: "demo-service", child: "postgresql")]?.childIsVirtual == true)
+        #expect(pairing.waitingSpans == 0 && pairing.unpairedSpans == 0)
+    }
+
+    @Test func aSideWhoseOtherSideNeverComesIsCountedUnpairedWhenItsWaitEnds() {
+        // demo-service's SERVER span, whose caller never arrives; and a PRODUCER span with no consumer.
+        var orphan = TraceBatch(resourceSpans: [greeting.resourceSpans[1]])
+        orphan.resourceSpans[0].scopeSpans[0].spans[1].kind = .producer
+        var pairing = DependencyPairing(wait: .seconds(2), maxWaiting: 100, bucketNanos: 1_000_000_000)
+        _ = pairing.add([orphan], now: .zero)
+        #expect(pairing.waitingSpans == 2)
+        _ = pairing.add([], now: .seconds(1))
+        #expect(pairing.waitingSpans == 2 && pairing.unpairedSpans == 0)
+        _ = pairing.add([], now: .seconds(2))
+        #expect(pairing.waitingSpans == 0 && pairing.unpairedSpans == 2)
+    }
+
+    @Test func theOldestWaitsEndFirstWhenTooManySpansWait() {
+        var pairing = DependencyPairing(wait: .seconds(60), maxWaiting: 1, bucketNanos: 1_000_000_000)
+        var all = DependencySummary()
+        for summary in pairing.add([TraceBatch(resourceSpans: [greeting.resourceSpans[1]])], now: .zero).values { all.merge(summary) }
+        // The SERVER span waited first and is pushed out by the database CLIENT span.
+        #expect(pairing.waitingSpans == 1 && pairing.unpairedSpans == 1)
+        for summary in pairing.endWaits().values { all.merge(summary) }
+        #expect(all.sortedLinks.map(\.child) == ["postgresql"])
     }
 
     @Test func summariesCountCallsErrorsAndServerLatencyPerBucket() {

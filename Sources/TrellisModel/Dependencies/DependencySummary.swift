@@ -72,23 +72,12 @@ public struct DependencySummary: Hashable, Sendable {
         for activity in other.services.values { merge(activity) }
     }
 
-    /// The summaries of a batch's spans per time bucket: bucket start (Unix nanoseconds, a
-    /// multiple of `bucketNanos`) → what the spans starting in that bucket add.
-    /// Calls are placed by the start of the called span.
+    /// The summaries of one batch's spans per time bucket, on its own (nothing waits for other
+    /// batches; see `DependencyPairing`): bucket start (Unix nanoseconds, a multiple of
+    /// `bucketNanos`) → what the spans starting in that bucket add. Calls are placed by the start
+    /// of the called span.
     public static func bucketed(_ batch: TraceBatch, bucketNanos: UInt64) -> [UInt64: DependencySummary] {
-        precondition(bucketNanos > 0, "bucketNanos must be positive")
-        var buckets: [UInt64: DependencySummary] = [:]
-        for rs in batch.resourceSpans {
-            let service = rs.resource.serviceName
-            for ss in rs.scopeSpans {
-                for span in ss.spans {
-                    buckets[span.startTimeUnixNano - span.startTimeUnixNano % bucketNanos, default: DependencySummary()].record(span: span, service: service)
-                }
-            }
-        }
-        for call in ServiceCall.calls(in: batch) {
-            buckets[call.startTimeUnixNano - call.startTimeUnixNano % bucketNanos, default: DependencySummary()].record(call)
-        }
-        return buckets
+        var pairing = DependencyPairing(wait: .zero, maxWaiting: 0, bucketNanos: bucketNanos)
+        return pairing.add([batch], now: .zero)
     }
 }

@@ -28,57 +28,11 @@ extension ServiceCall {
     /// The attributes that name an uninstrumented peer of a CLIENT span, most specific first.
     public static let virtualPeerKeys = ["peer.service", "server.address", "net.peer.name", "db.system"]
 
-    /// The calls among the spans of a batch: a span whose parent (in the same batch) belongs to
-    /// another service is a call from the parent's service; a CLIENT span with no child in the
-    /// batch is a call to the virtual peer its attributes name. A batch holding whole traces (as
-    /// the tail sampler forwards them) yields every call; a parent in another batch is not seen.
-    public static func calls(in batch: TraceBatch) -> [ServiceCall] {
-        // Where each span is in the batch (resource, scope, span), rather than a copy of it.
-        struct Placed {
-            var resource: Int
-            var scope: Int
-            var span: Int
-        }
-        let services = batch.resourceSpans.map(\.resource.serviceName)
-        var byID: [SpanKey: Placed] = [:]
-        var hasChild: Set<SpanKey> = []
-        byID.reserveCapacity(batch.spanCount)
-        hasChild.reserveCapacity(batch.spanCount)
-        for (r, rs) in batch.resourceSpans.enumerated() {
-            for (s, ss) in rs.scopeSpans.enumerated() {
-                for (i, span) in ss.spans.enumerated() {
-                    byID[SpanKey(trace: span.traceID, span: span.spanID)] = Placed(resource: r, scope: s, span: i)
-                    if span.parentSpanID.isValid { hasChild.insert(SpanKey(trace: span.traceID, span: span.parentSpanID)) }
-                }
-            }
-        }
-        var calls: [ServiceCall] = []
-        for (key, placed) in byID {
-            let span = batch.resourceSpans[placed.resource].scopeSpans[placed.scope].spans[placed.span]
-            let service = services[placed.resource]
-            if span.parentSpanID.isValid, let parent = byID[SpanKey(trace: span.traceID, span: span.parentSpanID)],
-               services[parent.resource] != service {
-                calls.append(ServiceCall(parent: services[parent.resource], child: service, durationNanos: span.durationNanos,
-                                         isError: span.status.code == .error, startTimeUnixNano: span.startTimeUnixNano, childIsVirtual: false))
-            }
-            if span.kind == .client, !hasChild.contains(key), let peer = virtualPeer(of: span), peer != service {
-                calls.append(ServiceCall(parent: service, child: peer, durationNanos: span.durationNanos,
-                                         isError: span.status.code == .error, startTimeUnixNano: span.startTimeUnixNano, childIsVirtual: true))
-            }
-        }
-        return calls
-    }
-
     /// The name a CLIENT span gives its peer, from `virtualPeerKeys`.
     public static func virtualPeer(of span: Span) -> String? {
         for key in virtualPeerKeys {
             if let name = span.attributes[key: key]?.stringValue, !name.isEmpty { return name }
         }
         return nil
-    }
-
-    private struct SpanKey: Hashable {
-        var trace: TraceID
-        var span: SpanID
     }
 }

@@ -182,7 +182,7 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
     /// `indexedAttributeKeys`) and its dependency summaries in one transaction; with a log, the
     /// write is one record, synced before the commit.
     func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
-        guard !pieces.isEmpty else { return }
+        guard !pieces.isEmpty || !dependencies.isEmpty else { return }
         let (chunks, record) = EncodedChunk.make(pieces, keepRecord: log != nil)
         let sequence = try accept(chunks: chunks, record: record, dependencies: dependencies)
         try log?.sync(through: sequence)

@@ -34,11 +34,13 @@ public final class TrellisStoreExporter: SpanConsumer {
         shutdownDropped = Counter(label: "trellis_exporter_dropped_spans_total", dimensions: [("exporter", name), ("reason", "shutdown_timeout")], factory: metrics)
         let ring = RingAccounting(ring: store.ring, accountant: accountant, gauge: Gauge(label: "trellis_ring_bytes", dimensions: [], factory: metrics))
         self.ring = ring
+        let unpaired = UnpairedSpansCounter(store: store, counter: Counter(label: "trellis_store_dependency_unpaired_spans_total", dimensions: [], factory: metrics))
         let retention = Retention(archive: store.archive, config: config, logger: logger, archiveBytes: archiveBytes)
         writer = StoreWriter(store: store, events: StoreWriter.Events(
             written: { spans in
                 sent.increment(by: spans)
                 ring.update()
+                unpaired.update()
             },
             failed: { spans, error in
                 failed.increment(by: spans)
