@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TrellisStorage", dependencies: ["TrellisModel", "TrellisCodec", "CSQLite"]),
         .target(name: "TrellisAnalysis", dependencies: ["TrellisModel"], exclude: ["README.md"]),
         .target(name: "TrellisPipeline", dependencies: [
-            "TrellisModel",
+            "TrellisModel", "TrellisCodec",
             .product(name: "Metrics", package: "swift-metrics"),
         ], exclude: ["Exporters/Nop/README.md", "Processors/MemoryLimiter/README.md", "Processors/Batch/README.md", "Processors/Attributes/README.md", "Processors/TailSampling/README.md"]),
         .target(name: "TrellisServer", dependencies: [
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", "TrellisStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"]),
-        .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", .product(name: "Metrics", package: "swift-metrics")]),
+        .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", "TrellisCodec", .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel"]),
         .testTarget(name: "TrellisStorageTests", dependencies: ["TrellisStorage", "TrellisModel", "TrellisCodec"]),
         .testTarget(name: "TrellisAnalysisTests", dependencies: ["TrellisAnalysis", "TrellisModel"]),

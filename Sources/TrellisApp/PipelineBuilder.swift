@@ -27,8 +27,8 @@ enum PipelineBuilder {
             switch config.processors.first(where: { $0.name == name })!.config {
             case .memoryLimiter(let settings): limiter = settings
             case .batch(let settings): chain = BatchProcessor(config: settings, next: chain, accountant: accountant, metrics: metrics)
-            case .attributes(let settings): chain = AttributesProcessor(actions: settings.actions, target: .spans(include: settings.include, exclude: settings.exclude), next: chain)
-            case .resource(let actions): chain = AttributesProcessor(actions: actions, target: .resource, next: chain)
+            case .attributes(let settings): chain = AttributesProcessor(actions: settings.actions, target: .spans(include: settings.include, exclude: settings.exclude), indexedKeys: stores.indexedKeys, next: chain)
+            case .resource(let actions): chain = AttributesProcessor(actions: actions, target: .resource, indexedKeys: stores.indexedKeys, next: chain)
             case .tailSampling(let settings): chain = TailSamplingProcessor(config: settings, next: chain, memory: accountant, metrics: metrics)
             }
         }

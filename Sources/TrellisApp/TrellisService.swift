@@ -46,7 +46,7 @@ public final class TrellisService: Sendable {
 
     /// Binds every listener; logs one line per listener. The service is ready when it returns.
     public func start() async throws {
-        let ingest = ExportIngest(consumer: pipeline)
+        let ingest = ExportIngest(consumer: pipeline, indexedKeys: stores.indexedKeys)
         for (name, receiver) in config.receivers where config.service.traces.receivers.contains(name) {
             switch receiver {
             case .otlp(let otlp):

@@ -1,5 +1,5 @@
-/// Estimates of the heap memory a model value holds, for byte-bounded buffers (the memory
-/// limiter, the tail sampler, the ring). They count inline struct sizes, string bytes that do
+/// Estimates of the heap memory a model value holds, for byte-bounded buffers (what a
+/// `TraceSlice` of model spans counts toward the memory limiter). They count inline struct sizes, string bytes that do
 /// not fit inline, and array storage; allocator overhead is not counted.
 extension String {
     /// Heap bytes held by the string (0 for small strings stored inline).
@@ -44,19 +44,4 @@ extension Span {
 
 extension Resource {
     public var footprintBytes: Int { MemoryLayout<Resource>.stride + attributes.footprintBytes }
-}
-
-extension TraceBatch {
-    /// The batch's spans, resources and scopes.
-    public var footprintBytes: Int {
-        var total = MemoryLayout<TraceBatch>.stride
-        for rs in resourceSpans {
-            total += MemoryLayout<ResourceSpans>.stride + rs.resource.footprintBytes + rs.schemaURL.footprintBytes
-            for ss in rs.scopeSpans {
-                total += MemoryLayout<ScopeSpans>.stride + ss.scope.name.footprintBytes + ss.scope.version.footprintBytes + ss.scope.attributes.footprintBytes
-                total += ss.spans.reduce(32) { $0 + $1.footprintBytes }
-            }
-        }
-        return total
-    }
 }

@@ -16,21 +16,8 @@ public struct AttributeFilter: Hashable, Sendable {
     }
 
     /// The value a filter compares against.
-    public enum Value: Hashable, Sendable {
-        case string(String)
-        case int(Int64)
-        case double(Double)
-        case bool(Bool)
-
-        /// The value as a number, for integers and doubles.
-        public var numericValue: Double? {
-            switch self {
-            case .int(let i): return Double(i)
-            case .double(let d): return d
-            case .string, .bool: return nil
-            }
-        }
-    }
+    /// A value an attribute is compared with: the indexed kinds of values.
+    public typealias Value = IndexedValue
 
     public var key: String
     public var comparison: Comparison

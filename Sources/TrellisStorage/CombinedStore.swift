@@ -1,11 +1,12 @@
 import Synchronization
+import TrellisCodec
 import TrellisModel
 
 /// The store the collector writes to and the query API reads from: the in-memory ring of
 /// recent traces in front of the SQLite archive.
 ///
-/// Writes go to both: a write is split by trace and encoded once (`TracePiece`), and the
-/// ring keeps the same bytes the archive compresses. The ring is authoritative for recent
+/// Writes go to both: a write's slices are joined by trace (`TracePiece`), encoded once if no
+/// stage before did, and the ring keeps the same bytes the archive compresses. The ring is authoritative for recent
 /// data: every stored span that started after its watermark is in it, so a trace it holds whole
 /// and a search of that window are answered by the ring alone. Other reads ask the ring, then the
 /// archive, and merge: a trace with spans in both comes back whole (the union of its spans by
@@ -42,13 +43,7 @@ public final class CombinedStore: TraceWriter, TraceReader {
     public var unpairedSpans: Int { pairing.withLock { $0.unpairedSpans } }
 
     public func write(_ batch: TraceBatch) async throws {
-        try write(batches: [batch])
-    }
-
-    /// Stores the batches (`prepare`, then `commit`). Blocks the calling thread for the SQLite
-    /// work: `StoreWriter` calls it from a thread of its own.
-    public func write(batches: [TraceBatch]) throws(StorageError) {
-        try commit(prepare(batches))
+        try commit(prepare(TraceSlice.slices(of: batch, indexedKeys: IndexedKeys(archive.indexedAttributeKeys))))
     }
 
     /// One write made ready: split by trace and encoded once, its dependency summaries taken
@@ -59,10 +54,12 @@ public final class CombinedStore: TraceWriter, TraceReader {
         fileprivate var dependencies: [UInt64: DependencySummary]
     }
 
-    public func prepare(_ batches: [TraceBatch]) -> PreparedWrite {
-        let pieces = TracePiece.pieces(of: batches, indexedKeys: archive.indexedAttributeKeys)
+    /// The slices' summaries carry the indexed attribute values the archive's rows are made of:
+    /// make them with this store's `archive.indexedAttributeKeys`.
+    public func prepare(_ slices: [TraceSlice]) -> PreparedWrite {
+        let pieces = TracePiece.pieces(of: slices)
         let now = clock()
-        return PreparedWrite(pieces: pieces, dependencies: pairing.withLock { $0.add(batches, now: now) })
+        return PreparedWrite(pieces: pieces, dependencies: pairing.withLock { $0.add(slices, now: now) })
     }
 
     /// Commits a prepared write to the archive (one transaction), then adds it to the ring, so

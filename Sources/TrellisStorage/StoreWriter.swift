@@ -2,16 +2,16 @@ import Foundation
 import Synchronization
 import TrellisModel
 
-/// The trace store's one writer: a thread of its own takes accepted batches from a bounded queue
-/// and writes them to the ring and the archive (`CombinedStore.write(batches:)`), so SQLite's
+/// The trace store's one writer: a thread of its own takes accepted slices from a bounded queue
+/// and writes them to the ring and the archive (`CombinedStore.prepare` and `commit`), so SQLite's
 /// commits never block the cooperative pool that the receivers and processors run on, and the
 /// stages before it go on while a transaction commits.
 ///
 /// Contract:
-/// - `write(_:)` queues a batch and returns; it suspends while the queue holds `capacitySpans`
-///   spans (a larger batch is taken alone when the queue is empty). A queued batch is owned by
+/// - `write(_:)` queues slices and returns; it suspends while the queue holds `capacitySpans`
+///   spans (a larger hand-over is taken alone when the queue is empty). What is queued is owned by
 ///   the writer: it is written, retried after a failure, or counted as undelivered at shutdown.
-/// - Batches are written in the order they were queued, whole batches at a time, up to
+/// - Slices are written in the order they were queued, whole hand-overs at a time, up to
 ///   `maxSpansPerCommit` spans per call to the store (one archive transaction).
 /// - A failed write is reported to `events.failed` and retried after a pause (100 ms doubling to
 ///   1 s), until it succeeds or, once shutdown has begun, its deadline passes.
@@ -43,7 +43,7 @@ public final class StoreWriter: Sendable {
     }
 
     private struct State {
-        var queue: [TraceBatch] = []
+        var queue: [[TraceSlice]] = []
         var head = 0
         var queuedSpans = 0
         var closed = false
@@ -56,7 +56,7 @@ public final class StoreWriter: Sendable {
     }
 
     private enum Step {
-        case write([TraceBatch], spans: Int)
+        case write([TraceSlice], spans: Int)
         case wait
         case finish
     }
@@ -75,7 +75,7 @@ public final class StoreWriter: Sendable {
     /// Starts the writer's thread.
     /// - Parameters:
     ///   - capacitySpans: the most spans queued and being written at once.
-    ///   - maxSpansPerCommit: the most spans handed to one store write (whole batches; a larger batch goes alone).
+    ///   - maxSpansPerCommit: the most spans handed to one store write (whole hand-overs; a larger one goes alone).
     ///   - maintenanceInterval: how often `events.maintenance` runs.
     public init(
         store: CombinedStore, capacitySpans: Int = 32_768, maxSpansPerCommit: Int = 8192,
@@ -91,16 +91,16 @@ public final class StoreWriter: Sendable {
         thread.start()
     }
 
-    /// Queues a batch for writing; suspends while the queue is full.
+    /// Queues slices for writing; suspends while the queue is full.
     /// Throws `StorageError.closed` once `shutdown` has begun.
-    public func write(_ batch: TraceBatch) async throws(StorageError) {
-        let count = batch.spanCount
+    public func write(_ slices: [TraceSlice]) async throws(StorageError) {
+        let count = slices.spanCount
         guard count > 0 else { return }
         while true {
             let outcome = state.withLock { s -> Admission in
                 if s.closed { return .closed }
                 if !hasRoom(for: count, s) { return .full }
-                s.queue.append(batch)
+                s.queue.append(slices)
                 s.queuedSpans += count
                 return .queued
             }
@@ -162,8 +162,8 @@ public final class StoreWriter: Sendable {
         var nextDependencyTick = clock.now + Self.dependencyTick
         while true {
             switch nextStep() {
-            case .write(let batches, let spans):
-                let written = commitRetrying(store.prepare(batches), spans: spans)
+            case .write(let slices, let spans):
+                let written = commitRetrying(store.prepare(slices), spans: spans)
                 let producers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
                     s.queuedSpans -= spans
                     if !written { s.undelivered = (s.undelivered ?? 0) + spans }
@@ -202,12 +202,12 @@ public final class StoreWriter: Sendable {
             guard s.head < s.queue.count else {
                 return s.closed ? .finish : .wait
             }
-            var taken: [TraceBatch] = []
+            var taken: [TraceSlice] = []
             var spans = 0
             while s.head < s.queue.count {
                 let count = s.queue[s.head].spanCount
                 if !taken.isEmpty && spans + count > maxSpansPerCommit { break }
-                taken.append(s.queue[s.head])
+                taken += s.queue[s.head]
                 spans += count
                 s.head += 1
             }

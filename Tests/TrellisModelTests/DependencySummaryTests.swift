@@ -60,7 +60,7 @@ import TrellisModel
         var pairing = DependencyPairing(wait: .seconds(10), maxWaiting: 100, bucketNanos: 1_000_000_000)
         var all = DependencySummary()
         for (write, at) in [(calleeFirst ? back : front, Duration.zero), (calleeFirst ? front : back, .seconds(3))] {
-            for summary in pairing.add([write], now: at).values { all.merge(summary) }
+            for summary in pairing.add(TraceSlice.slices(of: write, indexedKeys: .none), now: at).values { all.merge(summary) }
         }
         let edge = all.links[DependencySummary.LinkKey(parent: "node-service", child: "demo-service")]
         #expect(edge?.callCount == 1 && edge?.errorCount == 1)
@@ -75,7 +75,7 @@ import TrellisModel
         var orphan = TraceBatch(resourceSpans: [greeting.resourceSpans[1]])
         orphan.resourceSpans[0].scopeSpans[0].spans[1].kind = .producer
         var pairing = DependencyPairing(wait: .seconds(2), maxWaiting: 100, bucketNanos: 1_000_000_000)
-        _ = pairing.add([orphan], now: .zero)
+        _ = pairing.add(TraceSlice.slices(of: orphan, indexedKeys: .none), now: .zero)
         #expect(pairing.waitingSpans == 2)
         _ = pairing.add([], now: .seconds(1))
         #expect(pairing.waitingSpans == 2 && pairing.unpairedSpans == 0)
@@ -86,7 +86,7 @@ import TrellisModel
     @Test func theOldestWaitsEndFirstWhenTooManySpansWait() {
         var pairing = DependencyPairing(wait: .seconds(60), maxWaiting: 1, bucketNanos: 1_000_000_000)
         var all = DependencySummary()
-        for summary in pairing.add([TraceBatch(resourceSpans: [greeting.resourceSpans[1]])], now: .zero).values { all.merge(summary) }
+        for summary in pairing.add(TraceSlice.slices(of: TraceBatch(resourceSpans: [greeting.resourceSpans[1]]), indexedKeys: .none), now: .zero).values { all.merge(summary) }
         // The SERVER span waited first and is pushed out by the database CLIENT span.
         #expect(pairing.waitingSpans == 1 && pairing.unpairedSpans == 1)
         for summary in pairing.endWaits().values { all.merge(summary) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrellisCodec
 import TrellisModel
 import TrellisPipeline
 
@@ -15,8 +16,8 @@ import TrellisPipeline
     }
 
     private func attributes(after settings: AttributesConfig, _ batch: TraceBatch) -> [Attribute] {
-        AttributesProcessor(actions: settings.actions, target: .spans(include: settings.include, exclude: settings.exclude), next: RecordingSink())
-            .transform(batch).flattened[0].span.attributes
+        AttributesProcessor(actions: settings.actions, target: .spans(include: settings.include, exclude: settings.exclude), indexedKeys: .none, next: RecordingSink())
+            .transform(batch.slices).batch.flattened[0].span.attributes
     }
 
     @Test func insertUpdateUpsertAndDeleteFollowTheCollector() throws {
@@ -73,8 +74,17 @@ import TrellisPipeline
 
     @Test func resourceProcessorEditsResourceAttributes() throws {
         let actions = try config(#"{"actions":[{"key":"deployment.environment","action":"upsert","value":"staging"}]}"#).actions
-        let out = AttributesProcessor(actions: actions, target: .resource, next: RecordingSink()).transform(span(service: "s", name: "n", []))
+        let out = AttributesProcessor(actions: actions, target: .resource, indexedKeys: .none, next: RecordingSink()).transform(span(service: "s", name: "n", []).slices).batch
         #expect(out.resourceSpans[0].resource.attributes[key: "deployment.environment"] == .string("staging"))
+    }
+
+    @Test func encodedSlicesAreDecodedChangedAndSummarisedAgain() throws {
+        let settings = try config(#"{"actions":[{"key":"http.route","action":"upsert","value":"/api/greeting"}]}"#)
+        let encoded = span(service: "s", name: "n", []).slices.map { OTLPProtobufEncoder().encoded($0) }
+        let out = AttributesProcessor(actions: settings.actions, target: .spans(include: nil, exclude: nil),
+                                      indexedKeys: IndexedKeys(["http.route"]), next: RecordingSink()).transform(encoded)
+        #expect(out.batch.flattened[0].span.attributes == [Attribute("http.route", .string("/api/greeting"))])
+        #expect(out[0].summary.indexedAttributes == [IndexedAttribute(key: "http.route", value: .string("/api/greeting"))])
     }
 
     @Test func badActionsAreConfigErrors() {

@@ -48,12 +48,4 @@ import TrellisPipeline
         await drain.value
         #expect(sink.events == ["consumed", "drained"])
     }
-
-    @Test func splittingKeepsEverySpanUnderItsResourceInOrder() {
-        let batch = TestBatches.make(spans: 103)
-        let pieces = batch.split(maxSpans: 10)
-        #expect(pieces.map(\.spanCount) == Array(repeating: 10, count: 10) + [3])
-        #expect(pieces.flatMap { $0.flattened.map(\.span) } == batch.flattened.map(\.span))
-        #expect(pieces.flatMap { $0.flattened.map(\.resource) } == batch.flattened.map(\.resource))
-    }
 }

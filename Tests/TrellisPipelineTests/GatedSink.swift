@@ -23,7 +23,7 @@ final class GatedSink: SpanConsumer {
     var events: [String] { state.withLock { $0.events } }
     var receivedSpans: [Int] { state.withLock { $0.received } }
 
-    func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
+    func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
         let entered = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.hasEntered = true
             defer { s.entered = nil }
@@ -39,7 +39,7 @@ final class GatedSink: SpanConsumer {
             if open { continuation.resume() }
         }
         state.withLock { s in
-            s.received.append(batch.spanCount)
+            s.received.append(slices.spanCount)
             s.events.append("consumed")
         }
     }

@@ -4,7 +4,7 @@ import TrellisModel
 
 /// What the ring counts for a batch holding one trace.
 private func ringBytes(_ batch: TraceBatch) -> Int {
-    TracePiece.pieces(of: [batch], indexedKeys: []).reduce(0) { $0 + $1.footprintBytes }
+    TracePiece.pieces(of: batch, indexedKeys: []).reduce(0) { $0 + $1.footprintBytes }
 }
 
 @Suite("Ring and combined store")

@@ -121,12 +121,12 @@ struct SQLiteArchiveFileTests {
         // Version 3 kept one uncompressed OTLP block per (trace, write).
         let insert = try v3.statement("INSERT INTO blocks (trace_hi, trace_lo, min_start, max_start, span_count, data) VALUES (?1, ?2, 0, 0, 0, ?3)")
         for batch in Fixture.batches {
-            for piece in TracePiece.pieces(of: [batch], indexedKeys: []) {
+            for piece in TracePiece.pieces(of: batch, indexedKeys: []) {
                 let (hi, lo) = SQLiteValues.halves(piece.traceID)
                 insert.reset()
                 insert.bind(1, hi)
                 insert.bind(2, lo)
-                insert.bind(3, blob: OTLPProtobufEncoder().encode(runs: piece.runs))
+                insert.bind(3, blob: OTLPProtobufEncoder().encode(slices: piece.slices))
                 try insert.run()
             }
         }

@@ -23,7 +23,7 @@ struct StoreWriterTests {
         let reports = Reports()
         // A small queue and small commits, so writers wait for room and the queue is taken in parts.
         let writer = StoreWriter(store: store, capacitySpans: 300, maxSpansPerCommit: 200, events: reports.events)
-        for batch in Fixture.batches { try await writer.write(batch) }
+        for batch in Fixture.batches { try await writer.write(batch.slices) }
         let undelivered = await writer.shutdown(deadline: .now + .seconds(60))
         #expect(undelivered == 0)
         #expect(reports.written.load(ordering: .relaxed) == Fixture.allSpans.count)
@@ -43,7 +43,7 @@ struct StoreWriterTests {
         let reports = Reports()
         let writer = StoreWriter(store: CombinedStore(ring: RingStore(maxBytes: 1 << 24), archive: archive), events: reports.events)
         let batch = Fixture.batches[0]
-        try await writer.write(batch)
+        try await writer.write(batch.slices)
         let undelivered = await writer.shutdown(deadline: .now)
         #expect(undelivered == batch.spanCount)
         #expect(reports.failed.load(ordering: .relaxed) >= batch.spanCount)
@@ -55,7 +55,12 @@ struct StoreWriterTests {
         let archive = try SQLiteArchive(path: directory.file("r.db"))
         let writer = StoreWriter(store: CombinedStore(ring: RingStore(maxBytes: 1 << 24), archive: archive))
         #expect(await writer.shutdown(deadline: .now + .seconds(5)) == 0)
-        await #expect(throws: StorageError.closed) { try await writer.write(Fixture.batches[0]) }
+        await #expect(throws: StorageError.closed) { try await writer.write(Fixture.batches[0].slices) }
         archive.close()
     }
+}
+
+extension TraceBatch {
+    /// The batch split into slices as the receivers split requests, with the archive's default indexed keys.
+    var slices: [TraceSlice] { TraceSlice.slices(of: self, indexedKeys: IndexedKeys(SQLiteArchive.defaultIndexedAttributeKeys)) }
 }

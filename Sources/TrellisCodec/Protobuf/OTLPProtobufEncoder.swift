@@ -15,54 +15,76 @@ public struct OTLPProtobufEncoder: Sendable {
         return w.bytes
     }
 
-    /// Appends the span to `spans` as a `ScopeSpans.spans` entry (field 2: tag, length, `Span`
-    /// message), the form `EncodedSpanRun.spans` holds.
-    public func append(_ span: Span, to spans: inout [UInt8]) {
-        var w = ProtobufWriter(appendingTo: spans)
-        spans = []
-        w.message(2) { w in Self.write(span, into: &w) }
-        spans = w.bytes
+    /// The slice with its spans encoded (`EncodedScopeSpans`: each span a `ScopeSpans.spans`
+    /// entry, field 2), as stages that hold spans for long keep them; an encoded slice as it is.
+    public func encoded(_ slice: TraceSlice) -> TraceSlice {
+        guard case .model(let scopes) = slice.spans else { return slice }
+        return slice.replacingSpans(with: scopes.map { scope in
+            var w = ProtobufWriter(capacity: scope.spans.count * 400)
+            for span in scope.spans { w.message(2) { w in Self.write(span, into: &w) } }
+            return EncodedScopeSpans(scope: scope.scope, schemaURL: scope.schemaURL, bytes: w.bytes, spanCount: scope.spans.count)
+        })
     }
 
-    /// An `ExportTraceServiceRequest` holding the runs' spans: one `ResourceSpans` per distinct
-    /// resource (and schema URL), within it one `ScopeSpans` per distinct scope, in order of first
-    /// appearance. Runs cut from one request share their resources' storage, so telling them
-    /// apart compares little.
-    public func encode(runs: [EncodedSpanRun]) -> [UInt8] {
+    /// An `ExportTraceServiceRequest` holding the slices' spans: one `ResourceSpans` per
+    /// distinct resource (and schema URL), within it one `ScopeSpans` per distinct scope, in
+    /// order of first appearance. Slices of one request share their resources' storage, so
+    /// telling them apart compares little. Encoded spans are copied as they are.
+    public func encode(slices: [TraceSlice]) -> [UInt8] {
         struct ScopeGroup {
-            var run: EncodedSpanRun
-            var spans: [[UInt8]]
+            var scope: InstrumentationScope
+            var schemaURL: String
+            var parts: [TraceSlice.Spans]
         }
         struct ResourceGroup {
-            var run: EncodedSpanRun
+            var slice: TraceSlice
             var scopes: [ScopeGroup]
         }
         var groups: [ResourceGroup] = []
         var size = 64
-        for run in runs {
-            size += run.spans.count + 16
-            guard let r = groups.lastIndex(where: { $0.run.resource == run.resource && $0.run.resourceSchemaURL == run.resourceSchemaURL }) else {
-                groups.append(ResourceGroup(run: run, scopes: [ScopeGroup(run: run, spans: [run.spans])]))
-                continue
-            }
-            if let s = groups[r].scopes.lastIndex(where: { $0.run.scope == run.scope && $0.run.scopeSchemaURL == run.scopeSchemaURL }) {
-                groups[r].scopes[s].spans.append(run.spans)
+        for slice in slices {
+            let r: Int
+            if let found = groups.lastIndex(where: { $0.slice.resource == slice.resource && $0.slice.resourceSchemaURL == slice.resourceSchemaURL }) {
+                r = found
             } else {
-                groups[r].scopes.append(ScopeGroup(run: run, spans: [run.spans]))
+                r = groups.count
+                groups.append(ResourceGroup(slice: slice, scopes: []))
+            }
+            func add(_ scope: InstrumentationScope, _ schemaURL: String, _ part: TraceSlice.Spans) {
+                if let s = groups[r].scopes.lastIndex(where: { $0.scope == scope && $0.schemaURL == schemaURL }) {
+                    groups[r].scopes[s].parts.append(part)
+                } else {
+                    groups[r].scopes.append(ScopeGroup(scope: scope, schemaURL: schemaURL, parts: [part]))
+                }
+            }
+            switch slice.spans {
+            case .model(let scopes):
+                size += slice.summary.spanCount * 400
+                for scope in scopes { add(scope.scope, scope.schemaURL, .model([scope])) }
+            case .encoded(let scopes):
+                for scope in scopes {
+                    size += scope.bytes.count + 16
+                    add(scope.scope, scope.schemaURL, .encoded([scope]))
+                }
             }
         }
         var w = ProtobufWriter(capacity: size)
         for group in groups {
             w.message(1) { w in
-                Self.write(group.run.resource, into: &w)
+                Self.write(group.slice.resource, into: &w)
                 for scope in group.scopes {
                     w.message(2) { w in
-                        Self.write(scope.run.scope, into: &w)
-                        for spans in scope.spans { w.raw(spans) }
-                        w.string(3, scope.run.scopeSchemaURL)
+                        Self.write(scope.scope, into: &w)
+                        for part in scope.parts {
+                            switch part {
+                            case .model(let scopes): for span in scopes.flatMap(\.spans) { w.message(2) { w in Self.write(span, into: &w) } }
+                            case .encoded(let scopes): for encoded in scopes { w.raw(encoded.bytes) }
+                            }
+                        }
+                        w.string(3, scope.schemaURL)
                     }
                 }
-                w.string(3, group.run.resourceSchemaURL)
+                w.string(3, group.slice.resourceSchemaURL)
             }
         }
         return w.bytes

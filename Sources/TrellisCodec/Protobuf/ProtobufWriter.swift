@@ -8,11 +8,6 @@ struct ProtobufWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    /// Goes on appending to `bytes` (moved in: no copy when the caller gives up its reference).
-    init(appendingTo bytes: consuming [UInt8]) {
-        self.bytes = bytes
-    }
-
     /// Bytes already in wire format, as they are.
     mutating func raw(_ value: [UInt8]) {
         bytes.append(contentsOf: value)

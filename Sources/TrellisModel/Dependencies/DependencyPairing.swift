@@ -70,32 +70,24 @@ public struct DependencyPairing: Sendable {
     /// The summaries one write adds, per bucket start (Unix nanoseconds, a multiple of
     /// `bucketNanos`): its spans' service figures, its calls, the calls its spans complete for
     /// spans of earlier writes, and what waits that are over at `now` (the caller's clock) add.
-    public mutating func add(_ batches: [TraceBatch], now: Duration) -> [UInt64: DependencySummary] {
+    public mutating func add(_ slices: [TraceSlice], now: Duration) -> [UInt64: DependencySummary] {
         var out: [UInt64: DependencySummary] = [:]
-        // Where each span is in the write (batch, resource, scope, span), rather than a copy of it.
+        // Where each span is in the write (slice, span), rather than a copy of it.
         struct Placed {
-            var batch: Int
-            var resource: Int
-            var scope: Int
+            var slice: Int
             var span: Int
         }
-        var services: [[String]] = []
         var placed: [Key: Placed] = [:]
         var hasCallee: Set<Key> = []
-        for (b, batch) in batches.enumerated() {
-            services.append(batch.resourceSpans.map(\.resource.serviceName))
-            for (r, rs) in batch.resourceSpans.enumerated() {
-                for (s, ss) in rs.scopeSpans.enumerated() {
-                    for (i, span) in ss.spans.enumerated() {
-                        out[bucket(span.startTimeUnixNano), default: DependencySummary()].record(span: span, service: services[b][r])
-                        placed[Key(trace: span.traceID, span: span.spanID)] = Placed(batch: b, resource: r, scope: s, span: i)
-                        if span.parentSpanID.isValid { hasCallee.insert(Key(trace: span.traceID, span: span.parentSpanID)) }
-                    }
-                }
+        for (n, slice) in slices.enumerated() {
+            for (i, span) in slice.summary.calls.enumerated() {
+                out[bucket(span.startTimeUnixNano), default: DependencySummary()].record(span: span, service: slice.service)
+                placed[Key(trace: slice.traceID, span: span.spanID)] = Placed(slice: n, span: i)
+                if span.parentSpanID.isValid { hasCallee.insert(Key(trace: slice.traceID, span: span.parentSpanID)) }
             }
         }
-        func spanAt(_ p: Placed) -> Span { batches[p.batch].resourceSpans[p.resource].scopeSpans[p.scope].spans[p.span] }
-        func serviceAt(_ p: Placed) -> String { services[p.batch][p.resource] }
+        func spanAt(_ p: Placed) -> SpanCallFacts { slices[p.slice].summary.calls[p.span] }
+        func serviceAt(_ p: Placed) -> String { slices[p.slice].service }
 
         for (key, p) in placed {
             let span = spanAt(p)
@@ -109,7 +101,7 @@ public struct DependencyPairing: Sendable {
                 hasCallee.insert(key)
             }
             guard span.parentSpanID.isValid else { continue }
-            let parentKey = Key(trace: span.traceID, span: span.parentSpanID)
+            let parentKey = Key(trace: key.trace, span: span.parentSpanID)
             if let parent = placed[parentKey] {
                 let caller = serviceAt(parent)
                 if caller != service { record(caller: caller, Self.side(span, service: service, sequence: 0), into: &out) }
@@ -125,7 +117,7 @@ public struct DependencyPairing: Sendable {
             let span = spanAt(p)
             guard span.kind == .client || span.kind == .producer else { continue }
             var caller = Self.side(span, service: serviceAt(p), sequence: nextSequence)
-            caller.peer = span.kind == .client ? ServiceCall.virtualPeer(of: span) : nil
+            caller.peer = span.peer
             callers[key] = caller
             startWaiting(key, isCaller: true, now: now)
         }
@@ -140,9 +132,9 @@ public struct DependencyPairing: Sendable {
         return out
     }
 
-    private static func side(_ span: Span, service: String, sequence: UInt64) -> Waiting {
+    private static func side(_ span: SpanCallFacts, service: String, sequence: UInt64) -> Waiting {
         Waiting(sequence: sequence, service: service, peer: nil, durationNanos: span.durationNanos,
-                isError: span.status.code == .error, startTimeUnixNano: span.startTimeUnixNano)
+                isError: span.isError, startTimeUnixNano: span.startTimeUnixNano)
     }
 
     private func bucket(_ start: UInt64) -> UInt64 { start - start % bucketNanos }

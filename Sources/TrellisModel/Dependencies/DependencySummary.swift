@@ -42,7 +42,7 @@ public struct DependencySummary: Hashable, Sendable {
     }
 
     /// Counts one span of a service.
-    public mutating func record(span: Span, service: String) {
+    public mutating func record(span: SpanCallFacts, service: String) {
         // Mutated in place: a copy out and back would copy the histogram's storage for every span.
         services[service, default: ServiceActivity(service: service)].record(span)
     }
@@ -78,6 +78,6 @@ public struct DependencySummary: Hashable, Sendable {
     /// of the called span.
     public static func bucketed(_ batch: TraceBatch, bucketNanos: UInt64) -> [UInt64: DependencySummary] {
         var pairing = DependencyPairing(wait: .zero, maxWaiting: 0, bucketNanos: bucketNanos)
-        return pairing.add([batch], now: .zero)
+        return pairing.add(TraceSlice.slices(of: batch, indexedKeys: .none), now: .zero)
     }
 }

@@ -15,9 +15,9 @@ public struct ServiceActivity: Hashable, Sendable {
     }
 
     /// Counts one span of the service.
-    public mutating func record(_ span: Span) {
+    public mutating func record(_ span: SpanCallFacts) {
         spanCount += 1
-        if span.status.code == .error { errorCount += 1 }
+        if span.isError { errorCount += 1 }
         if span.kind == .server || span.kind == .consumer { serverLatency.record(nanos: span.durationNanos) }
     }
 

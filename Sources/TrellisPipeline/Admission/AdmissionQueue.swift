@@ -4,12 +4,13 @@ import TrellisModel
 
 /// The pipeline's entry point: a bounded queue between the receivers and the next consumer.
 ///
-/// `consume` accepts a batch only while the queue holds fewer than `capacitySpans` spans,
-/// and refuses it (retryably) otherwise, so receivers never drop silently and memory never
-/// grows without bound. One worker task delivers queued batches to `next` in order.
+/// `consume` accepts slices only while the queue holds fewer than `capacitySpans` spans,
+/// and refuses them (retryably) otherwise, so receivers never drop silently and memory never
+/// grows without bound. One worker task delivers queued slices to `next` in order.
 public final class AdmissionQueue: SpanConsumer {
     private struct State {
-        var batches: [TraceBatch] = []
+        /// Queued hand-overs, each with its span count and bytes (summed once, when queued).
+        var batches: [(slices: [TraceSlice], spans: Int, bytes: Int)] = []
         var head = 0
         var queuedSpans = 0
         var closed = false
@@ -36,21 +37,22 @@ public final class AdmissionQueue: SpanConsumer {
         worker.withLock { $0 = task }
     }
 
-    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
-        let count = batch.spanCount
+    public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
+        let count = slices.spanCount
+        let bytes = slices.footprintBytes
         let result: Result<(CheckedContinuation<Void, Never>?, Int), PipelineRefusal> = state.withLock { s in
             if s.closed { return .failure(.shuttingDown) }
             if s.queuedSpans > 0 && s.queuedSpans + count > capacitySpans {
                 return .failure(.overloaded(reason: "admission queue holds \(s.queuedSpans) of \(capacitySpans) spans", retryAfterSeconds: 1))
             }
-            s.batches.append(batch)
+            s.batches.append((slices, count, bytes))
             s.queuedSpans += count
             let waiter = s.waiter
             s.waiter = nil
             return .success((waiter, s.queuedSpans))
         }
         let (waiter, queued) = try result.get()
-        accountant?.add(batch.footprintBytes)
+        accountant?.add(bytes)
         queuedGauge.record(queued)
         waiter?.resume()
     }
@@ -69,7 +71,7 @@ public final class AdmissionQueue: SpanConsumer {
     }
 
     private enum Step {
-        case deliver([TraceBatch])
+        case deliver([(slices: [TraceSlice], spans: Int, bytes: Int)])
         case wait
         case finish
     }
@@ -99,10 +101,10 @@ public final class AdmissionQueue: SpanConsumer {
                 }
             case .deliver(let batches):
                 for batch in batches {
-                    await next.deliverAccepted(batch)
-                    accountant?.remove(batch.footprintBytes)
+                    await next.deliverAccepted(batch.slices)
+                    accountant?.remove(batch.bytes)
                     let queued = state.withLock { s -> Int in
-                        s.queuedSpans -= batch.spanCount
+                        s.queuedSpans -= batch.spans
                         return s.queuedSpans
                     }
                     queuedGauge.record(queued)

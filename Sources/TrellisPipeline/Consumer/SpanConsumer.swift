@@ -1,13 +1,17 @@
 import TrellisModel
 
-/// The one interface pipeline components meet through: receivers hand batches to a consumer,
+/// The one interface pipeline components meet through: receivers hand slices to a consumer,
 /// processors are consumers that wrap the next one, exporters are the last consumers.
 ///
-/// `consume` returns once the batch is accepted: from then on the pipeline owns it and
+/// The unit is `TraceSlice`: the spans of one trace from one resource, split once when a
+/// request is decoded and summarised then. `consume` takes the slices of one request (or of
+/// one hand-over between stages); stages hand slices on as they are, never regrouping spans.
+///
+/// `consume` returns once the slices are accepted: from then on the pipeline owns them and
 /// accounts for every span (exported or counted as dropped). It throws `PipelineRefusal`
-/// when the batch is refused, so the receiver can answer with a retryable status.
+/// when they are refused, so the receiver can answer with a retryable status.
 public protocol SpanConsumer: Sendable {
-    func consume(_ batch: TraceBatch) async throws(PipelineRefusal)
+    func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal)
 
     /// Delivers everything accepted so far to the next stage; called on graceful shutdown.
     func drain() async

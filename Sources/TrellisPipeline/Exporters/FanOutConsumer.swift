@@ -1,7 +1,7 @@
 import TrellisModel
 
-/// Hands each batch to several consumers (a pipeline with several exporters).
-/// The batch is accepted only when every consumer accepts it.
+/// Hands the slices to several consumers (a pipeline with several exporters).
+/// They are accepted only when every consumer accepts them.
 public struct FanOutConsumer: SpanConsumer {
     private let consumers: [any SpanConsumer]
 
@@ -9,8 +9,8 @@ public struct FanOutConsumer: SpanConsumer {
         self.consumers = consumers
     }
 
-    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
-        for consumer in consumers { try await consumer.consume(batch) }
+    public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
+        for consumer in consumers { try await consumer.consume(slices) }
     }
 
     public func drain() async {

@@ -2,24 +2,27 @@ import TrellisCodec
 import TrellisModel
 import TrellisPipeline
 
-/// The path every receiver shares after decoding: hand the valid spans to the pipeline's
-/// entry consumer, count what happened, and report the outcome for the transport to map
-/// onto its own status codes.
+/// The path every receiver shares after decoding: split the valid spans by trace once
+/// (`TraceSlice.slices`), hand them to the pipeline's entry consumer, count what happened, and
+/// report the outcome for the transport to map onto its own status codes.
 public struct ExportIngest: Sendable {
     private let consumer: any SpanConsumer
+    private let indexedKeys: IndexedKeys
 
-    public init(consumer: any SpanConsumer) {
+    /// - Parameter indexedKeys: the attribute keys the stores index, whose values the slices' summaries collect.
+    public init(consumer: any SpanConsumer, indexedKeys: IndexedKeys) {
         self.consumer = consumer
+        self.indexedKeys = indexedKeys
     }
 
     /// Submits decoded spans. Returns the spans rejected individually (for partial success),
-    /// or throws `.refused` when the pipeline did not take the batch.
+    /// or throws `.refused` when the pipeline did not take them.
     public func submit(_ decoded: DecodedTraces, metrics: ReceiverMetrics) async throws(ExportFailure) -> SpanRejections {
         let count = decoded.batch.spanCount
         if decoded.rejections.count > 0 { metrics.rejected.increment(by: decoded.rejections.count) }
         guard count > 0 else { return decoded.rejections }
         do {
-            try await consumer.consume(decoded.batch)
+            try await consumer.consume(TraceSlice.slices(of: decoded.batch, indexedKeys: indexedKeys))
         } catch {
             metrics.refused.increment(by: count)
             throw .refused(error)

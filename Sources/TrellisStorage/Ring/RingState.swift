@@ -1,13 +1,12 @@
-import TrellisCodec
 import TrellisModel
 
 /// The ring's contents: traces by ID, their arrival order for eviction, and search indexes by
 /// service and by service + operation. A value type of copy-on-write collections, so a reader
 /// copies it in O(1) under the lock and searches the copy without holding the lock.
 struct RingState: Sendable {
-    /// One trace's spans (the runs of its pieces) and summaries.
+    /// One trace's slices (spans encoded) and summaries.
     struct Entry: Sendable {
-        var runs: [EncodedSpanRun]
+        var slices: [TraceSlice]
         var bytes: Int
         var groups: [SpanGroupKey: SpanGroupSummary]
         var minStart: UInt64 = .max
@@ -57,11 +56,11 @@ struct RingState: Sendable {
     mutating func insert(_ piece: TracePiece) {
         let bytes = piece.footprintBytes
         if traces[piece.traceID] == nil {
-            traces[piece.traceID] = Entry(runs: [], bytes: 0, groups: [:])
+            traces[piece.traceID] = Entry(slices: [], bytes: 0, groups: [:])
             order.append(piece.traceID)
         }
         let id = piece.traceID
-        traces[id]!.runs += piece.runs
+        traces[id]!.slices += piece.slices
         traces[id]!.bytes += bytes
         traces[id]!.minStart = min(traces[id]!.minStart, piece.minStart)
         traces[id]!.maxStart = max(traces[id]!.maxStart, piece.maxStart)

@@ -5,9 +5,8 @@ import TrellisModel
 /// The recent traces, in memory, bounded by bytes.
 ///
 /// Every span written joins its trace's entry (a trace's spans may arrive over many batches).
-/// Spans are held as each write's piece of the trace encoded them (`TracePiece`: OTLP protobuf
-/// spans under shared resources and scopes, the same runs the archive's chunks are made of)
-/// and decoded when read. The bytes of a
+/// Spans are held as the trace's slices with their spans encoded (`TracePiece`: the same bytes
+/// the archive's chunks are made of) and decoded when read. The bytes of a
 /// trace are its pieces' `footprintBytes`; when the total passes `maxBytes` the traces that
 /// arrived first are evicted first. Traces are indexed by ID and by
 /// service and service + operation, so searches look only at that service's traces, and skip
@@ -57,7 +56,7 @@ public final class RingStore: TraceWriter, TraceReader {
     }
 
     public func write(_ batch: TraceBatch) async throws {
-        write(pieces: TracePiece.pieces(of: [batch], indexedKeys: []), dependencies: DependencyBuckets.of(batch))
+        write(pieces: TracePiece.pieces(of: batch, indexedKeys: []), dependencies: DependencyBuckets.of(batch))
     }
 
     /// Stores a write's pieces, and its dependency summaries per bucket (empty when another
@@ -72,24 +71,32 @@ public final class RingStore: TraceWriter, TraceReader {
     }
 
     public func trace(_ id: TraceID) async throws -> TraceBatch? {
-        guard let runs = state.withLock({ $0.traces[id]?.runs }) else { return nil }
-        return try Self.assemble(runs, with: OTLPProtobufDecoder(initialArenaBytes: 64 << 10))
+        guard let slices = state.withLock({ $0.traces[id]?.slices }) else { return nil }
+        return try Self.assemble(slices, with: SliceDecoder())
     }
 
     /// The trace when the ring holds every span of it the store has (see `RingState.Entry.isWhole`),
     /// so a reader needs nothing else; nil otherwise.
     public func wholeTrace(_ id: TraceID) throws(StorageError) -> TraceBatch? {
-        let runs = state.withLock { state -> [EncodedSpanRun]? in
+        let slices = state.withLock { state -> [TraceSlice]? in
             guard let entry = state.traces[id], entry.isWhole(after: state.watermark) else { return nil }
-            return entry.runs
+            return entry.slices
         }
-        guard let runs else { return nil }
-        return try Self.assemble(runs, with: OTLPProtobufDecoder(initialArenaBytes: 64 << 10))
+        guard let slices else { return nil }
+        return try Self.assemble(slices, with: SliceDecoder())
     }
 
-    /// A trace's runs decoded and joined (each span ID once).
-    private static func assemble(_ runs: [EncodedSpanRun], with decoder: OTLPProtobufDecoder) throws(StorageError) -> TraceBatch? {
-        TraceAssembly.merge([try TracePiece.decode(runs, with: decoder)])
+    /// A trace's slices decoded and joined (each span ID once).
+    private static func assemble(_ slices: [TraceSlice], with decoder: SliceDecoder) throws(StorageError) -> TraceBatch? {
+        TraceAssembly.merge([try decode(slices, with: decoder)])
+    }
+
+    private static func decode(_ slices: [TraceSlice], with decoder: SliceDecoder) throws(StorageError) -> TraceBatch {
+        do {
+            return try decoder.batch(of: slices)
+        } catch {
+            throw .undecodableBlock(detail: "spans held by the ring do not decode: \(error)")
+        }
     }
 
     public func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] {
@@ -107,7 +114,7 @@ public final class RingStore: TraceWriter, TraceReader {
         }
         guard let candidates else { return [] }
         let matcher = TraceMatcher(query: query)
-        let decoder = OTLPProtobufDecoder(initialArenaBytes: 64 << 10)
+        let decoder = SliceDecoder()
         // The latest start any matching span of each candidate could have, from the summaries
         // alone; candidates are then checked (decoded) newest bound first, so once the results
         // are full the rest are skipped unread.
@@ -125,7 +132,7 @@ public final class RingStore: TraceWriter, TraceReader {
         for (id, bound) in bounded {
             guard top.couldAdmit(bound: bound) else { break }
             guard let entry = snapshot.traces[id] else { continue }
-            if let latest = matcher.latestMatchingStart(in: [try TracePiece.decode(entry.runs, with: decoder)]) {
+            if let latest = matcher.latestMatchingStart(in: [try Self.decode(entry.slices, with: decoder)]) {
                 top.offer(TraceHit(traceID: id, latestStart: latest))
             }
         }

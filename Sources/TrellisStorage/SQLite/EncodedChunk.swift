@@ -2,7 +2,7 @@ import TrellisCodec
 import TrellisModel
 
 /// A run of whole-trace pieces of one write made ready for the archive: the pieces' encoded
-/// spans put together as one OTLP protobuf `ExportTraceServiceRequest` (each resource and
+/// slices put together as one OTLP protobuf `ExportTraceServiceRequest` (each resource and
 /// scope once), compressed with gzip, plus what the index rows need — the trace IDs, the
 /// summaries per (service, operation, kind), and the distinct values of the indexed attribute
 /// keys — merged from the pieces' own, so no span is looked at again.
@@ -16,7 +16,7 @@ struct EncodedChunk: Sendable {
     var data: [UInt8]
     var traceIDs: [TraceID]
     var groups: [SpanGroupKey: SpanGroupSummary]
-    var attributes: Set<TracePiece.IndexedAttribute>
+    var attributes: Set<IndexedAttribute>
     var spanCount: Int
     var minStart: UInt64
     var maxStart: UInt64
@@ -31,7 +31,7 @@ struct EncodedChunk: Sendable {
         var start = 0
         var spans = 0
         func cut(_ end: Int) {
-            let request = encoder.encode(runs: pieces[start..<end].flatMap(\.runs))
+            let request = encoder.encode(slices: pieces[start..<end].flatMap(\.slices))
             if keepRecord { record += request }
             chunks.append(EncodedChunk(pieces[start..<end], data: Gzip.deflate(request, level: compressionLevel)))
             start = end

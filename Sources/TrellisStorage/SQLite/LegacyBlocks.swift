@@ -29,7 +29,7 @@ enum LegacyBlocks {
 
     private static func flush(_ batch: inout TraceBatch, _ writer: ArchiveWriterConnection, _ indexedKeys: Set<String>) throws(StorageError) {
         guard batch.spanCount > 0 else { return }
-        try writer.insert(EncodedChunk.make(TracePiece.pieces(of: [batch], indexedKeys: indexedKeys), keepRecord: false).chunks)
+        try writer.insert(EncodedChunk.make(TracePiece.pieces(of: batch, indexedKeys: indexedKeys), keepRecord: false).chunks)
         batch = TraceBatch()
     }
 }

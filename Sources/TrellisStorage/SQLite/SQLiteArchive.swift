@@ -7,8 +7,8 @@ import TrellisModel
 /// The durable archive: one SQLite file in WAL mode (`synchronous=NORMAL`), written by a
 /// single writer connection and read through a separate read-only connection.
 ///
-/// Spans are stored as gzip-compressed chunks of whole traces (the OTLP protobuf encodings of a
-/// write's `TracePiece`s, about 256 spans a chunk), with one lookup row per (trace, chunk),
+/// Spans are stored as gzip-compressed chunks of whole traces (a write's `TracePiece`s, their
+/// encoded slices put together as one OTLP protobuf request, about 256 spans a chunk), with one lookup row per (trace, chunk),
 /// search rows per (chunk, operation, kind) and rows for the values of `indexedAttributeKeys`
 /// per chunk; see `ArchiveSchema`. Chunks are compressed by the calling thread, outside the
 /// writer's lock.
@@ -145,7 +145,7 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
             } catch {
                 throw .writeAheadLog(path: log.path, detail: "record \(record.sequence) passed its checksum but does not decode: \(error)")
             }
-            let chunks = EncodedChunk.make(TracePiece.pieces(of: [batch], indexedKeys: indexedKeys), keepRecord: false).chunks
+            let chunks = EncodedChunk.make(TracePiece.pieces(of: batch, indexedKeys: indexedKeys), keepRecord: false).chunks
             try connection.insert([PendingWrite(sequence: record.sequence, chunks: chunks, dependencies: DependencyBuckets.of(batch))])
             batches += 1
             spans += batch.spanCount
@@ -175,7 +175,7 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
     // MARK: Writing
 
     public func write(_ batch: TraceBatch) async throws {
-        try write(pieces: TracePiece.pieces(of: [batch], indexedKeys: indexedAttributeKeys), dependencies: DependencyBuckets.of(batch))
+        try write(pieces: TracePiece.pieces(of: batch, indexedKeys: indexedAttributeKeys), dependencies: DependencyBuckets.of(batch))
     }
 
     /// Stores one write's pieces (split by `TracePiece.pieces(of:indexedKeys:)` with this archive's

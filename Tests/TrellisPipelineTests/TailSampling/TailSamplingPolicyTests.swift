@@ -1,5 +1,6 @@
 import CoreMetrics
 import Testing
+import TrellisCodec
 import TrellisModel
 @testable import TrellisPipeline
 
@@ -161,8 +162,7 @@ struct TailSamplingPolicyTests {
         let b = ProbabilisticPolicy(config)
         var keptA = 0
         for id in ids {
-            var trace = PendingTrace(traceID: id)
-            trace.add(SpanChunk(resource: Resource(), resourceSchemaURL: "", scope: InstrumentationScope(), scopeSchemaURL: "", spans: []))
+            let trace = PendingTrace(traceID: id, slices: [], decoder: SliceDecoder())
             let da = a.evaluate(trace, now: .zero)
             #expect(da == b.evaluate(trace, now: .zero))
             if da == .sampled { keptA += 1 }
@@ -212,9 +212,7 @@ struct TailSamplingPolicyTests {
         let clock = ManualClock()
         let sink = TailSamplingRecorder()
         let oneTrace = TS.batch([TS.span(1, 1)])
-        var probe = PendingTrace(traceID: TS.id(1))
-        let flattened = oneTrace.resourceSpans[0]
-        probe.add(SpanChunk(resource: flattened.resource, resourceSchemaURL: "", scope: flattened.scopeSpans[0].scope, scopeSchemaURL: "", spans: flattened.scopeSpans[0].spans))
+        let probe = PendingTrace(traceID: TS.id(1), slices: oneTrace.slices.map { OTLPProtobufEncoder().encoded($0) }, decoder: SliceDecoder())
         let size = Int64(OTLPWireSize.trace(probe))
         // Bucket holds exactly two traces and refills one trace per second.
         let config = TS.config([TS.policy("bytes", .bytesLimiting(BytesLimitingPolicyConfig(bytesPerSecond: size, burstCapacity: size * 2)))], wait: 1)

@@ -33,20 +33,20 @@ struct ManualClock: Clock {
 
 /// The downstream consumer of the tests: records every batch; can be told to refuse.
 final class TailSamplingRecorder: SpanConsumer {
-    private let received = Mutex<[TraceBatch]>([])
+    private let received = Mutex<[[TraceSlice]]>([])
     private let refusing = Atomic<Bool>(false)
     private let drained = Atomic<Bool>(false)
 
-    var batches: [TraceBatch] { received.withLock { $0 } }
+    var batches: [TraceBatch] { received.withLock { $0 }.map(\.batch) }
     var spans: [Span] { batches.flatMap { $0.flattened.map(\.span) } }
     var traceIDs: Set<TraceID> { Set(spans.map(\.traceID)) }
     var wasDrained: Bool { drained.load(ordering: .relaxed) }
 
     func refuse(_ on: Bool) { refusing.store(on, ordering: .relaxed) }
 
-    func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
+    func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
         if refusing.load(ordering: .relaxed) { throw .overloaded(reason: "test refuses", retryAfterSeconds: 1) }
-        received.withLock { $0.append(batch) }
+        received.withLock { $0.append(slices) }
     }
 
     func drain() async {

@@ -1,4 +1,5 @@
 import Logging
+import TrellisModel
 import TrellisStorage
 
 /// The trace stores of a running Trellis: one per `trellis_store` exporter of the traces
@@ -10,6 +11,8 @@ struct TraceStores: Sendable {
     let byExporter: [String: CombinedStore]
     /// The store the query API reads: that of the pipeline's first `trellis_store` exporter.
     let queried: CombinedStore?
+    /// Every attribute key an archive indexes: the receivers' slices collect their values.
+    let indexedKeys: IndexedKeys
 
     /// Opens the store of every `trellis_store` exporter the traces pipeline lists. Throws when
     /// an archive cannot be opened (a newer schema, a corrupted file); stores opened before are closed.
@@ -29,6 +32,7 @@ struct TraceStores: Sendable {
         }
         byExporter = stores
         self.queried = queried
+        indexedKeys = IndexedKeys(stores.values.reduce(into: Set<String>()) { $0.formUnion($1.archive.indexedAttributeKeys) })
     }
 
     /// Closes every archive (SQLite checkpoints its WAL into the file).

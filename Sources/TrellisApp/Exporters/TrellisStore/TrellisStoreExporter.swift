@@ -4,10 +4,10 @@ import TrellisModel
 import TrellisPipeline
 import TrellisStorage
 
-/// `trellis_store`: the pipeline's storage exporter. It hands every batch to the store's writer
+/// `trellis_store`: the pipeline's storage exporter. It hands every slice to the store's writer
 /// (`StoreWriter`), whose own thread writes the ring and the SQLite archive and, between writes,
 /// applies retention by age and by size in small steps. `consume` returns once the writer has
-/// queued the batch (it waits while the writer's queue is full); a storage failure is retried
+/// queued the slices (it waits while the writer's queue is full); a storage failure is retried
 /// by the writer, never dropped. The ring's bytes count toward the pipeline's
 /// `MemoryAccountant` (when given), so the memory limiter's soft limit covers the ring as well
 /// as what is in flight.
@@ -55,9 +55,9 @@ public final class TrellisStoreExporter: SpanConsumer {
         }
     }
 
-    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
+    public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
         do {
-            try await writer.write(batch)
+            try await writer.write(slices)
         } catch {
             throw .shuttingDown
         }

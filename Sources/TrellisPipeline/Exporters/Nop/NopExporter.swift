@@ -11,8 +11,8 @@ public struct NopExporter: SpanConsumer {
         sent = Counter(label: "trellis_exporter_sent_spans_total", dimensions: [("exporter", name)], factory: metrics)
     }
 
-    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
-        sent.increment(by: batch.spanCount)
+    public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
+        sent.increment(by: slices.spanCount)
     }
 
     public func drain() async {}

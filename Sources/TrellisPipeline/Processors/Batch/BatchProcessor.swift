@@ -3,11 +3,11 @@ import Synchronization
 import TrellisModel
 
 /// `batch`: gathers spans and sends them on when `send_batch_size` spans are waiting or the
-/// oldest has waited `timeout`, split to at most `send_batch_max_size`. Buffered bytes are
+/// oldest has waited `timeout`, in hand-overs of at most `send_batch_max_size` spans (whole slices). Buffered bytes are
 /// counted in the memory accountant; `drain()` sends what is left.
 public final class BatchProcessor: SpanConsumer {
     private struct State: Sendable {
-        var pending: [TraceBatch] = []
+        var pending: [TraceSlice] = []
         var spans = 0
         var bytes = 0
         var oldest: ContinuousClock.Instant?
@@ -40,13 +40,13 @@ public final class BatchProcessor: SpanConsumer {
         timer.withLock { $0?.cancel() }
     }
 
-    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
-        let bytes = batch.footprintBytes
+    public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
+        let bytes = slices.footprintBytes
         accountant?.add(bytes)
         let sendAt = config.sendBatchSize
         let ready = state.withLock { s -> State? in
-            s.pending.append(batch)
-            s.spans += batch.spanCount
+            s.pending += slices
+            s.spans += slices.spanCount
             s.bytes += bytes
             if s.oldest == nil { s.oldest = .now }
             guard s.spans >= sendAt else { return nil }
@@ -82,13 +82,24 @@ public final class BatchProcessor: SpanConsumer {
         if let due { await send(due) }
     }
 
-    /// Sends what was taken out of the buffer, merged and split, and releases its bytes.
+    /// Sends what was taken out of the buffer, in hand-overs of at most `send_batch_max_size`
+    /// spans (whole slices: a larger slice goes alone), and releases its bytes.
     private func send(_ taken: State) async {
         guard !taken.pending.isEmpty else { return }
-        for piece in TraceBatch.merging(taken.pending).split(maxSpans: config.sendBatchMaxSize) {
-            sends.increment()
-            await next.deliverAccepted(piece)
+        let limit = config.sendBatchMaxSize > 0 ? config.sendBatchMaxSize : Int.max
+        var start = 0
+        var spans = 0
+        for (i, slice) in taken.pending.enumerated() {
+            if spans > 0 && spans + slice.summary.spanCount > limit {
+                sends.increment()
+                await next.deliverAccepted(Array(taken.pending[start..<i]))
+                start = i
+                spans = 0
+            }
+            spans += slice.summary.spanCount
         }
+        sends.increment()
+        await next.deliverAccepted(Array(taken.pending[start...]))
         // Held until the next stage has taken every piece: a slow exporter keeps them counted.
         accountant?.remove(taken.bytes)
     }

@@ -70,12 +70,12 @@ public final class MemoryLimiterProcessor: SpanConsumer {
     /// The soft limit in bytes: above it, data is refused.
     public var softLimitBytes: Int { softLimit }
 
-    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
-        let bytes = batch.footprintBytes
+    public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
+        let bytes = slices.footprintBytes
         let held = accountant.heldBytes
         let budget = heldBudget
         if held + bytes > budget {
-            refusedSpans.increment(by: batch.spanCount)
+            refusedSpans.increment(by: slices.spanCount)
             let reason = budget < softLimit
                 ? "pipeline holds \(held >> 20) MiB; with the rest of the process at \(overhead.load(ordering: .relaxed) >> 20) MiB it may hold \(budget >> 20) MiB under the soft limit of \(softLimit >> 20) MiB"
                 : "pipeline holds \(held >> 20) MiB, the soft limit is \(softLimit >> 20) MiB"
@@ -83,7 +83,7 @@ public final class MemoryLimiterProcessor: SpanConsumer {
         }
         accountant.add(bytes)
         defer { accountant.remove(bytes) }
-        try await next.consume(batch)
+        try await next.consume(slices)
     }
 
     public func drain() async {

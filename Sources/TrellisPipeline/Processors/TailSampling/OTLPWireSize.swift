@@ -64,16 +64,29 @@ enum OTLPWireSize {
         return total
     }
 
-    /// A buffered trace as `ResourceSpans` (one per chunk, the upper bound for a trace).
+    /// A trace's slices as `ResourceSpans` (one per slice, the upper bound for a trace).
     static func trace(_ trace: PendingTrace) -> Int {
         var total = 0
-        for chunk in trace.chunks {
-            let spans = chunk.spans.reduce(0) { $0 + field(span($1)) }
-            let scope = string(chunk.scope.name) + string(chunk.scope.version) + attributes(chunk.scope.attributes)
-            let scopeSpans = field(scope) + spans + string(chunk.scopeSchemaURL)
-            let resource = attributes(chunk.resource.attributes) + count(chunk.resource.droppedAttributesCount)
-            total += field(field(resource) + field(scopeSpans) + string(chunk.resourceSchemaURL))
+        for slice in trace.slices {
+            var scopes = 0
+            switch slice.spans {
+            case .model(let model):
+                for ss in model {
+                    let spans = ss.spans.reduce(0) { $0 + field(span($1)) }
+                    scopes += field(field(scope(ss.scope)) + spans + string(ss.schemaURL))
+                }
+            case .encoded(let encoded):
+                for ss in encoded {
+                    scopes += field(field(scope(ss.scope)) + ss.bytes.count + string(ss.schemaURL))
+                }
+            }
+            let resource = attributes(slice.resource.attributes) + count(slice.resource.droppedAttributesCount)
+            total += field(field(resource) + scopes + string(slice.resourceSchemaURL))
         }
         return total
+    }
+
+    private static func scope(_ scope: InstrumentationScope) -> Int {
+        string(scope.name) + string(scope.version) + attributes(scope.attributes)
     }
 }

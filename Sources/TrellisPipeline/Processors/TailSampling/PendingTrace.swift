@@ -1,39 +1,25 @@
+import TrellisCodec
 import TrellisModel
 
-/// Spans of one trace from one resource and scope, kept together so a released trace can be
-/// regrouped into `ResourceSpans`/`ScopeSpans` without losing either.
-struct SpanChunk {
-    var resource: Resource
-    var resourceSchemaURL: String
-    var scope: InstrumentationScope
-    var scopeSchemaURL: String
-    var spans: [Span]
-}
-
-/// A trace being decided: its spans as model values and the facts policies ask about
-/// (`BufferedTrace` is how it waits, packed, until then).
+/// A trace being decided, as the policies see it: the facts the slices' summaries hold
+/// (span count, bounds, status codes), and its attributes and spans, which are decoded only
+/// when a policy asks for them.
 struct PendingTrace {
     let traceID: TraceID
-    var chunks: [SpanChunk] = []
-    var spanCount = 0
-    /// Sum of the spans' `footprintBytes`, as counted by the memory accountant once sampled.
-    var footprintBytes = 0
-    var earliestStartNanos = UInt64.max
-    var latestEndNanos: UInt64 = 0
+    let slices: [TraceSlice]
+    let spanCount: Int
+    let earliestStartNanos: UInt64
+    let latestEndNanos: UInt64
+    /// Reads encoded spans; the processor's, used under its lock.
+    private let decoder: SliceDecoder
 
-    init(traceID: TraceID) {
+    init(traceID: TraceID, slices: [TraceSlice], decoder: SliceDecoder) {
         self.traceID = traceID
-    }
-
-    /// Adds spans that share a resource and scope.
-    mutating func add(_ chunk: SpanChunk) {
-        for span in chunk.spans {
-            footprintBytes += span.footprintBytes
-            earliestStartNanos = min(earliestStartNanos, span.startTimeUnixNano)
-            latestEndNanos = max(latestEndNanos, span.endTimeUnixNano)
-        }
-        spanCount += chunk.spans.count
-        chunks.append(chunk)
+        self.slices = slices
+        self.decoder = decoder
+        spanCount = slices.spanCount
+        earliestStartNanos = slices.reduce(.max) { min($0, $1.summary.firstStart) }
+        latestEndNanos = slices.reduce(0) { max($0, $1.summary.lastEnd) }
     }
 
     /// Latest end minus earliest start, in nanoseconds (0 for an empty or inverted trace).
@@ -41,20 +27,26 @@ struct PendingTrace {
         latestEndNanos >= earliestStartNanos ? latestEndNanos - earliestStartNanos : 0
     }
 
-    /// True when a resource attribute or a span attribute named `key` satisfies `match`.
-    func anyAttribute(_ key: String, _ match: (AttributeValue) -> Bool) -> Bool {
-        for chunk in chunks {
-            if let value = chunk.resource.attributes[key: key], match(value) { return true }
-            for span in chunk.spans {
-                if let value = span.attributes[key: key], match(value) { return true }
-            }
-        }
-        return false
+    /// True when some span has this status code.
+    func hasSpan(withStatus code: SpanStatus.Code) -> Bool {
+        slices.contains { $0.summary.has(code) }
     }
 
-    /// True when some span satisfies `match`.
+    /// True when a resource attribute or a span attribute named `key` satisfies `match`.
+    func anyAttribute(_ key: String, _ match: (AttributeValue) -> Bool) -> Bool {
+        for slice in slices {
+            if let value = slice.resource.attributes[key: key], match(value) { return true }
+        }
+        return anySpan { span in span.attributes[key: key].map(match) ?? false }
+    }
+
+    /// True when some span satisfies `match`. Spans whose bytes do not decode (never the case
+    /// for slices this process encoded) do not match.
     func anySpan(_ match: (Span) -> Bool) -> Bool {
-        for chunk in chunks where chunk.spans.contains(where: match) { return true }
+        for slice in slices {
+            guard let scopes = try? decoder.scopes(of: slice) else { continue }
+            for scope in scopes where scope.spans.contains(where: match) { return true }
+        }
         return false
     }
 }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Synchronization
+import TrellisCodec
 import TrellisModel
 
 /// `tail_sampling`: groups spans by trace ID, waits `decision_wait` after a trace's first span,
@@ -14,13 +15,26 @@ import TrellisModel
 ///   dropped and counted); once the decision is forgotten they start a new pending trace;
 /// - `drain()` decides every pending trace at once, forwards the sampled ones, then drains `next`.
 ///
-/// Pending traces are held packed (`BufferedTrace`) and count toward the `MemoryAccountant`
-/// with their packed size; once sampled, with their model size until `next` takes them. Sampled traces that `next` refuses are kept and retried on the next tick.
+/// Pending traces are held as their slices with the spans encoded (`BufferedTrace`, about
+/// their wire size) and count toward the `MemoryAccountant` with that size until `next` takes
+/// them; sampled slices go on encoded, as they are. Sampled traces that `next` refuses are
+/// kept and retried on the next tick. Policies read the slices' summaries; only attribute and
+/// trace-state policies decode spans.
 /// One timer task ticks every 100 ms, or sooner when a decision is due.
 public final class TailSamplingProcessor: SpanConsumer {
+    /// Sampled slices on their way to `next`, with their span count and bytes.
     private struct Outgoing {
-        var batch: TraceBatch
-        var footprintBytes: Int
+        var slices: [TraceSlice] = []
+        var spanCount = 0
+        var footprintBytes = 0
+
+        var isEmpty: Bool { slices.isEmpty }
+
+        mutating func add(_ more: [TraceSlice], spans: Int, bytes: Int) {
+            slices += more
+            spanCount += spans
+            footprintBytes += bytes
+        }
     }
 
     private struct State {
@@ -40,10 +54,12 @@ public final class TailSamplingProcessor: SpanConsumer {
         var outgoingSpans = 0
         var nextSequence: UInt64 = 0
         var closed = false
+        /// Reads encoded spans for the policies that look at attributes or span fields.
+        let decoder = SliceDecoder()
     }
 
-    /// While this many sampled spans wait for `next`, due decisions wait too: their traces stay
-    /// packed (about half their model size) instead of piling up unpacked before a slow exporter.
+    /// While this many sampled spans wait for `next`, due decisions wait too, so sampled
+    /// traces do not pile up before a slow exporter.
     /// A full trace buffer (`num_traces`) still forces decisions.
     static let maxOutgoingSpans = 16_384
 
@@ -59,7 +75,7 @@ public final class TailSamplingProcessor: SpanConsumer {
 
     /// - Parameters:
     ///   - config: a validated configuration (decoding validates; call `validate()` on one built in code).
-    ///   - next: receives the spans of sampled traces, regrouped by resource and scope, batched per tick.
+    ///   - next: receives the slices of sampled traces, those decided in one tick handed over together.
     ///   - memory: when given, buffered spans count toward it.
     ///   - metrics: where the `trellis_processor_tail_sampling_*` metrics go.
     ///   - clock: the time source for decision deadlines and rate limits (tests pass a manual clock).
@@ -106,55 +122,42 @@ public final class TailSamplingProcessor: SpanConsumer {
         return ({ start.duration(to: clock.now) }, { try await clock.sleep(for: $0) })
     }
 
-    /// Buffers the batch's spans by trace (or applies a remembered decision to late spans).
-    /// Refuses only after `drain()` has begun.
-    public func consume(_ batch: TraceBatch) async throws(PipelineRefusal) {
-        // Split each scope's spans by trace (keeping their order) and pack them before taking the lock.
-        var arrived: [(id: TraceID, chunk: SpanChunk, packed: PackedChunk)] = []
-        for rs in batch.resourceSpans {
-            for ss in rs.scopeSpans {
-                var order: [TraceID] = []
-                var groups: [TraceID: [Span]] = [:]
-                for span in ss.spans {
-                    if groups[span.traceID] == nil { order.append(span.traceID) }
-                    groups[span.traceID, default: []].append(span)
-                }
-                for id in order {
-                    let chunk = SpanChunk(resource: rs.resource, resourceSchemaURL: rs.schemaURL, scope: ss.scope, scopeSchemaURL: ss.schemaURL, spans: groups[id] ?? [])
-                    arrived.append((id, chunk, PackedChunk(chunk)))
-                }
-            }
-        }
+    /// Buffers each slice with its trace, its spans encoded (or applies a remembered decision
+    /// to late slices). Refuses only after `drain()` has begun.
+    public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
+        // Encode outside the lock: the slices wait encoded, and go on to the store so.
+        let encoder = OTLPProtobufEncoder()
+        let arrived = slices.map { encoder.encoded($0) }
         let now = clockNow()
         let result: Result<(outgoing: Bool, buffered: (traces: Int, spans: Int)), PipelineRefusal> = state.withLock { s in
             if s.closed { return .failure(.shuttingDown) }
-            var release = BatchBuilder()
-            var late = BatchBuilder()
+            var release = Outgoing()
+            var late = Outgoing()
             var lateDropped = 0
-            for (id, chunk, packed) in arrived {
+            for slice in arrived {
+                let id = slice.traceID
                 if s.pending[id] != nil {
-                    s.pending[id]?.add(packed)
-                    s.pendingSpans += chunk.spans.count
-                    memory?.add(packed.footprintBytes)
+                    s.pending[id]?.add(slice)
+                    s.pendingSpans += slice.summary.spanCount
+                    memory?.add(slice.footprintBytes)
                 } else if s.sampledCache.contains(id) {
-                    let bytes = chunk.spans.reduce(0) { $0 + $1.footprintBytes }
-                    memory?.add(bytes)
-                    late.add([chunk], footprintBytes: bytes)
-                    metrics.lateSpansSampled.increment(by: chunk.spans.count)
+                    memory?.add(slice.footprintBytes)
+                    late.add([slice], spans: slice.summary.spanCount, bytes: slice.footprintBytes)
+                    metrics.lateSpansSampled.increment(by: slice.summary.spanCount)
                     continue
                 } else if s.notSampledCache.contains(id) {
-                    lateDropped += chunk.spans.count
+                    lateDropped += slice.summary.spanCount
                     continue
                 } else {
                     var trace = BufferedTrace(traceID: id, sequence: s.nextSequence, firstArrival: now)
                     s.nextSequence += 1
-                    trace.add(packed)
-                    s.pendingSpans += chunk.spans.count
-                    memory?.add(packed.footprintBytes)
+                    trace.add(slice)
+                    s.pendingSpans += slice.summary.spanCount
+                    memory?.add(slice.footprintBytes)
                     s.pending[id] = trace
                     s.arrivals.append((id, trace.sequence))
                 }
-                noteRoot(in: chunk, of: id, now: now, &s)
+                noteRoot(in: slice, now: now, &s)
                 while s.pending.count > numTraces, decideOldest(&s, now: now, into: &release) {
                     metrics.decidedEarlyBufferFull.increment()
                 }
@@ -182,7 +185,7 @@ public final class TailSamplingProcessor: SpanConsumer {
         let now = clockNow()
         state.withLock { s in
             s.closed = true
-            var release = BatchBuilder()
+            var release = Outgoing()
             while decideOldest(&s, now: now, into: &release) {}
             for id in Array(s.pending.keys) { decideTrace(id, &s, now: now, into: &release) }
             s.rootDeadlines = FIFO()
@@ -196,9 +199,9 @@ public final class TailSamplingProcessor: SpanConsumer {
             }
             if items.isEmpty { break }
             for item in items {
-                await next.deliverAccepted(item.batch)
+                await next.deliverAccepted(item.slices)
                 memory?.remove(item.footprintBytes)
-                state.withLock { $0.outgoingSpans -= item.batch.spanCount }
+                state.withLock { $0.outgoingSpans -= item.spanCount }
             }
         }
         await next.drain()
@@ -211,7 +214,7 @@ public final class TailSamplingProcessor: SpanConsumer {
     func tick() async -> Duration? {
         let now = clockNow()
         let (outgoing, due, buffered) = state.withLock { s -> (Bool, Duration?, (traces: Int, spans: Int)) in
-            var release = BatchBuilder()
+            var release = Outgoing()
             while let entry = s.arrivals.first, s.outgoingSpans + release.spanCount < Self.maxOutgoingSpans {
                 guard let trace = s.pending[entry.id], trace.sequence == entry.sequence else {
                     s.arrivals.removeFirst()
@@ -247,8 +250,9 @@ public final class TailSamplingProcessor: SpanConsumer {
 
     // MARK: - Under the lock
 
-    private func noteRoot(in chunk: SpanChunk, of id: TraceID, now: Duration, _ s: inout State) {
-        guard let rootWait, let trace = s.pending[id], trace.rootArrival == nil, chunk.spans.contains(where: \.isRoot) else { return }
+    private func noteRoot(in slice: TraceSlice, now: Duration, _ s: inout State) {
+        let id = slice.traceID
+        guard let rootWait, let trace = s.pending[id], trace.rootArrival == nil, slice.summary.rootStart != nil else { return }
         s.pending[id]?.rootArrival = now
         let due = now + rootWait
         if due < trace.firstArrival + decisionWait {
@@ -257,7 +261,7 @@ public final class TailSamplingProcessor: SpanConsumer {
     }
 
     /// Decides the oldest pending trace; false when none is pending.
-    private func decideOldest(_ s: inout State, now: Duration, into release: inout BatchBuilder) -> Bool {
+    private func decideOldest(_ s: inout State, now: Duration, into release: inout Outgoing) -> Bool {
         while let entry = s.arrivals.first {
             s.arrivals.removeFirst()
             guard let trace = s.pending[entry.id], trace.sequence == entry.sequence else { continue }
@@ -267,30 +271,29 @@ public final class TailSamplingProcessor: SpanConsumer {
         return false
     }
 
-    private func decideTrace(_ id: TraceID, _ s: inout State, now: Duration, into release: inout BatchBuilder) {
+    private func decideTrace(_ id: TraceID, _ s: inout State, now: Duration, into release: inout Outgoing) {
         guard let buffered = s.pending.removeValue(forKey: id) else { return }
         s.pendingSpans -= buffered.spanCount
-        memory?.remove(buffered.footprintBytes)
-        let trace = buffered.unpacked()
-        let decision = decide(trace, policies: s.policies, now: now)
+        let decision = decide(PendingTrace(traceID: id, slices: buffered.slices, decoder: s.decoder), policies: s.policies, now: now)
         if decision.sampled {
             s.notSampledCache.remove(id)
             s.sampledCache.insert(id)
             metrics.sampledTraces.increment()
-            memory?.add(trace.footprintBytes)
-            release.add(trace.chunks, footprintBytes: trace.footprintBytes)
+            // The same bytes go on: the accountant keeps holding them until `next` takes them.
+            release.add(buffered.slices, spans: buffered.spanCount, bytes: buffered.footprintBytes)
         } else {
+            memory?.remove(buffered.footprintBytes)
             s.sampledCache.remove(id)
             s.notSampledCache.insert(id)
             metrics.notSampled(by: decision.policy).increment()
-            metrics.droppedSpans.increment(by: trace.spanCount)
+            metrics.droppedSpans.increment(by: buffered.spanCount)
         }
     }
 
-    private static func enqueue(_ builder: BatchBuilder, _ s: inout State) {
-        guard !builder.isEmpty else { return }
-        s.outbox.append(Outgoing(batch: builder.batch, footprintBytes: builder.footprintBytes))
-        s.outgoingSpans += builder.spanCount
+    private static func enqueue(_ outgoing: Outgoing, _ s: inout State) {
+        guard !outgoing.isEmpty else { return }
+        s.outbox.append(outgoing)
+        s.outgoingSpans += outgoing.spanCount
     }
 
     // MARK: - Forwarding (outside the lock)
@@ -303,9 +306,9 @@ public final class TailSamplingProcessor: SpanConsumer {
         }
         for (index, item) in items.enumerated() {
             do {
-                try await next.consume(item.batch)
+                try await next.consume(item.slices)
                 memory?.remove(item.footprintBytes)
-                state.withLock { $0.outgoingSpans -= item.batch.spanCount }
+                state.withLock { $0.outgoingSpans -= item.spanCount }
             } catch {
                 state.withLock { $0.outbox.insert(contentsOf: items[index...], at: 0) }
                 return

@@ -30,7 +30,7 @@ final class StatusCodePolicy: SamplingPolicy {
     init(_ config: StatusCodePolicyConfig) { codes = Set(config.statusCodes) }
 
     func evaluate(_ trace: PendingTrace, now: Duration) -> PolicyDecision {
-        trace.anySpan { codes.contains($0.status.code) } ? .sampled : .notSampled
+        codes.contains { trace.hasSpan(withStatus: $0) } ? .sampled : .notSampled
     }
 }
 
