@@ -74,8 +74,8 @@ struct TracePiece: Sendable {
         minStart = min(minStart, summary.firstStart)
         maxStart = max(maxStart, summary.lastStart)
         if let root = summary.rootStart { rootStart = min(rootStart ?? .max, root) }
-        for (operation, bounds) in summary.operations {
-            groups[SpanGroupKey(service: slice.service, operation: operation.name, kind: operation.kind), default: SpanGroupSummary()].merge(bounds)
+        for span in summary.spans {
+            groups[SpanGroupKey(service: slice.service, operation: span.name, kind: span.kind), default: SpanGroupSummary()].add(span)
         }
         for attribute in summary.indexedAttributes where !attributes.contains(attribute) { attributes.append(attribute) }
     }

@@ -21,6 +21,34 @@ import TrellisPipeline
         #expect(accountant.heldBytes == 0)
     }
 
+    @Test func aCacheGivesBackWhatAHandOverNeedsBeforeItIsRefused() async throws {
+        let accountant = MemoryAccountant()
+        let cache = Mutex(9 << 20) // a cache (the ring) holds 9 of the 8 MiB soft limit
+        accountant.add(9 << 20)
+        let asked = Mutex<[Int?]>([])
+        accountant.addRelief { bytes in
+            asked.withLock { $0.append(bytes) }
+            let freed = cache.withLock { held in
+                let freed = min(held, bytes ?? held / 4)
+                held -= freed
+                return freed
+            }
+            accountant.remove(freed)
+        }
+        let sink = RecordingSink()
+        let limiter = MemoryLimiterProcessor(config: MemoryLimiterConfig(limitMiB: 10, spikeLimitMiB: 2), next: sink, accountant: accountant,
+                                             metrics: NOOPMetricsHandler.instance, rss: { 1 << 20 })
+        let slices = TestBatches.make(spans: 100).slices
+        try await limiter.consume(slices)
+        #expect(sink.spans.count == 100)
+        // It asked for what the slices need over the budget, plus a sixteenth of the soft limit.
+        #expect(asked.withLock { $0 } == [(9 << 20) + slices.footprintBytes - (8 << 20) + (8 << 20) / 16])
+        // Once the cache is empty, what is held in flight is refused.
+        accountant.add(9 << 20)
+        cache.withLock { $0 = 0 }
+        await #expect(throws: PipelineRefusal.self) { try await limiter.consume(slices) }
+    }
+
     @Test func theRestOfTheProcessShrinksWhatThePipelineMayHoldButNeverBelowAQuarter() async throws {
         func limiter(rssMiB: Int, _ accountant: MemoryAccountant) -> MemoryLimiterProcessor {
             MemoryLimiterProcessor(config: MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20), next: RecordingSink(),
@@ -48,7 +76,7 @@ import TrellisPipeline
     @Test func overTheSoftLimitTheCachesAreAskedToGiveMemoryBack() async throws {
         let accountant = MemoryAccountant()
         let asked = Atomic<Int>(0)
-        accountant.addRelief { asked.add(1, ordering: .relaxed) }
+        accountant.addRelief { _ in asked.add(1, ordering: .relaxed) }
         var config = MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20)
         config.checkInterval = ConfigDuration(nanoseconds: 10_000_000)
         let limiter = MemoryLimiterProcessor(config: config, next: RecordingSink(), accountant: accountant, metrics: NOOPMetricsHandler.instance, rss: { 90 << 20 })
@@ -60,7 +88,7 @@ import TrellisPipeline
     @Test func cachesAlsoGiveWayBeforeTheyCrowdOutDataInFlight() async throws {
         let accountant = MemoryAccountant()
         let asked = Atomic<Int>(0)
-        accountant.addRelief { asked.add(1, ordering: .relaxed) }
+        accountant.addRelief { _ in asked.add(1, ordering: .relaxed) }
         accountant.add(70 << 20) // a cache holds 70 of the 80 MiB soft limit; RSS is low
         let config = MemoryLimiterConfig(limitMiB: 100, spikeLimitMiB: 20, checkInterval: ConfigDuration(nanoseconds: 10_000_000))
         let limiter = MemoryLimiterProcessor(config: config, next: RecordingSink(), accountant: accountant, metrics: NOOPMetricsHandler.instance, rss: { 72 << 20 })

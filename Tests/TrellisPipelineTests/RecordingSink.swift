@@ -43,5 +43,5 @@ extension TraceBatch {
 
 extension Array where Element == TraceSlice {
     /// The slices' spans under their resources and scopes, decoded when encoded.
-    var batch: TraceBatch { try! SliceDecoder().batch(of: self) }
+    var batch: TraceBatch { try! SliceDecoder().batch(of: map(\.content)) }
 }

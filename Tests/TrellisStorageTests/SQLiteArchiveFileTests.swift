@@ -126,7 +126,7 @@ struct SQLiteArchiveFileTests {
                 insert.reset()
                 insert.bind(1, hi)
                 insert.bind(2, lo)
-                insert.bind(3, blob: OTLPProtobufEncoder().encode(slices: piece.slices))
+                insert.bind(3, blob: OTLPProtobufEncoder().encode(contents: piece.slices.map(\.content)))
                 try insert.run()
             }
         }

@@ -30,14 +30,14 @@ public struct OTLPProtobufEncoder: Sendable {
     /// distinct resource (and schema URL), within it one `ScopeSpans` per distinct scope, in
     /// order of first appearance. Slices of one request share their resources' storage, so
     /// telling them apart compares little. Encoded spans are copied as they are.
-    public func encode(slices: [TraceSlice]) -> [UInt8] {
+    public func encode(contents slices: [SliceContent]) -> [UInt8] {
         struct ScopeGroup {
             var scope: InstrumentationScope
             var schemaURL: String
             var parts: [TraceSlice.Spans]
         }
         struct ResourceGroup {
-            var slice: TraceSlice
+            var slice: SliceContent
             var scopes: [ScopeGroup]
         }
         var groups: [ResourceGroup] = []
@@ -59,8 +59,10 @@ public struct OTLPProtobufEncoder: Sendable {
             }
             switch slice.spans {
             case .model(let scopes):
-                size += slice.summary.spanCount * 400
-                for scope in scopes { add(scope.scope, scope.schemaURL, .model([scope])) }
+                for scope in scopes {
+                    size += scope.spans.count * 400
+                    add(scope.scope, scope.schemaURL, .model([scope]))
+                }
             case .encoded(let scopes):
                 for scope in scopes {
                     size += scope.bytes.count + 16

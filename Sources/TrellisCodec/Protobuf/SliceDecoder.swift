@@ -1,7 +1,7 @@
 import TrellisModel
 
 /// Reads the spans of slices back as model values: encoded slices are put together into one
-/// OTLP request (`OTLPProtobufEncoder.encode(slices:)`) and decoded; model slices are taken as
+/// OTLP request (`OTLPProtobufEncoder.encode(contents:)`) and decoded; model slices are taken as
 /// they are. Owns a decoder and its arena, so it is not shared between threads.
 public final class SliceDecoder {
     private let decoder: OTLPProtobufDecoder
@@ -12,19 +12,19 @@ public final class SliceDecoder {
 
     /// The slices' spans under their resources and scopes.
     /// Throws when stored bytes do not decode (they were encoded by this process or read from the archive).
-    public func batch(of slices: [TraceSlice]) throws(CodecError) -> TraceBatch {
+    public func batch(of slices: [SliceContent]) throws(CodecError) -> TraceBatch {
         if slices.allSatisfy({ if case .model = $0.spans { true } else { false } }) {
             return TraceBatch(resourceSpans: slices.map { slice in
                 guard case .model(let scopes) = slice.spans else { return ResourceSpans(resource: slice.resource, scopeSpans: []) }
                 return ResourceSpans(resource: slice.resource, scopeSpans: scopes, schemaURL: slice.resourceSchemaURL)
             })
         }
-        return try decoder.decode(OTLPProtobufEncoder().encode(slices: slices)).batch
+        return try decoder.decode(OTLPProtobufEncoder().encode(contents: slices)).batch
     }
 
     /// One slice's spans under their scopes.
     public func scopes(of slice: TraceSlice) throws(CodecError) -> [ScopeSpans] {
         if case .model(let scopes) = slice.spans { return scopes }
-        return try batch(of: [slice]).resourceSpans.flatMap(\.scopeSpans)
+        return try batch(of: [slice.content]).resourceSpans.flatMap(\.scopeSpans)
     }
 }

@@ -80,13 +80,13 @@ public struct DependencyPairing: Sendable {
         var placed: [Key: Placed] = [:]
         var hasCallee: Set<Key> = []
         for (n, slice) in slices.enumerated() {
-            for (i, span) in slice.summary.calls.enumerated() {
+            for (i, span) in slice.summary.spans.enumerated() {
                 out[bucket(span.startTimeUnixNano), default: DependencySummary()].record(span: span, service: slice.service)
                 placed[Key(trace: slice.traceID, span: span.spanID)] = Placed(slice: n, span: i)
                 if span.parentSpanID.isValid { hasCallee.insert(Key(trace: slice.traceID, span: span.parentSpanID)) }
             }
         }
-        func spanAt(_ p: Placed) -> SpanCallFacts { slices[p.slice].summary.calls[p.span] }
+        func spanAt(_ p: Placed) -> SpanFacts { slices[p.slice].summary.spans[p.span] }
         func serviceAt(_ p: Placed) -> String { slices[p.slice].service }
 
         for (key, p) in placed {
@@ -132,7 +132,7 @@ public struct DependencyPairing: Sendable {
         return out
     }
 
-    private static func side(_ span: SpanCallFacts, service: String, sequence: UInt64) -> Waiting {
+    private static func side(_ span: SpanFacts, service: String, sequence: UInt64) -> Waiting {
         Waiting(sequence: sequence, service: service, peer: nil, durationNanos: span.durationNanos,
                 isError: span.isError, startTimeUnixNano: span.startTimeUnixNano)
     }

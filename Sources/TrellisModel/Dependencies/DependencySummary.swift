@@ -42,7 +42,7 @@ public struct DependencySummary: Hashable, Sendable {
     }
 
     /// Counts one span of a service.
-    public mutating func record(span: SpanCallFacts, service: String) {
+    public mutating func record(span: SpanFacts, service: String) {
         // Mutated in place: a copy out and back would copy the histogram's storage for every span.
         services[service, default: ServiceActivity(service: service)].record(span)
     }

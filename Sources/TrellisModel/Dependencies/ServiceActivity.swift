@@ -15,7 +15,7 @@ public struct ServiceActivity: Hashable, Sendable {
     }
 
     /// Counts one span of the service.
-    public mutating func record(_ span: SpanCallFacts) {
+    public mutating func record(_ span: SpanFacts) {
         spanCount += 1
         if span.isError { errorCount += 1 }
         if span.kind == .server || span.kind == .consumer { serverLatency.record(nanos: span.durationNanos) }

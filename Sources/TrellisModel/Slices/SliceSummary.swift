@@ -1,55 +1,66 @@
-/// What the stages ask about a slice's spans, computed once when the slice is made:
-/// the tail sampler's policies (span count, bounds, statuses, the root), the store's indexes
-/// (per-operation bounds, indexed attribute values) and the dependency pairing (`calls`).
-public struct SliceSummary: Sendable {
-    /// A span name with its kind: the operations of the slice's service.
-    public struct Operation: Hashable, Sendable {
-        public var name: String
-        public var kind: SpanKind
-    }
-
-    public private(set) var spanCount = 0
+/// What the stages ask about a slice's spans, computed once when the slice is made (immutable,
+/// shared by every copy of the slice): the tail sampler's policies (span count, bounds,
+/// statuses, the root), the store's indexes (each span's name, kind, start and duration;
+/// indexed attribute values) and the dependency pairing (each span's IDs, kind and peer).
+public final class SliceSummary: Sendable {
+    public let spanCount: Int
     /// The earliest span start and the latest span start and end (Unix nanoseconds).
-    public private(set) var firstStart: UInt64 = .max
-    public private(set) var lastStart: UInt64 = 0
-    public private(set) var lastEnd: UInt64 = 0
+    public let firstStart: UInt64
+    public let lastStart: UInt64
+    public let lastEnd: UInt64
     /// Bit n set when some span has the status code of raw value n.
-    private var statusCodeBits: UInt8 = 0
+    private let statusCodeBits: UInt8
     /// The earliest start of a root span in the slice, if it has one.
-    public private(set) var rootStart: UInt64?
-    /// Bounds per operation of the slice's service.
-    public private(set) var operations: [Operation: SpanGroupSummary] = [:]
-    /// What each span says for the dependency graph, in span order.
-    public private(set) var calls: [SpanCallFacts] = []
+    public let rootStart: UInt64?
+    /// Each span's facts, in span order.
+    public let spans: [SpanFacts]
     /// The distinct values of the indexed attribute keys, of the spans and the resource.
-    public private(set) var indexedAttributes: [IndexedAttribute] = []
+    public let indexedAttributes: [IndexedAttribute]
 
     init(resource: Resource, scopes: [ScopeSpans], indexedKeys: IndexedKeys) {
-        indexedKeys.collect(resource.attributes, into: &indexedAttributes)
+        var count = 0
+        var firstStart = UInt64.max, lastStart: UInt64 = 0, lastEnd: UInt64 = 0
+        var statusCodeBits: UInt8 = 0
+        var rootStart: UInt64?
+        var facts: [SpanFacts] = []
+        var indexed: [IndexedAttribute] = []
+        indexedKeys.collect(resource.attributes, into: &indexed)
         for scope in scopes {
-            spanCount += scope.spans.count
+            count += scope.spans.count
+            facts.reserveCapacity(count)
             for span in scope.spans {
                 firstStart = min(firstStart, span.startTimeUnixNano)
                 lastStart = max(lastStart, span.startTimeUnixNano)
                 lastEnd = max(lastEnd, span.endTimeUnixNano)
-                statusCodeBits |= 1 << UInt8(truncatingIfNeeded: span.status.code.rawValue & 7)
+                statusCodeBits |= Self.bit(span.status.code)
                 if span.isRoot { rootStart = min(rootStart ?? .max, span.startTimeUnixNano) }
-                operations[Operation(name: span.name, kind: span.kind), default: SpanGroupSummary()].add(span)
-                calls.append(SpanCallFacts(span))
-                indexedKeys.collect(span.attributes, into: &indexedAttributes)
+                facts.append(SpanFacts(span))
+                indexedKeys.collect(span.attributes, into: &indexed)
             }
         }
+        spanCount = count
+        self.firstStart = firstStart
+        self.lastStart = lastStart
+        self.lastEnd = lastEnd
+        self.statusCodeBits = statusCodeBits
+        self.rootStart = rootStart
+        spans = facts
+        indexedAttributes = indexed
     }
 
+    private static func bit(_ code: SpanStatus.Code) -> UInt8 { 1 << UInt8(truncatingIfNeeded: code.rawValue & 7) }
+
     /// True when some span has this status code.
-    public func has(_ code: SpanStatus.Code) -> Bool { statusCodeBits & (1 << UInt8(truncatingIfNeeded: code.rawValue & 7)) != 0 }
+    public func has(_ code: SpanStatus.Code) -> Bool { statusCodeBits & Self.bit(code) != 0 }
 
     /// True when some span has status error.
     public var hasError: Bool { has(.error) }
 }
 
-/// One span as the dependency graph sees it.
-public struct SpanCallFacts: Sendable {
+/// One span as the store's indexes and the dependency graph see it.
+public struct SpanFacts: Sendable {
+    /// The operation.
+    public var name: String
     public var spanID: SpanID
     public var parentSpanID: SpanID
     public var kind: SpanKind
@@ -60,6 +71,7 @@ public struct SpanCallFacts: Sendable {
     public var peer: String?
 
     public init(_ span: Span) {
+        name = span.name
         spanID = span.spanID
         parentSpanID = span.parentSpanID
         kind = span.kind

@@ -9,13 +9,12 @@ public struct SpanGroupSummary: Hashable, Sendable {
 
     public init() {}
 
-    public mutating func add(_ span: Span) {
-        let duration = span.durationNanos
+    public mutating func add(_ span: SpanFacts) {
         minStart = min(minStart, span.startTimeUnixNano)
         maxStart = max(maxStart, span.startTimeUnixNano)
-        minDuration = min(minDuration, duration)
-        maxDuration = max(maxDuration, duration)
-        hasError = hasError || span.status.code == .error
+        minDuration = min(minDuration, span.durationNanos)
+        maxDuration = max(maxDuration, span.durationNanos)
+        hasError = hasError || span.isError
         spanCount += 1
     }
 

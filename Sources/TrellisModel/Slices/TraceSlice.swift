@@ -16,23 +16,24 @@ public struct TraceSlice: Sendable {
     }
 
     public let traceID: TraceID
-    public let resource: Resource
-    public let resourceSchemaURL: String
+    /// The spans under their resource and scopes: what a store keeps of a slice.
+    public private(set) var content: SliceContent
     /// The resource's `service.name` (`unknown_service` without one).
     public let service: String
-    public private(set) var spans: Spans
     public let summary: SliceSummary
     /// Heap bytes the slice holds beyond what it shares with its request: the model spans'
     /// `footprintBytes`, or once encoded, the encoded bytes and the arrays around them.
     public private(set) var footprintBytes: Int
 
+    public var resource: Resource { content.resource }
+    public var resourceSchemaURL: String { content.resourceSchemaURL }
+    public var spans: Spans { content.spans }
+
     /// A slice of model spans, summarised.
     public init(traceID: TraceID, resource: Resource, resourceSchemaURL: String, scopes: [ScopeSpans], indexedKeys: IndexedKeys) {
         self.traceID = traceID
-        self.resource = resource
-        self.resourceSchemaURL = resourceSchemaURL
+        content = SliceContent(resource: resource, resourceSchemaURL: resourceSchemaURL, spans: .model(scopes))
         service = resource.serviceName
-        spans = .model(scopes)
         summary = SliceSummary(resource: resource, scopes: scopes, indexedKeys: indexedKeys)
         footprintBytes = scopes.reduce(32) { total, scope in
             total + MemoryLayout<ScopeSpans>.stride + scope.spans.reduce(32) { $0 + $1.footprintBytes }
@@ -42,7 +43,7 @@ public struct TraceSlice: Sendable {
     /// The same slice with its spans in their encoded form (from `TrellisCodec`'s slice encoding).
     public func replacingSpans(with encoded: [EncodedScopeSpans]) -> TraceSlice {
         var copy = self
-        copy.spans = .encoded(encoded)
+        copy.content.spans = .encoded(encoded)
         copy.footprintBytes = encoded.reduce(32) { $0 + $1.footprintBytes }
         return copy
     }
@@ -81,4 +82,18 @@ extension Array where Element == TraceSlice {
     public var spanCount: Int { reduce(0) { $0 + $1.summary.spanCount } }
     /// Heap bytes the slices hold (`TraceSlice.footprintBytes`).
     public var footprintBytes: Int { reduce(0) { $0 + $1.footprintBytes } }
+}
+
+/// The spans of a slice under their resource and scopes, without the summary: what the ring
+/// keeps of a slice and what requests are encoded from (`OTLPProtobufEncoder.encode(contents:)`).
+public struct SliceContent: Sendable {
+    public var resource: Resource
+    public var resourceSchemaURL: String
+    public var spans: TraceSlice.Spans
+
+    public init(resource: Resource, resourceSchemaURL: String, spans: TraceSlice.Spans) {
+        self.resource = resource
+        self.resourceSchemaURL = resourceSchemaURL
+        self.spans = spans
+    }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// that can give memory back, such as the store's ring) when the process is over its soft limit.
 public final class MemoryAccountant: Sendable {
     private let held = Atomic<Int>(0)
-    private let reliefs = Mutex<[@Sendable () -> Void]>([])
+    private let reliefs = Mutex<[@Sendable (Int?) -> Void]>([])
 
     public init() {}
 
@@ -21,13 +21,19 @@ public final class MemoryAccountant: Sendable {
         held.wrappingSubtract(bytes, ordering: .relaxed)
     }
 
-    /// Registers a cache that can shed part of what it holds when memory is short.
-    public func addRelief(_ relief: @escaping @Sendable () -> Void) {
+    /// Registers a cache that can shed part of what it holds when memory is short: it is
+    /// called with the bytes wanted back, or nil for a quarter of what it holds.
+    public func addRelief(_ relief: @escaping @Sendable (_ bytes: Int?) -> Void) {
         reliefs.withLock { $0.append(relief) }
     }
 
-    /// Asks every registered cache to shed part of what it holds.
-    public func relieve() {
-        for relief in reliefs.withLock({ $0 }) { relief() }
+    /// Asks every registered cache to shed a quarter of what it holds, or with `bytes`, to
+    /// give back that many bytes (the first caches first, until enough is freed).
+    public func relieve(bytes: Int? = nil) {
+        for relief in reliefs.withLock({ $0 }) {
+            let before = heldBytes
+            relief(bytes)
+            if let bytes, before - heldBytes >= bytes { return }
+        }
     }
 }

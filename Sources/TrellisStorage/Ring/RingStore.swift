@@ -50,6 +50,13 @@ public final class RingStore: TraceWriter, TraceReader {
         }
     }
 
+    /// Evicts the oldest traces until the ring holds at least `bytes` fewer than now (or nothing).
+    public func shrink(by bytes: Int) {
+        state.withLock { state in
+            state.evict(downTo: max(0, state.usedBytes - max(0, bytes)))
+        }
+    }
+
     /// True when the ring holds spans of this trace.
     public func contains(_ id: TraceID) -> Bool {
         state.withLock { $0.traces[id] != nil }
@@ -78,7 +85,7 @@ public final class RingStore: TraceWriter, TraceReader {
     /// The trace when the ring holds every span of it the store has (see `RingState.Entry.isWhole`),
     /// so a reader needs nothing else; nil otherwise.
     public func wholeTrace(_ id: TraceID) throws(StorageError) -> TraceBatch? {
-        let slices = state.withLock { state -> [TraceSlice]? in
+        let slices = state.withLock { state -> [SliceContent]? in
             guard let entry = state.traces[id], entry.isWhole(after: state.watermark) else { return nil }
             return entry.slices
         }
@@ -87,11 +94,11 @@ public final class RingStore: TraceWriter, TraceReader {
     }
 
     /// A trace's slices decoded and joined (each span ID once).
-    private static func assemble(_ slices: [TraceSlice], with decoder: SliceDecoder) throws(StorageError) -> TraceBatch? {
+    private static func assemble(_ slices: [SliceContent], with decoder: SliceDecoder) throws(StorageError) -> TraceBatch? {
         TraceAssembly.merge([try decode(slices, with: decoder)])
     }
 
-    private static func decode(_ slices: [TraceSlice], with decoder: SliceDecoder) throws(StorageError) -> TraceBatch {
+    private static func decode(_ slices: [SliceContent], with decoder: SliceDecoder) throws(StorageError) -> TraceBatch {
         do {
             return try decoder.batch(of: slices)
         } catch {
@@ -106,13 +113,14 @@ public final class RingStore: TraceWriter, TraceReader {
     func findHits(_ query: TraceQuery) throws(StorageError) -> [TraceHit] {
         try query.validate()
         let snapshot = state.withLock { $0 }
-        let candidates: Set<TraceID>?
+        let refs: [RingState.TraceRef]?
         if let operation = query.operation {
-            candidates = snapshot.byOperation[RingState.ServiceOperation(service: query.service, operation: operation)]
+            refs = snapshot.byOperation[RingState.ServiceOperation(service: query.service, operation: operation)]
         } else {
-            candidates = snapshot.byService[query.service]
+            refs = snapshot.byService[query.service]
         }
-        guard let candidates else { return [] }
+        guard let refs else { return [] }
+        let candidates = snapshot.live(refs)
         let matcher = TraceMatcher(query: query)
         let decoder = SliceDecoder()
         // The latest start any matching span of each candidate could have, from the summaries
@@ -140,7 +148,7 @@ public final class RingStore: TraceWriter, TraceReader {
     }
 
     public func services() async throws -> [String] {
-        state.withLock { Array($0.byService.keys) }.sorted()
+        state.withLock { Array($0.serviceCounts.keys) }.sorted()
     }
 
     public func operations(service: String) async throws -> [Operation] {

@@ -31,7 +31,7 @@ struct EncodedChunk: Sendable {
         var start = 0
         var spans = 0
         func cut(_ end: Int) {
-            let request = encoder.encode(slices: pieces[start..<end].flatMap(\.slices))
+            let request = encoder.encode(contents: pieces[start..<end].flatMap { $0.slices.map(\.content) })
             if keepRecord { record += request }
             chunks.append(EncodedChunk(pieces[start..<end], data: Gzip.deflate(request, level: compressionLevel)))
             start = end

@@ -162,7 +162,7 @@ struct TailSamplingPolicyTests {
         let b = ProbabilisticPolicy(config)
         var keptA = 0
         for id in ids {
-            let trace = PendingTrace(traceID: id, slices: [], decoder: SliceDecoder())
+            let trace = PendingTrace(traceID: id, slices: [], inputs: SliceInputs())
             let da = a.evaluate(trace, now: .zero)
             #expect(da == b.evaluate(trace, now: .zero))
             if da == .sampled { keptA += 1 }
@@ -212,7 +212,7 @@ struct TailSamplingPolicyTests {
         let clock = ManualClock()
         let sink = TailSamplingRecorder()
         let oneTrace = TS.batch([TS.span(1, 1)])
-        let probe = PendingTrace(traceID: TS.id(1), slices: oneTrace.slices.map { OTLPProtobufEncoder().encoded($0) }, decoder: SliceDecoder())
+        let probe = PendingTrace(traceID: TS.id(1), slices: oneTrace.slices.map { OTLPProtobufEncoder().encoded($0) }, inputs: SliceInputs())
         let size = Int64(OTLPWireSize.trace(probe))
         // Bucket holds exactly two traces and refills one trace per second.
         let config = TS.config([TS.policy("bytes", .bytesLimiting(BytesLimitingPolicyConfig(bytesPerSecond: size, burstCapacity: size * 2)))], wait: 1)

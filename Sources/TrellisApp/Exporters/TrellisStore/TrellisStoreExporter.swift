@@ -47,10 +47,10 @@ public final class TrellisStoreExporter: SpanConsumer {
                 logger.error("storing a batch failed; the writer retries it", metadata: ["error": "\(error)", "spans": "\(spans)"])
             },
             maintenance: { retention.apply() }))
-        // Under memory pressure the ring gives back a quarter of its traces per check (the
-        // archive still has them), and the accountant follows.
-        accountant?.addRelief {
-            ring.ring.shrink(to: 0.75)
+        // Under memory pressure the ring gives back its oldest traces (the archive still has
+        // them): what the memory limiter asks for, or a quarter per check; the accountant follows.
+        accountant?.addRelief { bytes in
+            if let bytes { ring.ring.shrink(by: bytes) } else { ring.ring.shrink(to: 0.75) }
             ring.update()
         }
     }

@@ -9,8 +9,9 @@ import TrellisModel
 /// always keeping at least a quarter of the soft limit; otherwise it refuses retryably, so receivers answer 503/429 or `UNAVAILABLE`.
 /// The spike allowance covers what arrives between two RSS samples, so RSS stays under the
 /// hard limit. The batch's bytes are held in the accountant until the next stage has taken it.
-/// When RSS passes the soft limit, the accountant's reliefs shed cached data (the store's ring
-/// gives back its oldest traces, which the archive still has) and freed heap is handed back to
+/// A hand-over over the budget first asks the accountant's reliefs for the bytes it needs (the
+/// store's ring gives back its oldest traces, which the archive still has); only what they
+/// cannot make room for is refused. When RSS passes the soft limit, the reliefs shed a quarter and freed heap is handed back to
 /// the OS (`malloc_trim`), since the allocator keeps freed pages and RSS would not come down.
 public final class MemoryLimiterProcessor: SpanConsumer {
     private let next: any SpanConsumer
@@ -72,8 +73,15 @@ public final class MemoryLimiterProcessor: SpanConsumer {
 
     public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
         let bytes = slices.footprintBytes
-        let held = accountant.heldBytes
+        var held = accountant.heldBytes
         let budget = heldBudget
+        if held + bytes > budget {
+            // Caches (the store's ring) give way before data in flight is refused: they give
+            // back what this hand-over needs and a sixteenth of the soft limit more, so the next
+            // ones pass too.
+            accountant.relieve(bytes: held + bytes - budget + softLimit / 16)
+            held = accountant.heldBytes
+        }
         if held + bytes > budget {
             refusedSpans.increment(by: slices.spanCount)
             let reason = budget < softLimit

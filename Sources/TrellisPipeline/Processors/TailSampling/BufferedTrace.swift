@@ -13,6 +13,8 @@ struct BufferedTrace {
     /// When a root span arrived, if one did.
     var rootArrival: Duration?
     private(set) var slices: [TraceSlice] = []
+    /// What the policies read beyond the summaries.
+    private(set) var inputs = SliceInputs()
     private(set) var spanCount = 0
     /// Heap bytes the buffered trace holds, as added to the memory accountant.
     private(set) var footprintBytes = 0
@@ -23,9 +25,10 @@ struct BufferedTrace {
         self.firstArrival = firstArrival
     }
 
-    /// Keeps an (encoded) slice of this trace.
-    mutating func add(_ slice: TraceSlice) {
+    /// Keeps an (encoded) slice of this trace and what the policies read of it.
+    mutating func add(_ slice: TraceSlice, inputs more: SliceInputs) {
         slices.append(slice)
+        inputs.merge(more)
         spanCount += slice.summary.spanCount
         footprintBytes += slice.footprintBytes
     }

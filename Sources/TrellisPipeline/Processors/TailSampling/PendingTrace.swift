@@ -1,22 +1,20 @@
-import TrellisCodec
 import TrellisModel
 
-/// A trace being decided, as the policies see it: the facts the slices' summaries hold
-/// (span count, bounds, status codes), and its attributes and spans, which are decoded only
-/// when a policy asks for them.
+/// A trace being decided, as the policies see it: the facts the slices' summaries hold (span
+/// count, bounds, status codes) and the attribute values and trace states the policies read
+/// (`PolicyInputs`), taken when the slices arrived. Nothing is decoded to decide.
 struct PendingTrace {
     let traceID: TraceID
     let slices: [TraceSlice]
+    let inputs: SliceInputs
     let spanCount: Int
     let earliestStartNanos: UInt64
     let latestEndNanos: UInt64
-    /// Reads encoded spans; the processor's, used under its lock.
-    private let decoder: SliceDecoder
 
-    init(traceID: TraceID, slices: [TraceSlice], decoder: SliceDecoder) {
+    init(traceID: TraceID, slices: [TraceSlice], inputs: SliceInputs) {
         self.traceID = traceID
         self.slices = slices
-        self.decoder = decoder
+        self.inputs = inputs
         spanCount = slices.spanCount
         earliestStartNanos = slices.reduce(.max) { min($0, $1.summary.firstStart) }
         latestEndNanos = slices.reduce(0) { max($0, $1.summary.lastEnd) }
@@ -32,21 +30,11 @@ struct PendingTrace {
         slices.contains { $0.summary.has(code) }
     }
 
-    /// True when a resource attribute or a span attribute named `key` satisfies `match`.
+    /// True when a resource or span attribute named `key` (one a policy names) satisfies `match`.
     func anyAttribute(_ key: String, _ match: (AttributeValue) -> Bool) -> Bool {
-        for slice in slices {
-            if let value = slice.resource.attributes[key: key], match(value) { return true }
-        }
-        return anySpan { span in span.attributes[key: key].map(match) ?? false }
+        inputs.attributes.contains { $0.key == key && match($0.value) }
     }
 
-    /// True when some span satisfies `match`. Spans whose bytes do not decode (never the case
-    /// for slices this process encoded) do not match.
-    func anySpan(_ match: (Span) -> Bool) -> Bool {
-        for slice in slices {
-            guard let scopes = try? decoder.scopes(of: slice) else { continue }
-            for scope in scopes where scope.spans.contains(where: match) { return true }
-        }
-        return false
-    }
+    /// The distinct W3C trace states of the spans (read when a `trace_state` policy is configured).
+    var traceStates: [String] { inputs.traceStates }
 }

@@ -18,8 +18,8 @@ import TrellisModel
 /// Pending traces are held as their slices with the spans encoded (`BufferedTrace`, about
 /// their wire size) and count toward the `MemoryAccountant` with that size until `next` takes
 /// them; sampled slices go on encoded, as they are. Sampled traces that `next` refuses are
-/// kept and retried on the next tick. Policies read the slices' summaries; only attribute and
-/// trace-state policies decode spans.
+/// kept and retried on the next tick. Policies read the slices' summaries and the attribute
+/// values and trace states they name (`PolicyInputs`, taken before encoding): nothing is decoded.
 /// One timer task ticks every 100 ms, or sooner when a decision is due.
 public final class TailSamplingProcessor: SpanConsumer {
     /// Sampled slices on their way to `next`, with their span count and bytes.
@@ -54,8 +54,6 @@ public final class TailSamplingProcessor: SpanConsumer {
         var outgoingSpans = 0
         var nextSequence: UInt64 = 0
         var closed = false
-        /// Reads encoded spans for the policies that look at attributes or span fields.
-        let decoder = SliceDecoder()
     }
 
     /// While this many sampled spans wait for `next`, due decisions wait too, so sampled
@@ -64,6 +62,7 @@ public final class TailSamplingProcessor: SpanConsumer {
     static let maxOutgoingSpans = 16_384
 
     private let next: any SpanConsumer
+    private let policyInputs: PolicyInputs
     private let memory: MemoryAccountant?
     private let metrics: TailSamplingMetrics
     private let decisionWait: Duration
@@ -84,6 +83,7 @@ public final class TailSamplingProcessor: SpanConsumer {
         clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.next = next
+        policyInputs = PolicyInputs(config.policies)
         self.memory = memory
         self.metrics = TailSamplingMetrics(policyNames: config.policies.map(\.name), factory: metrics)
         decisionWait = .nanoseconds(config.decisionWait.nanoseconds)
@@ -125,19 +125,20 @@ public final class TailSamplingProcessor: SpanConsumer {
     /// Buffers each slice with its trace, its spans encoded (or applies a remembered decision
     /// to late slices). Refuses only after `drain()` has begun.
     public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
-        // Encode outside the lock: the slices wait encoded, and go on to the store so.
+        // Outside the lock: take what the policies read, then encode (the slices wait encoded,
+        // and go on to the store so).
         let encoder = OTLPProtobufEncoder()
-        let arrived = slices.map { encoder.encoded($0) }
+        let arrived = slices.map { (inputs: policyInputs.of($0), slice: encoder.encoded($0)) }
         let now = clockNow()
         let result: Result<(outgoing: Bool, buffered: (traces: Int, spans: Int)), PipelineRefusal> = state.withLock { s in
             if s.closed { return .failure(.shuttingDown) }
             var release = Outgoing()
             var late = Outgoing()
             var lateDropped = 0
-            for slice in arrived {
+            for (inputs, slice) in arrived {
                 let id = slice.traceID
                 if s.pending[id] != nil {
-                    s.pending[id]?.add(slice)
+                    s.pending[id]?.add(slice, inputs: inputs)
                     s.pendingSpans += slice.summary.spanCount
                     memory?.add(slice.footprintBytes)
                 } else if s.sampledCache.contains(id) {
@@ -151,7 +152,7 @@ public final class TailSamplingProcessor: SpanConsumer {
                 } else {
                     var trace = BufferedTrace(traceID: id, sequence: s.nextSequence, firstArrival: now)
                     s.nextSequence += 1
-                    trace.add(slice)
+                    trace.add(slice, inputs: inputs)
                     s.pendingSpans += slice.summary.spanCount
                     memory?.add(slice.footprintBytes)
                     s.pending[id] = trace
@@ -274,7 +275,7 @@ public final class TailSamplingProcessor: SpanConsumer {
     private func decideTrace(_ id: TraceID, _ s: inout State, now: Duration, into release: inout Outgoing) {
         guard let buffered = s.pending.removeValue(forKey: id) else { return }
         s.pendingSpans -= buffered.spanCount
-        let decision = decide(PendingTrace(traceID: id, slices: buffered.slices, decoder: s.decoder), policies: s.policies, now: now)
+        let decision = decide(PendingTrace(traceID: id, slices: buffered.slices, inputs: buffered.inputs), policies: s.policies, now: now)
         if decision.sampled {
             s.notSampledCache.remove(id)
             s.sampledCache.insert(id)

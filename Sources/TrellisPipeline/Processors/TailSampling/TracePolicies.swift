@@ -58,9 +58,8 @@ final class TraceStatePolicy: SamplingPolicy {
     }
 
     func evaluate(_ trace: PendingTrace, now: Duration) -> PolicyDecision {
-        trace.anySpan { span in
-            guard !span.traceState.isEmpty else { return false }
-            for member in span.traceState.split(separator: ",") {
+        trace.traceStates.contains { traceState in
+            for member in traceState.split(separator: ",") {
                 let trimmed = member.drop(while: { $0 == " " || $0 == "\t" })
                 guard let eq = trimmed.firstIndex(of: "=") else { continue }
                 if trimmed[..<eq] == key {
