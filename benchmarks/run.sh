@@ -8,6 +8,7 @@
 #   benchmarks/run.sh overload      3x the sustainable gRPC rate for 60 s: peak RSS, refusals, archive count = acknowledged
 #   benchmarks/run.sh soak          50 % of the sustainable rate for 10 minutes: RSS and p99 at the start and the end
 #   benchmarks/run.sh store         the trace store: archive write throughput, get-trace and search latency, bytes per span
+#   benchmarks/run.sh idle          resident memory of the default config right after start, before any span
 #   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
 # Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16), SUSTAINABLE (spans/s for
 # overload and soak; measured by an ingest-full run when unset), OVERLOAD_SECONDS (60), SOAK_MINUTES (10);
@@ -231,9 +232,19 @@ bench_query() {
     serve_stop
 }
 
+# The default configuration's resident memory two seconds after start, with nothing received.
+bench_idle() {
+    swift build -c release --product trellis >&2
+    serve_start benchmarks/configs/ingest-full.yaml
+    sleep 2
+    local kib; kib="$(rss_kib VmRSS)"
+    serve_stop
+    echo "{\"benchmark\":\"idle\",\"rss_mib\":$(python3 -c "print(round($kib / 1024, 1))")}"
+}
+
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
-    local lines; lines="$( { bench_decode; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_query; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
+    local lines; lines="$( { bench_decode; bench_idle; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_query; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
     python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
 }
 
@@ -246,6 +257,7 @@ case "${1:-}" in
     overload) bench_overload ;;
     soak) bench_soak ;;
     store) bench_store ;;
+    idle) bench_idle ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|ingest-null|pipeline|ingest-full|query|store|overload|soak|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|query|store|overload|soak|all" >&2; exit 2 ;;
 esac

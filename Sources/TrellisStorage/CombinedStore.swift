@@ -86,11 +86,15 @@ public final class CombinedStore: TraceWriter, TraceReader {
         return TraceAssembly.merge([recent, archived].compactMap { $0 })
     }
 
-    /// A search whose time range begins after the ring's watermark is answered by the ring alone:
-    /// every stored span that could match is there.
+    /// The ring alone answers a search whose time range begins after its watermark (every stored
+    /// span that could match is there), and one whose results it fills with traces whose latest
+    /// matching span started after the watermark: a trace only the archive holds has no matching
+    /// span that recent, so it could not rank among them.
     public func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] {
         let recent = try ring.findHits(query)
-        if let start = query.start, start > ring.watermark { return recent.map(\.traceID) }
+        let watermark = ring.watermark
+        if let start = query.start, start > watermark { return recent.map(\.traceID) }
+        if recent.count >= query.limit, recent.allSatisfy({ $0.latestStart > watermark }) { return recent.map(\.traceID) }
         let archived = try archive.findHits(query)
         // A trace found by both keeps its better rank: its latest matching span is in one of them.
         var best: [TraceID: UInt64] = [:]

@@ -95,6 +95,9 @@ struct RingAndCombinedStoreTests {
         #expect(spanIDs(trace) == Fixture.spans(of: id).map(\.spanID).sorted())
         let recent = try await store.findTraceIDs(TraceQuery(service: "node-service", start: Fixture.base, limit: 5))
         #expect(recent.count == 5)
+        // No time range, but the ring fills the results with spans newer than its watermark.
+        let newest = try await store.findTraceIDs(TraceQuery(service: "node-service", limit: 5))
+        #expect(newest == recent)
     }
 
     @Test func aTraceWhoseRootTheRingLacksIsJoinedWithTheArchive() async throws {
