@@ -130,13 +130,18 @@ public final class TrellisService: Sendable {
         }
     }
 
-    /// Graceful stop: not ready, stop accepting, let in-flight requests finish, drain the pipeline, close.
+    /// How long the pipeline may take to hand on and store what it accepted at shutdown; what is
+    /// still undelivered then is counted as dropped (`reason="shutdown_timeout"`).
+    public static let drainTimeout = Duration.seconds(30)
+
+    /// Graceful stop: not ready, stop accepting, let in-flight requests finish, drain the pipeline
+    /// (within `drainTimeout`), close.
     public func shutdown() async {
         readiness.set(false)
         logger.info("shutting down: no new connections, finishing in-flight requests")
         await Self.quiesce(listeners.withLock { $0.filter { $0.role == .receiver }.map { ($0.quiesce, $0.channel) } }, group: group)
         logger.info("receivers closed; draining the pipeline")
-        await pipeline.drain()
+        await pipeline.shutdown(deadline: .now + Self.drainTimeout)
         await Self.quiesce(listeners.withLock { $0.filter { $0.role == .admin }.map { ($0.quiesce, $0.channel) } }, group: group)
         await queryAPI.shutdown()
         stores.close()

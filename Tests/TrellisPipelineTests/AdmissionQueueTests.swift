@@ -19,7 +19,7 @@ import TrellisPipeline
             try await queue.consume(batch(spans: 100))
         }
         sink.open()
-        await queue.drain()
+        await queue.shutdown(deadline: .now + .seconds(30))
         #expect(sink.receivedSpans == [100, 100])
     }
 
@@ -28,7 +28,7 @@ import TrellisPipeline
         sink.open()
         let queue = AdmissionQueue(capacitySpans: 10, next: sink, metrics: NOOPMetricsHandler.instance)
         try await queue.consume(batch(spans: 50))
-        await queue.drain()
+        await queue.shutdown(deadline: .now + .seconds(30))
         #expect(sink.receivedSpans == [50])
     }
 
@@ -37,7 +37,7 @@ import TrellisPipeline
         let queue = AdmissionQueue(capacitySpans: 10_000, next: sink, metrics: NOOPMetricsHandler.instance)
         for i in 1...20 { try await queue.consume(batch(spans: i)) }
         sink.open()
-        await queue.drain()
+        await queue.shutdown(deadline: .now + .seconds(30))
         #expect(sink.receivedSpans == Array(1...20))
         await #expect(throws: PipelineRefusal.shuttingDown) { try await queue.consume(batch(spans: 1)) }
     }

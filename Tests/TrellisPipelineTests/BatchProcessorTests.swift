@@ -30,22 +30,36 @@ import TrellisPipeline
         let batcher = BatchProcessor(config: BatchConfig(sendBatchSize: 10_000, timeout: .seconds(60)), next: sink, accountant: nil, metrics: NOOPMetricsHandler.instance)
         let input = TestBatches.make(spans: 37)
         try await batcher.consume(input)
-        await batcher.drain()
+        await batcher.shutdown(deadline: .now + .seconds(30))
         #expect(sink.spans == input.flattened.map(\.span))
         #expect(sink.wasDrained)
     }
 
-    /// A timer flush that is still delivering when `drain()` begins finishes before the next stage
+    /// A timer flush that is still delivering when `shutdown(deadline:)` begins finishes before the next stage
     /// is drained: otherwise the store could close under a write the pipeline had accepted.
     @Test func drainWaitsForATimerFlushInFlightBeforeDrainingTheNextStage() async throws {
         let sink = GatedSink()
         let batcher = BatchProcessor(config: BatchConfig(sendBatchSize: 10_000, timeout: .milliseconds(1)), next: sink, accountant: nil, metrics: NOOPMetricsHandler.instance)
         try await batcher.consume(TestBatches.make(spans: 5))
         await sink.waitUntilEntered()
-        let drain = Task { await batcher.drain() }
+        let drain = Task { await batcher.shutdown(deadline: .now + .seconds(30)) }
         await sink.waitForDrain(atMost: .milliseconds(200))
         sink.open()
         await drain.value
         #expect(sink.events == ["consumed", "drained"])
+    }
+
+    /// A next stage that keeps refusing does not hold shutdown past its deadline: what could not
+    /// be handed on is counted as dropped for `shutdown_timeout`.
+    @Test func shutdownStopsRetryingAtItsDeadlineAndCountsWhatItCouldNotHandOn() async throws {
+        let sink = TailSamplingRecorder()
+        sink.refuse(true)
+        let metrics = CountingMetrics()
+        let batcher = BatchProcessor(config: BatchConfig(sendBatchSize: 10_000, timeout: .seconds(60)), next: sink, accountant: nil, metrics: metrics)
+        try await batcher.consume(TestBatches.make(spans: 10))
+        await batcher.shutdown(deadline: .now + .milliseconds(50))
+        #expect(sink.spans.isEmpty)
+        #expect(metrics.value("trellis_processor_dropped_spans_total", [("processor", "batch"), ("reason", "shutdown_timeout")]) == 10)
+        #expect(sink.wasDrained)
     }
 }

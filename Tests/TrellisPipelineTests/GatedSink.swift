@@ -4,7 +4,7 @@ import TrellisPipeline
 
 /// A last stage whose `consume` calls hold until the test opens the gate. It records the span
 /// count of each batch it took, and the order of what happened to it: "consumed" when a
-/// `consume` returns, "drained" on `drain()`; tests use that to pin that a stage never drains
+/// `consume` returns, "drained" on `shutdown(deadline:)`; tests use that to pin that a stage never drains
 /// the next one while a delivery is still under way.
 final class GatedSink: SpanConsumer {
     private struct State {
@@ -44,7 +44,7 @@ final class GatedSink: SpanConsumer {
         }
     }
 
-    func drain() async {
+    func shutdown(deadline: ContinuousClock.Instant) async {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.events.append("drained")
             defer { s.drainWaiter = nil }
@@ -65,7 +65,7 @@ final class GatedSink: SpanConsumer {
         }
     }
 
-    /// Returns when `drain()` is called, or after `limit` if it is not: the stage under test
+    /// Returns when `shutdown(deadline:)` is called, or after `limit` if it is not: the stage under test
     /// is not expected to drain this sink yet, and the limit only bounds the wait.
     func waitForDrain(atMost limit: Duration) async {
         let waiter = Task { [self] in

@@ -82,7 +82,7 @@ import TrellisPipeline
         let limiter = MemoryLimiterProcessor(config: config, next: RecordingSink(), accountant: accountant, metrics: NOOPMetricsHandler.instance, rss: { 90 << 20 })
         for _ in 0..<500 where asked.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(asked.load(ordering: .relaxed) >= 2)
-        await limiter.drain()
+        await limiter.shutdown(deadline: .now + .seconds(30))
     }
 
     @Test func cachesAlsoGiveWayBeforeTheyCrowdOutDataInFlight() async throws {
@@ -94,7 +94,7 @@ import TrellisPipeline
         let limiter = MemoryLimiterProcessor(config: config, next: RecordingSink(), accountant: accountant, metrics: NOOPMetricsHandler.instance, rss: { 72 << 20 })
         for _ in 0..<500 where asked.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(asked.load(ordering: .relaxed) >= 2)
-        await limiter.drain()
+        await limiter.shutdown(deadline: .now + .seconds(30))
     }
 
     @Test func configNeedsExactlyOneLimitAndASpikeBelowIt() throws {

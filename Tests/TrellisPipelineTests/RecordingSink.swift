@@ -17,7 +17,7 @@ final class RecordingSink: SpanConsumer {
         received.withLock { $0.append(slices) }
     }
 
-    func drain() async {
+    func shutdown(deadline: ContinuousClock.Instant) async {
         drained.store(true, ordering: .relaxed)
     }
 }

@@ -23,6 +23,8 @@ public final class AdmissionQueue: SpanConsumer {
     private let state = Mutex(State())
     private let queuedGauge: Gauge
     private let worker = Mutex<Task<Void, Never>?>(nil)
+    private let deadline = ShutdownDeadline()
+    private let shutdownDropped: Counter
 
     /// - Parameters:
     ///   - capacitySpans: the most spans held at once; a batch larger than this alone is still
@@ -33,6 +35,7 @@ public final class AdmissionQueue: SpanConsumer {
         self.capacitySpans = capacitySpans
         self.accountant = accountant
         queuedGauge = Gauge(label: "trellis_admission_queue_spans", dimensions: [], factory: metrics)
+        shutdownDropped = shutdownDropCounter(processor: "admission_queue", factory: metrics)
         let task = Task { [self] in await self.run() }
         worker.withLock { $0 = task }
     }
@@ -57,8 +60,9 @@ public final class AdmissionQueue: SpanConsumer {
         waiter?.resume()
     }
 
-    /// Stops accepting, delivers everything queued, then drains the next consumer.
-    public func drain() async {
+    /// Stops accepting, delivers everything queued (until `deadline`), then shuts the next consumer down.
+    public func shutdown(deadline: ContinuousClock.Instant) async {
+        self.deadline.set(deadline)
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.closed = true
             let w = s.waiter
@@ -67,7 +71,7 @@ public final class AdmissionQueue: SpanConsumer {
         }
         waiter?.resume()
         await worker.withLock { $0 }?.value
-        await next.drain()
+        await next.shutdown(deadline: deadline)
     }
 
     private enum Step {
@@ -101,7 +105,7 @@ public final class AdmissionQueue: SpanConsumer {
                 }
             case .deliver(let batches):
                 for batch in batches {
-                    await next.deliverAccepted(batch.slices)
+                    if !(await next.deliverAccepted(batch.slices, deadline: deadline)) { shutdownDropped.increment(by: batch.spans) }
                     accountant?.remove(batch.bytes)
                     let queued = state.withLock { s -> Int in
                         s.queuedSpans -= batch.spans

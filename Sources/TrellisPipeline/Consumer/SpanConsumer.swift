@@ -13,6 +13,9 @@ import TrellisModel
 public protocol SpanConsumer: Sendable {
     func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal)
 
-    /// Delivers everything accepted so far to the next stage; called on graceful shutdown.
-    func drain() async
+    /// Graceful shutdown: refuses new slices (`PipelineRefusal.shuttingDown`), hands everything
+    /// accepted so far to the next stage, then shuts that stage down with the same deadline.
+    /// Retries stop at `deadline`; what could not be handed on by then is counted in
+    /// `trellis_processor_dropped_spans_total{reason="shutdown_timeout"}`, never spun on.
+    func shutdown(deadline: ContinuousClock.Instant) async
 }

@@ -13,7 +13,7 @@ public struct FanOutConsumer: SpanConsumer {
         for consumer in consumers { try await consumer.consume(slices) }
     }
 
-    public func drain() async {
-        for consumer in consumers { await consumer.drain() }
+    public func shutdown(deadline: ContinuousClock.Instant) async {
+        for consumer in consumers { await consumer.shutdown(deadline: deadline) }
     }
 }

@@ -33,7 +33,7 @@ struct TailSamplingProcessorTests {
         #expect(memory.heldBytes == 0, "every buffered byte is returned when forwarded or dropped")
     }
 
-    /// The timer's tick that is still handing sampled traces on when `drain()` begins finishes
+    /// The timer's tick that is still handing sampled traces on when `shutdown(deadline:)` begins finishes
     /// before the next stage is drained.
     @Test func drainWaitsForATickInFlightBeforeDrainingTheNextStage() async throws {
         let sink = GatedSink()
@@ -42,7 +42,7 @@ struct TailSamplingProcessorTests {
         let processor = TailSamplingProcessor(config: config, next: sink, memory: nil, metrics: NOOPMetricsHandler.instance)
         try await processor.consume(TS.batch([TS.span(1, 1)]))
         await sink.waitUntilEntered()
-        let drain = Task { await processor.drain() }
+        let drain = Task { await processor.shutdown(deadline: .now + .seconds(30)) }
         await sink.waitForDrain(atMost: .milliseconds(200))
         sink.open()
         await drain.value
@@ -149,7 +149,7 @@ struct TailSamplingProcessorTests {
         let memory = MemoryAccountant()
         let processor = TailSamplingProcessor(config: TS.config(Self.errorsOnly), next: sink, memory: memory, metrics: NOOPMetricsHandler.instance, clock: clock)
         try await processor.consume(TS.batch([TS.span(1, 1, status: .error), TS.span(2, 1), TS.span(3, 1, status: .error), TS.span(3, 2, parent: 1)]))
-        await processor.drain()
+        await processor.shutdown(deadline: .now + .seconds(30))
         #expect(sink.traceIDs == [TS.id(1), TS.id(3)])
         #expect(sink.spans.count == 3)
         #expect(sink.wasDrained)
@@ -202,7 +202,7 @@ struct TailSamplingProcessorTests {
         // Poll (not a fixed sleep): the timer ticks at most 100 ms apart.
         for _ in 0..<200 where sink.spans.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         #expect(sink.traceIDs == [TS.id(1)])
-        await processor.drain()
+        await processor.shutdown(deadline: .now + .seconds(30))
     }
 
     @Test func reportsFootprintPerBufferedSpanAgainstOTLPWireSize() async throws {
@@ -220,7 +220,7 @@ struct TailSamplingProcessorTests {
         let perSpanWire = Double(wire) / Double(batch.spanCount)
         print("tail_sampling footprint: \(Int(perSpanFootprint)) B per buffered SyntheticTraces span vs \(Int(perSpanWire)) B OTLP protobuf (span message in ScopeSpans); ratio \(String(Int(perSpanFootprint / perSpanWire * 100)))%")
         #expect(memory.heldBytes > 0)
-        await processor.drain()
+        await processor.shutdown(deadline: .now + .seconds(30))
         #expect(memory.heldBytes == 0)
     }
 }

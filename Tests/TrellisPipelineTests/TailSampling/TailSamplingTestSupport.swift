@@ -49,7 +49,7 @@ final class TailSamplingRecorder: SpanConsumer {
         received.withLock { $0.append(slices) }
     }
 
-    func drain() async {
+    func shutdown(deadline: ContinuousClock.Instant) async {
         drained.store(true, ordering: .relaxed)
     }
 }

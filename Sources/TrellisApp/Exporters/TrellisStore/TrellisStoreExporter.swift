@@ -15,10 +15,6 @@ import TrellisStorage
 /// The store itself is built by `TrellisService` and shared with the query API; the exporter
 /// never closes it.
 public final class TrellisStoreExporter: SpanConsumer {
-    /// How long `drain()` waits for the writer to write what it has queued. Spans still unwritten
-    /// then are counted in `trellis_exporter_dropped_spans_total{reason="shutdown_timeout"}`.
-    public static let shutdownTimeout = Duration.seconds(30)
-
     public let store: CombinedStore
     private let logger: Logger
     private let writer: StoreWriter
@@ -63,10 +59,11 @@ public final class TrellisStoreExporter: SpanConsumer {
         }
     }
 
-    /// Waits until the writer has written everything queued (at most `shutdownTimeout`), counts
-    /// what it could not write, and stops holding the ring's bytes in the accountant.
-    public func drain() async {
-        let undelivered = await writer.shutdown(deadline: .now + Self.shutdownTimeout)
+    /// Waits until the writer has written everything queued (until `deadline`), counts what it
+    /// could not write in `trellis_exporter_dropped_spans_total{reason="shutdown_timeout"}`, and
+    /// stops holding the ring's bytes in the accountant.
+    public func shutdown(deadline: ContinuousClock.Instant) async {
+        let undelivered = await writer.shutdown(deadline: deadline)
         if undelivered > 0 {
             shutdownDropped.increment(by: undelivered)
             logger.error("the archive could not store every accepted span before the shutdown deadline", metadata: ["spans": "\(undelivered)"])

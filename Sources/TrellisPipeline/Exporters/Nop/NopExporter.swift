@@ -15,5 +15,5 @@ public struct NopExporter: SpanConsumer {
         sent.increment(by: slices.spanCount)
     }
 
-    public func drain() async {}
+    public func shutdown(deadline: ContinuousClock.Instant) async {}
 }

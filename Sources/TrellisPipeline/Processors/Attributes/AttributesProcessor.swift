@@ -28,8 +28,8 @@ public struct AttributesProcessor: SpanConsumer {
         try await next.consume(transform(slices))
     }
 
-    public func drain() async {
-        await next.drain()
+    public func shutdown(deadline: ContinuousClock.Instant) async {
+        await next.shutdown(deadline: deadline)
     }
 
     /// The slices with the actions applied (and summarised again). Encoded slices are decoded

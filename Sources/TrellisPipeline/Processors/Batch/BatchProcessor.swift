@@ -4,7 +4,7 @@ import TrellisModel
 
 /// `batch`: gathers spans and sends them on when `send_batch_size` spans are waiting or the
 /// oldest has waited `timeout`, in hand-overs of at most `send_batch_max_size` spans (whole slices). Buffered bytes are
-/// counted in the memory accountant; `drain()` sends what is left.
+/// counted in the memory accountant; `shutdown(deadline:)` sends what is left.
 public final class BatchProcessor: SpanConsumer {
     private struct State: Sendable {
         var pending: [TraceSlice] = []
@@ -18,13 +18,16 @@ public final class BatchProcessor: SpanConsumer {
     private let accountant: MemoryAccountant?
     private let state = Mutex(State())
     private let timer = Mutex<Task<Void, Never>?>(nil)
+    private let deadline = ShutdownDeadline()
     private let sends: Counter
+    private let shutdownDropped: Counter
 
     public init(config: BatchConfig, next: any SpanConsumer, accountant: MemoryAccountant?, metrics: any MetricsFactory) {
         self.config = config
         self.next = next
         self.accountant = accountant
         sends = Counter(label: "trellis_processor_batch_sends_total", dimensions: [], factory: metrics)
+        shutdownDropped = shutdownDropCounter(processor: "batch", factory: metrics)
         let timeout = Duration.nanoseconds(config.timeout.nanoseconds)
         let task = Task { [weak self] in
             while !Task.isCancelled {
@@ -58,8 +61,9 @@ public final class BatchProcessor: SpanConsumer {
     }
 
     /// Stops the timer and waits for a flush it may have under way, then sends what is left and
-    /// drains the next stage: nothing of this stage is still delivering once `next` is drained.
-    public func drain() async {
+    /// shuts the next stage down: nothing of this stage is still delivering by then.
+    public func shutdown(deadline: ContinuousClock.Instant) async {
+        self.deadline.set(deadline)
         let flushing = timer.withLock { $0 }
         flushing?.cancel()
         await flushing?.value
@@ -69,7 +73,7 @@ public final class BatchProcessor: SpanConsumer {
             return all
         }
         await send(rest)
-        await next.drain()
+        await next.shutdown(deadline: deadline)
     }
 
     private func flush(olderThan age: Duration) async {
@@ -91,16 +95,20 @@ public final class BatchProcessor: SpanConsumer {
         var spans = 0
         for (i, slice) in taken.pending.enumerated() {
             if spans > 0 && spans + slice.summary.spanCount > limit {
-                sends.increment()
-                await next.deliverAccepted(Array(taken.pending[start..<i]))
+                await deliver(Array(taken.pending[start..<i]), spans: spans)
                 start = i
                 spans = 0
             }
             spans += slice.summary.spanCount
         }
-        sends.increment()
-        await next.deliverAccepted(Array(taken.pending[start...]))
+        await deliver(Array(taken.pending[start...]), spans: spans)
         // Held until the next stage has taken every piece: a slow exporter keeps them counted.
         accountant?.remove(taken.bytes)
+    }
+
+    /// One hand-over to `next`; past the shutdown deadline its spans are counted as dropped.
+    private func deliver(_ slices: [TraceSlice], spans: Int) async {
+        sends.increment()
+        if !(await next.deliverAccepted(slices, deadline: deadline)) { shutdownDropped.increment(by: spans) }
     }
 }

@@ -94,8 +94,10 @@ public final class MemoryLimiterProcessor: SpanConsumer {
         try await next.consume(slices)
     }
 
-    public func drain() async {
-        sampler.withLock { $0?.cancel() }
-        await next.drain()
+    public func shutdown(deadline: ContinuousClock.Instant) async {
+        let sampling = sampler.withLock { $0 }
+        sampling?.cancel()
+        await sampling?.value
+        await next.shutdown(deadline: deadline)
     }
 }

@@ -6,6 +6,7 @@ struct TailSamplingMetrics: Sendable {
     /// By the policy that decided; "none" when no policy wanted the trace.
     let notSampledTraces: [String: Counter]
     let droppedSpans: Counter
+    let shutdownDroppedSpans: Counter
     let decidedEarlyBufferFull: Counter
     let decidedEarlyRootReceived: Counter
     let lateSpansSampled: Counter
@@ -21,6 +22,7 @@ struct TailSamplingMetrics: Sendable {
         }
         notSampledTraces = notSampled
         droppedSpans = Counter(label: "trellis_processor_dropped_spans_total", dimensions: [("processor", "tail_sampling"), ("reason", "not_sampled")], factory: factory)
+        shutdownDroppedSpans = shutdownDropCounter(processor: "tail_sampling", factory: factory)
         decidedEarlyBufferFull = Counter(label: "trellis_processor_tail_sampling_decided_early_total", dimensions: [("reason", "num_traces")], factory: factory)
         decidedEarlyRootReceived = Counter(label: "trellis_processor_tail_sampling_decided_early_total", dimensions: [("reason", "root_received")], factory: factory)
         lateSpansSampled = Counter(label: "trellis_processor_tail_sampling_late_spans_total", dimensions: [("decision", "sampled")], factory: factory)

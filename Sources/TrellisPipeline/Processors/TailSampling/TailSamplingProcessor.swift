@@ -13,7 +13,7 @@ import TrellisModel
 ///   span arrives, when that is sooner than `decision_wait`;
 /// - late spans follow the remembered decision (sampled: forwarded at once; not sampled:
 ///   dropped and counted); once the decision is forgotten they start a new pending trace;
-/// - `drain()` decides every pending trace at once, forwards the sampled ones, then drains `next`.
+/// - `shutdown(deadline:)` decides every pending trace at once, forwards the sampled ones, then shuts `next` down.
 ///
 /// Pending traces are held as their slices with the spans encoded (`BufferedTrace`, about
 /// their wire size) and count toward the `MemoryAccountant` with that size until `next` takes
@@ -71,6 +71,7 @@ public final class TailSamplingProcessor: SpanConsumer {
     private let clockNow: @Sendable () -> Duration
     private let state: Mutex<State>
     private let timer = Mutex<Task<Void, Never>?>(nil)
+    private let deadline = ShutdownDeadline()
 
     /// - Parameters:
     ///   - config: a validated configuration (decoding validates; call `validate()` on one built in code).
@@ -123,7 +124,7 @@ public final class TailSamplingProcessor: SpanConsumer {
     }
 
     /// Buffers each slice with its trace, its spans encoded (or applies a remembered decision
-    /// to late slices). Refuses only after `drain()` has begun.
+    /// to late slices). Refuses only after `shutdown(deadline:)` has begun.
     public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
         // Outside the lock: take what the policies read, then encode (the slices wait encoded,
         // and go on to the store so).
@@ -177,8 +178,9 @@ public final class TailSamplingProcessor: SpanConsumer {
     }
 
     /// Decides every pending trace now, hands the sampled ones to `next` (retrying until it
-    /// takes them), then drains `next`. Batches arriving afterwards are refused.
-    public func drain() async {
+    /// takes them or `deadline` passes), then shuts `next` down. Slices arriving afterwards are refused.
+    public func shutdown(deadline: ContinuousClock.Instant) async {
+        self.deadline.set(deadline)
         // A tick under way finishes handing its traces on before the rest are decided.
         let ticking = timer.withLock { $0 }
         ticking?.cancel()
@@ -200,12 +202,12 @@ public final class TailSamplingProcessor: SpanConsumer {
             }
             if items.isEmpty { break }
             for item in items {
-                await next.deliverAccepted(item.slices)
+                if !(await next.deliverAccepted(item.slices, deadline: self.deadline)) { metrics.shutdownDroppedSpans.increment(by: item.spanCount) }
                 memory?.remove(item.footprintBytes)
                 state.withLock { $0.outgoingSpans -= item.spanCount }
             }
         }
-        await next.drain()
+        await next.shutdown(deadline: deadline)
     }
 
     /// Decides every trace whose deadline has passed and forwards what is ready.
