@@ -77,14 +77,30 @@ public struct DependencyPairing: Sendable {
             var slice: Int
             var span: Int
         }
+        let spanCount = slices.spanCount
         var placed: [Key: Placed] = [:]
         var hasCallee: Set<Key> = []
+        placed.reserveCapacity(spanCount)
+        hasCallee.reserveCapacity(spanCount)
         for (n, slice) in slices.enumerated() {
+            // A slice's spans share a service and mostly a bucket: its figures are gathered
+            // apart and added to the write's summaries once per bucket.
+            var activity: [(bucket: UInt64, figures: ServiceActivity)] = []
             for (i, span) in slice.summary.spans.enumerated() {
-                out[bucket(span.startTimeUnixNano), default: DependencySummary()].record(span: span, service: slice.service)
+                let b = bucket(span.startTimeUnixNano)
+                if let last = activity.indices.last, activity[last].bucket == b {
+                    activity[last].figures.record(span)
+                } else if let at = activity.firstIndex(where: { $0.bucket == b }) {
+                    activity[at].figures.record(span)
+                } else {
+                    var figures = ServiceActivity(service: slice.service)
+                    figures.record(span)
+                    activity.append((b, figures))
+                }
                 placed[Key(trace: slice.traceID, span: span.spanID)] = Placed(slice: n, span: i)
                 if span.parentSpanID.isValid { hasCallee.insert(Key(trace: slice.traceID, span: span.parentSpanID)) }
             }
+            for (b, figures) in activity { out[b, default: DependencySummary()].merge(figures) }
         }
         func spanAt(_ p: Placed) -> SpanFacts { slices[p.slice].summary.spans[p.span] }
         func serviceAt(_ p: Placed) -> String { slices[p.slice].service }
@@ -93,7 +109,7 @@ public struct DependencyPairing: Sendable {
             let span = spanAt(p)
             let service = serviceAt(p)
             // Callees of earlier writes that waited for this span.
-            if let waiting = callees.removeValue(forKey: key) {
+            if !callees.isEmpty, let waiting = callees.removeValue(forKey: key) {
                 waitingSpans -= waiting.count
                 for callee in waiting where callee.service != service {
                     record(caller: service, callee, into: &out)
@@ -105,7 +121,7 @@ public struct DependencyPairing: Sendable {
             if let parent = placed[parentKey] {
                 let caller = serviceAt(parent)
                 if caller != service { record(caller: caller, Self.side(span, service: service, sequence: 0), into: &out) }
-            } else if let caller = callers.removeValue(forKey: parentKey) {
+            } else if !callers.isEmpty, let caller = callers.removeValue(forKey: parentKey) {
                 waitingSpans -= 1
                 if caller.service != service { record(caller: caller.service, Self.side(span, service: service, sequence: 0), into: &out) }
             } else if span.kind == .server || span.kind == .consumer {

@@ -41,12 +41,6 @@ public struct DependencySummary: Hashable, Sendable {
         links[key, default: DependencyLink(parent: call.parent, child: call.child, childIsVirtual: call.childIsVirtual)].record(call)
     }
 
-    /// Counts one span of a service.
-    public mutating func record(span: SpanFacts, service: String) {
-        // Mutated in place: a copy out and back would copy the histogram's storage for every span.
-        services[service, default: ServiceActivity(service: service)].record(span)
-    }
-
     /// Adds the calls of an edge.
     public mutating func merge(_ link: DependencyLink) {
         let key = LinkKey(parent: link.parent, child: link.child)
