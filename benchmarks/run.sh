@@ -9,6 +9,8 @@
 #   benchmarks/run.sh soak          50 % of the sustainable rate for 10 minutes: RSS and p99 at the start and the end
 #   benchmarks/run.sh store         the trace store: archive write throughput, get-trace and search latency, bytes per span
 #   benchmarks/run.sh idle          resident memory of the default config right after start, before any span
+#   benchmarks/run.sh profile       perf profile of the server during an ingest-full gRPC run (needs perf: Debian's linux-perf);
+#                                   writes benchmarks/out/profile-{inclusive,flat,threads}.txt
 #   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
 # Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16), SUSTAINABLE (spans/s for
 # overload and soak; measured by an ingest-full run when unset), OVERLOAD_SECONDS (60), SOAK_MINUTES (10);
@@ -242,6 +244,25 @@ bench_idle() {
     echo "{\"benchmark\":\"idle\",\"rss_mib\":$(python3 -c "print(round($kib / 1024, 1))")}"
 }
 
+# `perf record` on the server for 15 s in the middle of a 25 s ingest-full gRPC load (software clock sampling
+# at 499 Hz with call graphs); reports with Swift names demangled, and the loadgen summary on stdout.
+bench_profile() {
+    command -v perf >/dev/null || { echo "profile needs perf (apt-get install linux-perf)" >&2; return 1; }
+    swift build -c release --product trellis >&2
+    mkdir -p benchmarks/out
+    serve_start benchmarks/configs/ingest-full.yaml
+    load grpc --duration 25s --connections "${CONNECTIONS:-2}" --concurrency "${CONCURRENCY:-16}" > benchmarks/out/profile-load.json &
+    local loader=$!
+    sleep 6
+    perf record -F 499 -g -p "$SERVE_PID" -o benchmarks/out/perf.data -- sleep 15 >/dev/null 2>&1
+    wait "$loader" || true
+    serve_stop
+    perf report -i benchmarks/out/perf.data --stdio --children --percent-limit 2 -g none 2>/dev/null | swift demangle --simplified > benchmarks/out/profile-inclusive.txt
+    perf report -i benchmarks/out/perf.data --stdio --no-children --percent-limit 0.7 -g none 2>/dev/null | swift demangle --simplified > benchmarks/out/profile-flat.txt
+    perf report -i benchmarks/out/perf.data --stdio --no-children --sort comm 2>/dev/null > benchmarks/out/profile-threads.txt
+    cat benchmarks/out/profile-load.json
+}
+
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
     local lines; lines="$( { bench_decode; bench_idle; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_query; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
@@ -258,6 +279,7 @@ case "${1:-}" in
     soak) bench_soak ;;
     store) bench_store ;;
     idle) bench_idle ;;
+    profile) bench_profile ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|query|store|overload|soak|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|query|store|overload|soak|profile|all" >&2; exit 2 ;;
 esac
