@@ -106,6 +106,21 @@ import TrellisModel
         #expect(all.sortedLinks.map(\.child) == ["postgresql", "demo-service"])
     }
 
+    /// Past 32 spans a trace's spans are looked up through a dictionary rather than scanned.
+    @Test func aLargeTraceInOneWritePairsEveryCall() {
+        let clients = (0..<40).map { n in span(UInt64(100 + n), parent: 1, kind: .client, start: 2_000, end: 80_000_000) }
+        let servers = (0..<40).map { n in span(UInt64(200 + n), parent: UInt64(100 + n), kind: .server, start: 5_000, end: 70_000_000) }
+        let batch = TraceBatch(resourceSpans: [
+            service("node-service", [span(1, kind: .server, start: 1_000, end: 90_000_000)] + clients),
+            service("demo-service", servers),
+        ])
+        var pairing = DependencyPairing(wait: .seconds(10), maxWaiting: 1_000, bucketNanos: 1_000_000_000)
+        var all = DependencySummary()
+        for summary in pairing.add(TraceSlice.slices(of: batch, indexedKeys: .none), now: .zero).values { all.merge(summary) }
+        #expect(all.links[DependencySummary.LinkKey(parent: "node-service", child: "demo-service")]?.callCount == 40)
+        #expect(pairing.waitingSpans == 0)
+    }
+
     @Test func histogramQuantilesAreWithinOneBucketOfTheTruth() {
         var histogram = LatencyHistogram()
         for millis in 1...100 { histogram.record(nanos: UInt64(millis) * 1_000_000) }

@@ -72,55 +72,64 @@ public struct DependencyPairing: Sendable {
     /// spans of earlier writes, and what waits that are over at `now` (the caller's clock) add.
     public mutating func add(_ slices: [TraceSlice], now: Duration) -> [UInt64: DependencySummary] {
         var out: [UInt64: DependencySummary] = [:]
-        // Where each span is in the write (slice, span), rather than a copy of it.
-        struct Placed {
-            var slice: Int
-            var span: Int
-        }
-        let spanCount = slices.spanCount
-        var placed: [Key: Placed] = [:]
-        var hasCallee: Set<Key> = []
-        placed.reserveCapacity(spanCount)
-        hasCallee.reserveCapacity(spanCount)
-        for (n, slice) in slices.enumerated() {
-            // A slice's spans share a service and mostly a bucket: its figures are gathered
-            // apart and added to the write's summaries once per bucket.
-            var activity: [(bucket: UInt64, figures: ServiceActivity)] = []
-            for (i, span) in slice.summary.spans.enumerated() {
-                let b = bucket(span.startTimeUnixNano)
-                if let last = activity.indices.last, activity[last].bucket == b {
-                    activity[last].figures.record(span)
-                } else if let at = activity.firstIndex(where: { $0.bucket == b }) {
-                    activity[at].figures.record(span)
-                } else {
-                    var figures = ServiceActivity(service: slice.service)
-                    figures.record(span)
-                    activity.append((b, figures))
-                }
-                placed[Key(trace: slice.traceID, span: span.spanID)] = Placed(slice: n, span: i)
-                if span.parentSpanID.isValid { hasCallee.insert(Key(trace: slice.traceID, span: span.parentSpanID)) }
+        // The write's slices by trace, in order of first appearance: calls are paired within a trace.
+        var traces: [TraceID: Int] = [:]
+        var groups: [[TraceSlice]] = []
+        for slice in slices {
+            addFigures(of: slice, into: &out)
+            if let g = traces[slice.traceID] {
+                groups[g].append(slice)
+            } else {
+                traces[slice.traceID] = groups.count
+                groups.append([slice])
             }
-            for (b, figures) in activity { out[b, default: DependencySummary()].merge(figures) }
         }
-        func spanAt(_ p: Placed) -> SpanFacts { slices[p.slice].summary.spans[p.span] }
-        func serviceAt(_ p: Placed) -> String { slices[p.slice].service }
+        for group in groups { pair(group, now: now, into: &out) }
+        expire(now: now, into: &out)
+        return out
+    }
 
-        for (key, p) in placed {
-            let span = spanAt(p)
-            let service = serviceAt(p)
+    /// A slice's service figures. Its spans share a service and mostly a bucket: they are
+    /// gathered apart and added to the write's summaries once per bucket.
+    private func addFigures(of slice: TraceSlice, into out: inout [UInt64: DependencySummary]) {
+        var activity: [(bucket: UInt64, figures: ServiceActivity)] = []
+        for span in slice.summary.spans {
+            let b = bucket(span.startTimeUnixNano)
+            if let at = activity.lastIndex(where: { $0.bucket == b }) {
+                activity[at].figures.record(span)
+            } else {
+                var figures = ServiceActivity(service: slice.service)
+                figures.record(span)
+                activity.append((b, figures))
+            }
+        }
+        for (b, figures) in activity { out[b, default: DependencySummary()].merge(figures) }
+    }
+
+    /// Pairs the calls among one trace's spans of this write, with the spans of earlier writes
+    /// that wait for them, and lets the rest wait.
+    private mutating func pair(_ slices: [TraceSlice], now: Duration, into out: inout [UInt64: DependencySummary]) {
+        let trace = slices[0].traceID
+        var spans: [(facts: SpanFacts, service: String)] = []
+        for slice in slices {
+            for facts in slice.summary.spans { spans.append((facts, slice.service)) }
+        }
+        let index = SpanIndex(spans.map(\.facts.spanID))
+        var hasCallee = [Bool](repeating: false, count: spans.count)
+        for (i, (span, service)) in spans.enumerated() {
             // Callees of earlier writes that waited for this span.
-            if !callees.isEmpty, let waiting = callees.removeValue(forKey: key) {
+            if !callees.isEmpty, let waiting = callees.removeValue(forKey: Key(trace: trace, span: span.spanID)) {
                 waitingSpans -= waiting.count
                 for callee in waiting where callee.service != service {
                     record(caller: service, callee, into: &out)
                 }
-                hasCallee.insert(key)
+                hasCallee[i] = true
             }
             guard span.parentSpanID.isValid else { continue }
-            let parentKey = Key(trace: key.trace, span: span.parentSpanID)
-            if let parent = placed[parentKey] {
-                let caller = serviceAt(parent)
-                if caller != service { record(caller: caller, Self.side(span, service: service, sequence: 0), into: &out) }
+            let parentKey = Key(trace: trace, span: span.parentSpanID)
+            if let parent = index.position(of: span.parentSpanID) {
+                hasCallee[parent] = true
+                if spans[parent].service != service { record(caller: spans[parent].service, Self.side(span, service: service, sequence: 0), into: &out) }
             } else if !callers.isEmpty, let caller = callers.removeValue(forKey: parentKey) {
                 waitingSpans -= 1
                 if caller.service != service { record(caller: caller.service, Self.side(span, service: service, sequence: 0), into: &out) }
@@ -129,16 +138,30 @@ public struct DependencyPairing: Sendable {
                 startWaiting(parentKey, isCaller: false, now: now)
             }
         }
-        for (key, p) in placed where !hasCallee.contains(key) {
-            let span = spanAt(p)
-            guard span.kind == .client || span.kind == .producer else { continue }
-            var caller = Self.side(span, service: serviceAt(p), sequence: nextSequence)
+        for (i, (span, service)) in spans.enumerated() where !hasCallee[i] && (span.kind == .client || span.kind == .producer) {
+            let key = Key(trace: trace, span: span.spanID)
+            var caller = Self.side(span, service: service, sequence: nextSequence)
             caller.peer = span.peer
             callers[key] = caller
             startWaiting(key, isCaller: true, now: now)
         }
-        expire(now: now, into: &out)
-        return out
+    }
+
+    /// Where a span ID first stands among one trace's spans: a scan for the few spans a trace
+    /// usually brings in one write, a dictionary for more.
+    private struct SpanIndex {
+        private let ids: [SpanID]
+        private let positions: [SpanID: Int]?
+
+        init(_ ids: [SpanID]) {
+            self.ids = ids
+            positions = ids.count > 32 ? Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) : nil
+        }
+
+        func position(of id: SpanID) -> Int? {
+            if let positions { return positions[id] }
+            return ids.firstIndex(of: id)
+        }
     }
 
     /// Ends every wait now (at shutdown): the summaries that adds, per bucket start.
