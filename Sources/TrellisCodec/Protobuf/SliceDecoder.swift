@@ -13,13 +13,14 @@ public final class SliceDecoder {
     /// The slices' spans under their resources and scopes.
     /// Throws when stored bytes do not decode (they were encoded by this process or read from the archive).
     public func batch(of slices: [SliceContent]) throws(CodecError) -> TraceBatch {
-        if slices.allSatisfy({ if case .model = $0.spans { true } else { false } }) {
-            return TraceBatch(resourceSpans: slices.map { slice in
-                guard case .model(let scopes) = slice.spans else { return ResourceSpans(resource: slice.resource, scopeSpans: []) }
-                return ResourceSpans(resource: slice.resource, scopeSpans: scopes, schemaURL: slice.resourceSchemaURL)
-            })
+        var resourceSpans: [ResourceSpans] = []
+        for slice in slices {
+            guard case .model(let scopes) = slice.spans else {
+                return try decoder.decode(OTLPProtobufEncoder().encode(contents: slices)).batch
+            }
+            resourceSpans.append(ResourceSpans(resource: slice.resource, scopeSpans: scopes, schemaURL: slice.resourceSchemaURL))
         }
-        return try decoder.decode(OTLPProtobufEncoder().encode(contents: slices)).batch
+        return TraceBatch(resourceSpans: resourceSpans)
     }
 
     /// One slice's spans under their scopes.

@@ -54,10 +54,16 @@ public struct TraceSlice: Sendable {
     public static func slices(of batch: TraceBatch, indexedKeys: IndexedKeys) -> [TraceSlice] {
         var out: [TraceSlice] = []
         for rs in batch.resourceSpans {
-            // A request usually sends whole traces per resource: one trace, one slice, no grouping.
+            let scopes = rs.scopeSpans.filter { !$0.spans.isEmpty }
+            // A resource whose spans all belong to one trace is one slice, with no grouping.
+            if let first = scopes.first?.spans.first?.traceID,
+               scopes.allSatisfy({ $0.spans.allSatisfy { $0.traceID == first } }) {
+                out.append(TraceSlice(traceID: first, resource: rs.resource, resourceSchemaURL: rs.schemaURL, scopes: scopes, indexedKeys: indexedKeys))
+                continue
+            }
             var order: [TraceID] = []
             var scopesByTrace: [TraceID: [ScopeSpans]] = [:]
-            for ss in rs.scopeSpans where !ss.spans.isEmpty {
+            for ss in scopes {
                 var byTrace: [TraceID: [Span]] = [:]
                 var traceOrder: [TraceID] = []
                 for span in ss.spans {
