@@ -9,6 +9,8 @@
 #   benchmarks/run.sh soak          50 % of the sustainable rate for 10 minutes: RSS and p99 at the start and the end
 #   benchmarks/run.sh store         the trace store: archive write throughput, get-trace and search latency, bytes per span
 #   benchmarks/run.sh idle          resident memory of the default config right after start, before any span
+#   (QUERY_PROFILE=1 benchmarks/run.sh query also records perf on the server while the queries run:
+#    benchmarks/out/query-{inclusive,flat,threads}.txt)
 #   benchmarks/run.sh profile       perf profile of the server during an ingest-full gRPC run (needs perf: Debian's linux-perf);
 #                                   writes benchmarks/out/profile-{inclusive,flat,threads}.txt
 #   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
@@ -229,8 +231,19 @@ bench_query() {
         (( $(metric trellis_exporter_sent_spans_total) < $(metric trellis_receiver_accepted_spans_total) )) || break
         sleep 0.5
     done
+    local recorder=""
+    if [[ -n "${QUERY_PROFILE:-}" ]]; then
+        mkdir -p benchmarks/out
+        perf record -F 999 -g -p "$SERVE_PID" -o benchmarks/out/query-perf.data >/dev/null 2>&1 &
+        recorder=$!
+    fi
     python3 benchmarks/query_latency.py "$TRELLIS_BENCH_QUERY_PORT" "$(metric trellis_exporter_sent_spans_total)" \
         "$old_start" "$old_end" "$recent_start" "$recent_end"
+    if [[ -n "$recorder" ]]; then
+        kill -INT "$recorder"
+        wait "$recorder" || true
+        perf_reports benchmarks/out/query-perf.data query
+    fi
     serve_stop
 }
 
@@ -257,10 +270,15 @@ bench_profile() {
     perf record -F 499 -g -p "$SERVE_PID" -o benchmarks/out/perf.data -- sleep 15 >/dev/null 2>&1
     wait "$loader" || true
     serve_stop
-    perf report -i benchmarks/out/perf.data --stdio --children --percent-limit 2 -g none 2>/dev/null | swift demangle --simplified > benchmarks/out/profile-inclusive.txt
-    perf report -i benchmarks/out/perf.data --stdio --no-children --percent-limit 0.7 -g none 2>/dev/null | swift demangle --simplified > benchmarks/out/profile-flat.txt
-    perf report -i benchmarks/out/perf.data --stdio --no-children --sort comm 2>/dev/null > benchmarks/out/profile-threads.txt
+    perf_reports benchmarks/out/perf.data profile
     cat benchmarks/out/profile-load.json
+}
+
+# perf_reports DATA NAME: benchmarks/out/NAME-{inclusive,flat,threads}.txt from a perf recording, Swift names demangled.
+perf_reports() {
+    perf report -i "$1" --stdio --children --percent-limit 2 -g none 2>/dev/null | swift demangle --simplified > "benchmarks/out/$2-inclusive.txt"
+    perf report -i "$1" --stdio --no-children --percent-limit 0.7 -g none 2>/dev/null | swift demangle --simplified > "benchmarks/out/$2-flat.txt"
+    perf report -i "$1" --stdio --no-children --sort comm 2>/dev/null > "benchmarks/out/$2-threads.txt"
 }
 
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).

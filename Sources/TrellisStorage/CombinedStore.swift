@@ -19,6 +19,7 @@ public final class CombinedStore: TraceWriter, TraceReader {
     private let clock: @Sendable () -> Duration
 
     /// - Parameters:
+    ///   - ring: its `indexedAttributeKeys` must be among the archive's.
     ///   - dependencyWait: how long one side of a call waits for the other in a later write (see
     ///     `DependencyPairing`); zero pairs only within a write.
     ///   - maxWaitingSpans: the most spans waiting for the other side of their call.
@@ -27,6 +28,8 @@ public final class CombinedStore: TraceWriter, TraceReader {
         ring: RingStore, archive: SQLiteArchive, dependencyWait: Duration = .seconds(10), maxWaitingSpans: Int = 100_000,
         clock: @escaping @Sendable () -> Duration = CombinedStore.monotonicClock()
     ) {
+        precondition(ring.indexedAttributeKeys.isSubset(of: archive.indexedAttributeKeys),
+                     "the ring's indexed attribute keys must be among the archive's: its pieces carry the archive's")
         self.ring = ring
         self.archive = archive
         pairing = Mutex(DependencyPairing(wait: dependencyWait, maxWaiting: maxWaitingSpans, bucketNanos: DependencyBuckets.bucketNanos))
@@ -89,22 +92,36 @@ public final class CombinedStore: TraceWriter, TraceReader {
     /// The ring alone answers a search whose time range begins after its watermark (every stored
     /// span that could match is there), and one whose results it fills with traces whose latest
     /// matching span started after the watermark: a trace only the archive holds has no matching
-    /// span that recent, so it could not rank among them.
-    public func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] {
-        let recent = try ring.findHits(query)
+    /// span that recent, so it could not rank among them. Otherwise both tiers are searched and a
+    /// trace found by both keeps its better rank (its latest matching span is in one of them) and
+    /// the union of its spans. A trace the ring holds only part of is completed from the archive.
+    public func findTraces(_ query: TraceQuery) async throws -> [FoundTrace] {
+        let recent = try await ring.findTraces(query)
         let watermark = ring.watermark
-        if let start = query.start, start > watermark { return recent.map(\.traceID) }
-        if recent.count >= query.limit, recent.allSatisfy({ $0.latestStart > watermark }) { return recent.map(\.traceID) }
-        let archived = try archive.findHits(query)
-        // A trace found by both keeps its better rank: its latest matching span is in one of them.
-        var best: [TraceID: UInt64] = [:]
-        for hit in recent + archived {
-            best[hit.traceID] = max(best[hit.traceID] ?? 0, hit.latestStart)
+        let ringAlone = query.start.map { $0 > watermark } ?? false
+            || (recent.count >= query.limit && recent.allSatisfy { $0.latestMatchStart > watermark })
+        var found: [FoundTrace]
+        if ringAlone {
+            found = recent
+        } else {
+            var byID: [TraceID: FoundTrace] = [:]
+            for trace in try await archive.findTraces(query) + recent {
+                guard let other = byID[trace.traceID] else {
+                    byID[trace.traceID] = trace
+                    continue
+                }
+                byID[trace.traceID] = FoundTrace(
+                    traceID: trace.traceID, latestMatchStart: max(trace.latestMatchStart, other.latestMatchStart),
+                    trace: TraceAssembly.merge([other.trace, trace.trace]) ?? other.trace, isWhole: true)
+            }
+            found = Array(byID.values.sorted { TraceHit.ranksBefore($0.hit, $1.hit) }.prefix(query.limit))
         }
-        return best.map { TraceHit(traceID: $0.key, latestStart: $0.value) }
-            .sorted(by: TraceHit.ranksBefore)
-            .prefix(query.limit)
-            .map(\.traceID)
+        for index in found.indices where !found[index].isWhole {
+            let archived = try await archive.trace(found[index].traceID)
+            found[index].trace = TraceAssembly.merge([found[index].trace] + [archived].compactMap { $0 }) ?? found[index].trace
+            found[index].isWhole = true
+        }
+        return found
     }
 
     public func services() async throws -> [String] {

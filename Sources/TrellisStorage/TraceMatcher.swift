@@ -17,6 +17,16 @@ struct TraceMatcher: Sendable {
         return true
     }
 
+    /// Could a trace with these indexed attribute values (every value of `indexedKeys` its spans
+    /// and resources have) hold a matching span? False only when a filter on an indexed key
+    /// matches none of them: a value a filter can match is a scalar, and every scalar is indexed.
+    func mayMatch(indexedAttributes: [IndexedAttribute], indexedKeys: Set<String>) -> Bool {
+        query.attributes.allSatisfy { filter in
+            !indexedKeys.contains(filter.key)
+                || indexedAttributes.contains { $0.key == filter.key && filter.matches($0.value.attributeValue) }
+        }
+    }
+
     /// The start time of the latest matching span in the batches, or nil when none matches.
     func latestMatchingStart(in batches: [TraceBatch]) -> UInt64? {
         var best: UInt64?

@@ -30,6 +30,7 @@ struct TracePiece: Sendable {
     var footprintBytes: Int {
         slices.footprintBytes + sharedBytes + 32 + MemoryLayout<TracePiece>.stride
             + groups.count * (MemoryLayout<SpanGroupKey>.stride + MemoryLayout<SpanGroupSummary>.stride)
+            + attributes.count * MemoryLayout<IndexedAttribute>.stride
     }
 
     /// The slices of one write joined by trace: one piece per trace, in the order traces first

@@ -5,10 +5,11 @@ public protocol TraceReader: Sendable {
     /// Every stored span of the trace, grouped under its resources and scopes; nil when none is stored.
     func trace(_ id: TraceID) async throws -> TraceBatch?
 
-    /// IDs of the traces with a span matching the query, newest first: ordered by the start time of
-    /// each trace's latest matching span, at most `query.limit` of them.
+    /// The traces with a span matching the query, newest first: ordered by the start time of each
+    /// trace's latest matching span (ties by trace ID, higher first), at most `query.limit` of
+    /// them, each with every span the reader holds of it, decoded once.
     /// Throws `StorageError` when the query is invalid (see `TraceQuery.validate()`).
-    func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID]
+    func findTraces(_ query: TraceQuery) async throws -> [FoundTrace]
 
     /// The names of the services with stored spans, sorted.
     func services() async throws -> [String]

@@ -59,7 +59,7 @@ struct RingAndCombinedStoreTests {
         #expect(ring.evictedTraces > 0)
         let trace = try await store.trace(oldest)
         #expect(spanIDs(trace) == Fixture.spans(of: oldest).map(\.spanID).sorted())
-        let everything = try await store.findTraceIDs(TraceQuery(service: "node-service", limit: 10_000))
+        let everything = try await store.findTraces(TraceQuery(service: "node-service", limit: 10_000)).map(\.traceID)
         #expect(everything.contains(oldest))
         #expect(everything.count == Set(everything).count)
     }
@@ -79,8 +79,9 @@ struct RingAndCombinedStoreTests {
         let ids = spanIDs(trace)
         #expect(ids == Fixture.spans(of: id).map(\.spanID).sorted())
         #expect(ids.count == Set(ids).count)
-        let found = try await store.findTraceIDs(TraceQuery(service: "node-service"))
-        #expect(found == [id])
+        let found = try await store.findTraces(TraceQuery(service: "node-service"))
+        #expect(found.map(\.traceID) == [id])
+        #expect(spanIDs(found.first?.trace) == ids)
     }
 
     @Test func aTraceTheRingHoldsWholeIsReadWithoutTouchingTheArchive() async throws {
@@ -93,10 +94,10 @@ struct RingAndCombinedStoreTests {
         archive.close()
         let trace = try await store.trace(id)
         #expect(spanIDs(trace) == Fixture.spans(of: id).map(\.spanID).sorted())
-        let recent = try await store.findTraceIDs(TraceQuery(service: "node-service", start: Fixture.base, limit: 5))
+        let recent = try await store.findTraces(TraceQuery(service: "node-service", start: Fixture.base, limit: 5)).map(\.traceID)
         #expect(recent.count == 5)
         // No time range, but the ring fills the results with spans newer than its watermark.
-        let newest = try await store.findTraceIDs(TraceQuery(service: "node-service", limit: 5))
+        let newest = try await store.findTraces(TraceQuery(service: "node-service", limit: 5)).map(\.traceID)
         #expect(newest == recent)
     }
 
@@ -116,6 +117,11 @@ struct RingAndCombinedStoreTests {
         try await store.write(children)
         #expect(try ring.wholeTrace(id) == nil)
         #expect(spanIDs(try await store.trace(id)) == spans.map(\.spanID).sorted())
+        // The ring alone answers a search after its watermark; the trace found is completed from the archive.
+        let childService = try #require(children.resourceSpans.first?.resource.serviceName)
+        let found = try await store.findTraces(TraceQuery(service: childService, start: 1))
+        #expect(found.map(\.traceID) == [id])
+        #expect(spanIDs(found.first?.trace) == spans.map(\.spanID).sorted())
         archive.close()
         await #expect(throws: StorageError.closed) { try await store.trace(id) }
     }

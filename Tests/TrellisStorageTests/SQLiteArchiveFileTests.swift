@@ -38,12 +38,12 @@ struct SQLiteArchiveFileTests {
         var archive: SQLiteArchive? = try SQLiteArchive(path: path)
         for batch in Fixture.batches { try await archive!.write(batch) }
         let query = TraceQuery(service: "demo-service", limit: 40)
-        let before = try await archive!.findTraceIDs(query)
+        let before = try await archive!.findTraces(query).map(\.traceID)
         archive!.close()
         archive = nil
 
         let reopened = try SQLiteArchive(path: path)
-        #expect(try await reopened.findTraceIDs(query) == before)
+        #expect(try await reopened.findTraces(query).map(\.traceID) == before)
         #expect(try await reopened.services() == Set(Fixture.allSpans.map(\.resource.serviceName)).sorted())
         for id in Fixture.traceIDs {
             #expect(spanIDs(try await reopened.trace(id)) == Fixture.spans(of: id).map(\.spanID).sorted())
@@ -52,7 +52,7 @@ struct SQLiteArchiveFileTests {
         var random = SplitMix64(seed: 7)
         let more = SyntheticTraces().request(spanCount: 5, startNanos: Fixture.base + 900_000_000, random: &random)
         try await reopened.write(more)
-        #expect(try await reopened.findTraceIDs(TraceQuery(service: "node-service", limit: 1)).first == more.flattened[0].span.traceID)
+        #expect(try await reopened.findTraces(TraceQuery(service: "node-service", limit: 1)).map(\.traceID).first == more.flattened[0].span.traceID)
     }
 
     @Test func expiredBlocksAreDeletedExactlyInSmallSteps() async throws {
@@ -82,7 +82,7 @@ struct SQLiteArchiveFileTests {
             #expect((trace == nil) == expired.contains(id))
         }
         // Search no longer finds them; the rest are all still found.
-        let found = Set(try await archive.findTraceIDs(TraceQuery(service: "node-service", limit: 10_000)))
+        let found = Set(try await archive.findTraces(TraceQuery(service: "node-service", limit: 10_000)).map(\.traceID))
         let expectedLive = Set(Fixture.expected(TraceQuery(service: "node-service", limit: 10_000))).subtracting(expired)
         #expect(found == expectedLive)
         #expect(throws: StorageError.invalidRetentionArgument(name: "maxRows", value: 0)) {
@@ -137,7 +137,7 @@ struct SQLiteArchiveFileTests {
             #expect(spanIDs(try await archive.trace(id)) == Fixture.spans(of: id).map(\.spanID).sorted())
         }
         let query = TraceQuery(service: "payments", attributes: [.equals("deployment.environment", .string("staging"))], limit: 100)
-        #expect(try await archive.findTraceIDs(query) == Fixture.expected(query))
+        #expect(try await archive.findTraces(query).map(\.traceID) == Fixture.expected(query))
         archive.close()
         let db = try SQLiteConnection(path: path, readOnly: true, create: false)
         #expect(try db.integer("SELECT count(*) FROM sqlite_master WHERE name = 'blocks'") == 0)

@@ -132,11 +132,12 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     func makeLoaded(in directory: TemporaryDirectory) async throws -> any TraceReader & TraceWriter {
         let store: any TraceReader & TraceWriter
         switch self {
-        case .ring: store = RingStore(maxBytes: 1 << 30)
+        case .ring: store = RingStore(maxBytes: 1 << 30, indexedAttributeKeys: SQLiteArchive.defaultIndexedAttributeKeys)
         case .archive: store = try SQLiteArchive(path: directory.file("archive.db"))
         case .combined:
             // A small ring: most traces are only in the archive, the newest in both.
-            store = CombinedStore(ring: RingStore(maxBytes: 200_000), archive: try SQLiteArchive(path: directory.file("archive.db")))
+            let ring = RingStore(maxBytes: 200_000, indexedAttributeKeys: SQLiteArchive.defaultIndexedAttributeKeys)
+            store = CombinedStore(ring: ring, archive: try SQLiteArchive(path: directory.file("archive.db")))
         }
         for batch in Fixture.batches { try await store.write(batch) }
         return store

@@ -45,13 +45,13 @@ struct TraceQueryValidationTests {
         let directory = try TemporaryDirectory()
         let store = try await kind.makeLoaded(in: directory)
         await #expect(throws: StorageError.invalidLimit(0)) {
-            _ = try await store.findTraceIDs(TraceQuery(service: "node-service", limit: 0))
+            _ = try await store.findTraces(TraceQuery(service: "node-service", limit: 0))
         }
         await #expect(throws: StorageError.invertedTimeRange(start: 2, end: 1)) {
-            _ = try await store.findTraceIDs(TraceQuery(service: "node-service", start: 2, end: 1))
+            _ = try await store.findTraces(TraceQuery(service: "node-service", start: 2, end: 1))
         }
         await #expect(throws: StorageError.invertedDurationRange(min: 9, max: 3)) {
-            _ = try await store.findTraceIDs(TraceQuery(service: "node-service", minDuration: 9, maxDuration: 3))
+            _ = try await store.findTraces(TraceQuery(service: "node-service", minDuration: 9, maxDuration: 3))
         }
     }
 

@@ -58,8 +58,12 @@ struct TraceSearchTests {
     func searchReturnsExactlyTheMatchingTracesNewestFirst(kind: StoreKind, search: SearchCase) async throws {
         let directory = try TemporaryDirectory()
         let store = try await kind.makeLoaded(in: directory)
-        let found = try await store.findTraceIDs(search.query)
-        #expect(found == Fixture.expected(search.query))
+        let found = try await store.findTraces(search.query)
+        #expect(found.map(\.traceID) == Fixture.expected(search.query))
+        // Each comes with every span of its trace, decoded by the search itself.
+        for trace in found {
+            #expect(spanIDs(trace.trace) == Fixture.spans(of: trace.traceID).map(\.spanID).sorted())
+        }
     }
 
     @Test func theSearchCasesAreNotVacuous() {
@@ -81,7 +85,7 @@ struct TraceSearchTests {
     func resultsAreOrderedByTheirLatestMatchingSpanNewestFirst(kind: StoreKind) async throws {
         let directory = try TemporaryDirectory()
         let store = try await kind.makeLoaded(in: directory)
-        let found = try await store.findTraceIDs(TraceQuery(service: "checkout", limit: 50))
+        let found = try await store.findTraces(TraceQuery(service: "checkout", limit: 50)).map(\.traceID)
         #expect(found.count == 50)
         let latest = found.map { id in Fixture.spans(of: id).map(\.startTimeUnixNano).max()! }
         #expect(latest == latest.sorted(by: >))

@@ -16,6 +16,16 @@ public enum IndexedValue: Hashable, Sendable {
         }
     }
 
+    /// The attribute value it came from.
+    public var attributeValue: AttributeValue {
+        switch self {
+        case .string(let s): return .string(s)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .bool(let b): return .bool(b)
+        }
+    }
+
     /// The value as a number, for integers and doubles.
     public var numericValue: Double? {
         switch self {

@@ -44,19 +44,14 @@ public struct TraceSearch: Sendable {
         !derivedKeys.contains(tag.key) && Double(tag.value) == nil && tag.value != "true" && tag.value != "false"
     }
 
-    /// The matching traces, newest first, at most `query.limit`. Stops early when cancelled.
+    /// The matching traces, newest first, at most `query.limit`.
     func run(on reader: any TraceReader, candidateLimit: Int) async throws -> [TraceBatch] {
         var storeQuery = query
         storeQuery.attributes += tags.filter(Self.isStoreFilter).map { AttributeFilter.equals($0.key, .string($0.value)) }
         let checkTraces = !tags.allSatisfy(Self.isStoreFilter)
         if checkTraces { storeQuery.limit = max(query.limit, candidateLimit) }
-        var traces: [TraceBatch] = []
-        for id in try await reader.findTraceIDs(storeQuery) where traces.count < query.limit {
-            try Task.checkCancellation()
-            guard let trace = try await reader.trace(id) else { continue }
-            if !checkTraces || matches(trace) { traces.append(trace) }
-        }
-        return traces
+        let found = try await reader.findTraces(storeQuery).lazy.map(\.trace)
+        return Array((checkTraces ? Array(found.filter(matches)) : Array(found)).prefix(query.limit))
     }
 
     /// True when one span of the trace satisfies every condition.

@@ -20,6 +20,8 @@ struct RingState: Sendable {
         var maxStart: UInt64 = 0
         /// The earliest start of a root span held, if one is.
         var rootStart: UInt64?
+        /// The distinct values of the ring's indexed attribute keys, of the spans and their resources.
+        var attributes: [IndexedAttribute] = []
 
         /// Whether the ring holds every stored span of this trace: it holds the trace's root,
         /// which and every span held started at or after `watermark`. Spans of a trace start
@@ -98,6 +100,7 @@ struct RingState: Sendable {
             entry.minStart = min(entry.minStart, piece.minStart)
             entry.maxStart = max(entry.maxStart, piece.maxStart)
             if let root = piece.rootStart { entry.rootStart = min(entry.rootStart ?? .max, root) }
+            for attribute in piece.attributes where !entry.attributes.contains(attribute) { entry.attributes.append(attribute) }
             for (key, summary) in piece.groups {
                 if entry.groups[key] == nil {
                     newKeys.append(key)

@@ -21,13 +21,19 @@ import TrellisModel
 public final class RingStore: TraceWriter, TraceReader {
     private let state: Mutex<RingState>
     private let dependencyBuckets = Mutex(DependencyBuckets())
+    /// The attribute keys whose values each trace's entry lists, so a search on them skips
+    /// traces without decoding them.
+    public let indexedAttributeKeys: Set<String>
 
     /// - Parameters:
     ///   - maxBytes: the most bytes held, as counted by `TracePiece.footprintBytes`.
+    ///   - indexedAttributeKeys: see `indexedAttributeKeys`; pieces written must carry the values
+    ///     of these keys (a `CombinedStore` writes the archive's, which must include them).
     ///   - startUnixNano: the ring's first watermark: spans stored elsewhere before the ring was
     ///     made started before it (the process start, by default).
-    public init(maxBytes: Int, startUnixNano: UInt64 = WallClock.nowNanos()) {
+    public init(maxBytes: Int, indexedAttributeKeys: Set<String> = [], startUnixNano: UInt64 = WallClock.nowNanos()) {
         state = Mutex(RingState(maxBytes: max(0, maxBytes), watermark: startUnixNano))
+        self.indexedAttributeKeys = indexedAttributeKeys
     }
 
     /// Every span the store holds that started after this (Unix nanoseconds) is in the ring.
@@ -63,7 +69,7 @@ public final class RingStore: TraceWriter, TraceReader {
     }
 
     public func write(_ batch: TraceBatch) async throws {
-        write(pieces: TracePiece.pieces(of: batch, indexedKeys: []), dependencies: DependencyBuckets.of(batch))
+        write(pieces: TracePiece.pieces(of: batch, indexedKeys: indexedAttributeKeys), dependencies: DependencyBuckets.of(batch))
     }
 
     /// Stores a write's pieces, and its dependency summaries per bucket (empty when another
@@ -106,11 +112,12 @@ public final class RingStore: TraceWriter, TraceReader {
         }
     }
 
-    public func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] {
-        try findHits(query).map(\.traceID)
+    /// Decodes each candidate once: the spans that decided its rank are the ones returned.
+    public func findTraces(_ query: TraceQuery) async throws -> [FoundTrace] {
+        try findTracesNow(query)
     }
 
-    func findHits(_ query: TraceQuery) throws(StorageError) -> [TraceHit] {
+    func findTracesNow(_ query: TraceQuery) throws(StorageError) -> [FoundTrace] {
         try query.validate()
         let snapshot = state.withLock { $0 }
         let refs: [RingState.TraceRef]?
@@ -124,11 +131,12 @@ public final class RingStore: TraceWriter, TraceReader {
         let matcher = TraceMatcher(query: query)
         let decoder = SliceDecoder()
         // The latest start any matching span of each candidate could have, from the summaries
-        // alone; candidates are then checked (decoded) newest bound first, so once the results
+        // (and the indexed attribute values) alone; candidates are then checked (decoded) newest bound first, so once the results
         // are full the rest are skipped unread.
         var bounded: [(id: TraceID, bound: UInt64)] = []
         for id in candidates {
-            guard let entry = snapshot.traces[id] else { continue }
+            guard let entry = snapshot.traces[id],
+                  matcher.mayMatch(indexedAttributes: entry.attributes, indexedKeys: indexedAttributeKeys) else { continue }
             var bound: UInt64?
             for (key, summary) in entry.groups where matcher.mayMatch(key, summary) {
                 bound = max(bound ?? 0, min(summary.maxStart, query.end ?? .max))
@@ -137,14 +145,22 @@ public final class RingStore: TraceWriter, TraceReader {
         }
         bounded.sort { $0.bound > $1.bound }
         var top = TopHits(limit: query.limit)
+        var decoded: [TraceID: TraceBatch] = [:]
         for (id, bound) in bounded {
             guard top.couldAdmit(bound: bound) else { break }
             guard let entry = snapshot.traces[id] else { continue }
-            if let latest = matcher.latestMatchingStart(in: [try Self.decode(entry.slices, with: decoder)]) {
+            let batch = try Self.decode(entry.slices, with: decoder)
+            if let latest = matcher.latestMatchingStart(in: [batch]) {
                 top.offer(TraceHit(traceID: id, latestStart: latest))
+                decoded[id] = batch
             }
         }
-        return top.sorted()
+        return top.sorted().compactMap { hit in
+            guard let batch = decoded[hit.traceID], let trace = TraceAssembly.merge([batch]),
+                  let entry = snapshot.traces[hit.traceID] else { return nil }
+            return FoundTrace(traceID: hit.traceID, latestMatchStart: hit.latestStart, trace: trace,
+                              isWhole: entry.isWhole(after: snapshot.watermark))
+        }
     }
 
     public func services() async throws -> [String] {

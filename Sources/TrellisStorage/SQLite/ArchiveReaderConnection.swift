@@ -15,14 +15,23 @@ final class ArchiveReaderConnection {
 
     /// The trace's spans from each chunk holding some, in write order.
     func batches(of id: TraceID) throws(StorageError) -> [TraceBatch] {
-        try chunks(of: id).map { chunkID throws(StorageError) in Self.spans(of: id, in: try decodedChunk(chunkID)) }
+        var cache = ChunkCache()
+        return try batches(of: id, from: &cache)
+    }
+
+    private func batches(of id: TraceID, from cache: inout ChunkCache) throws(StorageError) -> [TraceBatch] {
+        try chunks(of: id).map { chunkID throws(StorageError) in
+            Self.spans(of: id, in: try cache.chunk(chunkID, decodedBy: decodedChunk))
+        }
     }
 
     /// The best `query.limit` traces. Walks the span groups of the service (or operation) newest
     /// first through an index, filtered by the bounds the summaries allow and the attribute
     /// index, decodes each new candidate chunk once, confirms its traces on their spans (reading
     /// a trace's other chunks when it has some), and stops as soon as no later row can rank higher.
-    func findHits(_ query: TraceQuery, indexedKeys: Set<String>) throws(StorageError) -> [TraceHit] {
+    /// The traces found are cut from the chunks the search decoded (the newest
+    /// `ChunkCache.capacity` of them are kept), so a chunk holding many hits is decoded once.
+    func findTraces(_ query: TraceQuery, indexedKeys: Set<String>) throws(StorageError) -> [FoundTrace] {
         guard let serviceID = try lookUp("SELECT id FROM services WHERE name = ?1", query.service) else { return [] }
         var operationID: Int64?
         if let operation = query.operation {
@@ -41,6 +50,7 @@ final class ArchiveReaderConnection {
         var top = TopHits(limit: query.limit)
         var seenChunks = Set<Int64>()
         var seenTraces = Set<TraceID>()
+        var cache = ChunkCache()
         let end = SQLiteValues.time(query.end ?? .max)
         while try select.step() {
             let bound = UInt64(max(0, min(select.int64(1), end)))
@@ -48,15 +58,22 @@ final class ArchiveReaderConnection {
             guard top.couldAdmit(bound: bound) else { break }
             let chunkID = select.int64(0)
             guard seenChunks.insert(chunkID).inserted else { continue }
-            for (id, latestHere) in latestMatchingStarts(in: try decodedChunk(chunkID), matcher) where seenTraces.insert(id).inserted {
+            let chunk = try cache.chunk(chunkID, decodedBy: decodedChunk)
+            for (id, latestHere) in latestMatchingStarts(in: chunk, matcher) where seenTraces.insert(id).inserted {
                 var latest = latestHere
                 for other in try chunks(of: id) where other != chunkID {
-                    latest = max(latest, matcher.latestMatchingStart(in: [Self.spans(of: id, in: try decodedChunk(other))]) ?? 0)
+                    let spans = Self.spans(of: id, in: try cache.chunk(other, decodedBy: decodedChunk))
+                    latest = max(latest, matcher.latestMatchingStart(in: [spans]) ?? 0)
                 }
                 top.offer(TraceHit(traceID: id, latestStart: latest))
             }
         }
-        return top.sorted()
+        var found: [FoundTrace] = []
+        for hit in top.sorted() {
+            guard let trace = TraceAssembly.merge(try batches(of: hit.traceID, from: &cache)) else { continue }
+            found.append(FoundTrace(traceID: hit.traceID, latestMatchStart: hit.latestStart, trace: trace, isWhole: true))
+        }
+        return found
     }
 
     func services() throws(StorageError) -> [String] {

@@ -274,14 +274,10 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
         return TraceAssembly.merge(batches)
     }
 
-    public func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] {
-        try findHits(query).map(\.traceID)
-    }
-
-    func findHits(_ query: TraceQuery) throws(StorageError) -> [TraceHit] {
+    public func findTraces(_ query: TraceQuery) async throws -> [FoundTrace] {
         try query.validate()
         let keys = indexedAttributeKeys
-        return try withReader { connection throws(StorageError) in try connection.findHits(query, indexedKeys: keys) }
+        return try withReader { connection throws(StorageError) in try connection.findTraces(query, indexedKeys: keys) }
     }
 
     public func services() async throws -> [String] {

@@ -10,7 +10,7 @@ private func text(_ response: WireResponse) -> String { String(decoding: respons
 /// A store whose reads never finish until cancelled, as a huge archive scan would.
 private final class StuckReader: TraceReader {
     func trace(_ id: TraceID) async throws -> TraceBatch? { try await hang() }
-    func findTraceIDs(_ query: TraceQuery) async throws -> [TraceID] { try await hang() }
+    func findTraces(_ query: TraceQuery) async throws -> [FoundTrace] { try await hang() }
     func services() async throws -> [String] { try await hang() }
     func operations(service: String) async throws -> [TrellisStorage.Operation] { try await hang() }
     func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary { try await hang() }

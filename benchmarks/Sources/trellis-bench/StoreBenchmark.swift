@@ -33,7 +33,7 @@ struct StoreBenchmark {
             let start = Self.base + random.next() % (Self.day - Self.hour)
             return TraceQuery(service: "demo-service", attributes: [.equals("http.route", .string("/api/chain"))], start: start, end: start + Self.hour)
         }
-        let searchTimes = try await latencies(queries) { query in _ = try await archive.findTraceIDs(query) }
+        let searchTimes = try await latencies(queries) { query in _ = try await archive.findTraces(query) }
         archive.close()
         let fileBytes = (try FileManager.default.attributesOfItem(atPath: directory + "/read.db")[.size] as? Int) ?? 0
 

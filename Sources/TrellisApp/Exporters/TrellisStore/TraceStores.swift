@@ -56,6 +56,7 @@ struct TraceStores: Sendable {
                                metadata: ["path": "\(recovery.path)", "bytes": "\(recovery.ignoredTailBytes)"])
             }
         }
-        return CombinedStore(ring: RingStore(maxBytes: config.ringMaxBytes.bytes), archive: archive)
+        return CombinedStore(ring: RingStore(maxBytes: config.ringMaxBytes.bytes, indexedAttributeKeys: archive.indexedAttributeKeys),
+                             archive: archive)
     }
 }
