@@ -9,7 +9,7 @@ enum ClientChannel {
         makeHandler: @escaping @Sendable (any Channel) throws -> Handler
     ) async throws -> (any Channel, NIOLoopBound<Handler>) {
         let channel = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(try makeHandler(channel))
