@@ -1,7 +1,7 @@
 # The two commands: `make run` and `make test`. Both install what they need first.
 CONFIG ?= config/trellis.yaml
 
-.PHONY: deps test-deps build release run demo demo-stop test check-generated unit-tests e2e bench
+.PHONY: deps test-deps build release run demo demo-stop test check-generated unit-tests e2e deploy-check bench
 
 deps:
 	scripts/install-deps
@@ -39,7 +39,13 @@ e2e: test-deps
 	swift build --product trellis
 	Tests/EndToEnd/run.sh
 
-test: test-deps check-generated unit-tests e2e
+# deploy/: the Kubernetes manifests and Flux resources validate, their configurations pass
+# check-config, and the container recipe's runtime stage runs the binary (needs root).
+deploy-check: test-deps
+	swift build --product trellis
+	Tests/Deploy/run.sh
+
+test: test-deps check-generated unit-tests e2e deploy-check
 
 bench:
 	benchmarks/run.sh all

@@ -357,6 +357,18 @@ def check_config_names_the_bad_key(t):
 
 
 @test
+def healthcheck_exits_zero_only_when_the_route_answers_200(t):
+    def healthcheck(url):
+        return subprocess.run([TRELLIS, "healthcheck", "--url", url, "--timeout", "5"], capture_output=True, timeout=30)
+    up = healthcheck(t.url("query", "/healthz"))
+    assert up.returncode == 0 and b"HTTP 200" in up.stdout, up.stdout
+    missing = healthcheck(t.url("query", "/no-such-route"))
+    assert missing.returncode == 1 and b"HTTP 404" in missing.stdout, missing.stdout
+    closed = healthcheck(f"http://127.0.0.1:{free_port()}/healthz")
+    assert closed.returncode == 1 and b"refused" in closed.stdout, closed.stdout
+
+
+@test
 def sigterm_drains_what_was_accepted_and_exits_zero(t):
     own = Trellis().start()
     body = otlp_json_body([json_span(i) for i in range(50)])

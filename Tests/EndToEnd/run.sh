@@ -7,11 +7,5 @@ root="$(cd "$here/../.." && pwd)"
 venv="$root/.venv-e2e"
 export TRELLIS_BIN="${TRELLIS_BIN:-$root/.build/debug/trellis}"
 
-stamp="$venv/.requirements"
-if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-    cp "$here/requirements.txt" "$stamp"
-fi
+"$root/scripts/venv" "$venv" "$here/requirements.txt"
 exec "$venv/bin/python" "$here/e2e.py"

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// One keep-alive HTTP/1.1 connection to an OTLP/HTTP endpoint; one request at a time.
+/// One keep-alive HTTP/1.1 connection to an OTLP/HTTP endpoint (or an admin route); one request at a time.
 final class HTTPClientConnection: Sendable {
     private let channel: any Channel
     private let handler: NIOLoopBound<HTTPClientHandler>
@@ -28,6 +28,14 @@ final class HTTPClientConnection: Sendable {
         return (try? await promise.futureResult.get()) ?? .failed("connection closed")
     }
 
+    /// GETs the connection's path and returns the answer's status (for health checks).
+    func get() async throws -> HTTPResponseStatus {
+        let promise = channel.eventLoop.makePromise(of: HTTPResponseStatus.self)
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.get(promise: promise) }
+        return try await promise.futureResult.get()
+    }
+
     var isOpen: Bool { channel.isActive }
 
     /// Fails the request still waiting with `reason` and closes the connection.
@@ -41,15 +49,28 @@ final class HTTPClientConnection: Sendable {
     }
 }
 
-/// Writes one POST and reads its response; confined to the connection's event loop.
+/// Writes one request and reads its response; confined to the connection's event loop.
 final class HTTPClientHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
 
+    /// The request in flight and who waits for its answer.
+    private enum Pending {
+        case export(EventLoopPromise<ExportOutcome>, json: Bool)
+        case get(EventLoopPromise<HTTPResponseStatus>)
+
+        func fail(_ reason: String) {
+            switch self {
+            case .export(let promise, _): promise.succeed(.failed(reason))
+            case .get(let promise): promise.fail(HTTPClientError.noAnswer(reason))
+            }
+        }
+    }
+
     private let host: String
     private let path: String
     private var context: ChannelHandlerContext?
-    private var pending: (promise: EventLoopPromise<ExportOutcome>, json: Bool)?
+    private var pending: Pending?
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
 
@@ -65,11 +86,22 @@ final class HTTPClientHandler: ChannelInboundHandler {
             promise.succeed(.failed(pending == nil ? "not connected" : "request already in flight"))
             return
         }
-        pending = (promise, contentType == "application/json")
+        pending = .export(promise, json: contentType == "application/json")
         var headers = HTTPHeaders([("Host", host), ("Content-Type", contentType), ("Content-Length", String(payload.count))])
         if gzip { headers.add(name: "Content-Encoding", value: "gzip") }
         context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: payload)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func get(promise: EventLoopPromise<HTTPResponseStatus>) {
+        guard let context, pending == nil else {
+            promise.fail(HTTPClientError.noAnswer(pending == nil ? "not connected" : "request already in flight"))
+            return
+        }
+        pending = .get(promise)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: HTTPHeaders([("Host", host)]))
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
@@ -81,21 +113,24 @@ final class HTTPClientHandler: ChannelInboundHandler {
         case .body(let chunk):
             body.append(contentsOf: chunk.readableBytesView)
         case .end:
-            guard let (promise, json) = pending, let head else { return }
-            pending = nil
-            promise.succeed(Self.outcome(head, body: body, json: json))
+            guard let pending, let head else { return }
+            self.pending = nil
+            switch pending {
+            case .export(let promise, let json): promise.succeed(Self.outcome(head, body: body, json: json))
+            case .get(let promise): promise.succeed(head.status)
+            }
         }
     }
 
     /// Fails the request in flight with `reason` and closes the connection.
     func abort(reason: String) {
-        pending?.promise.succeed(.failed(reason))
+        pending?.fail(reason)
         pending = nil
         context?.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        pending?.promise.succeed(.failed("connection closed by the server"))
+        pending?.fail("connection closed by the server")
         pending = nil
         self.context = nil
     }
@@ -130,6 +165,17 @@ final class HTTPClientHandler: ChannelInboundHandler {
         default:
             let text = String(decoding: body.prefix(300), as: UTF8.self).filter { $0.isASCII && !$0.isNewline }
             return .failed("HTTP \(head.status.code): \(text)")
+        }
+    }
+}
+
+/// A request that got no HTTP answer.
+enum HTTPClientError: Error, CustomStringConvertible {
+    case noAnswer(String)
+
+    var description: String {
+        switch self {
+        case .noAnswer(let reason): "no answer: \(reason)"
         }
     }
 }
