@@ -12,8 +12,10 @@ test-deps:
 build: deps
 	swift build
 
+# The Swift runtime and Foundation linked in: the binary needs only the four C libraries
+# (as in deploy/container/Containerfile), and starts smaller (benchmarks/run.sh idle).
 release: deps
-	swift build -c release --product trellis
+	swift build -c release --static-swift-stdlib --product trellis
 
 run: release
 	.build/release/trellis serve --config $(CONFIG)

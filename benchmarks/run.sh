@@ -26,13 +26,17 @@ scripts/install-deps >&2
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# release_build PRODUCT: the release build `make release` makes (the Swift runtime linked in, as
+# in the container image), so every figure is of the binary users run.
+release_build() { swift build -c release --static-swift-stdlib --product "$1" >&2; }
+
 bench_decode() {
-    swift build -c release --product trellis-bench >&2
+    release_build trellis-bench
     .build/release/trellis-bench decode
 }
 
 bench_store() {
-    swift build -c release --product trellis-bench >&2
+    release_build trellis-bench
     .build/release/trellis-bench store
 }
 
@@ -97,7 +101,7 @@ PY
 }
 
 bench_ingest_null() {
-    swift build -c release --product trellis >&2
+    release_build trellis
     ingest_run ingest-null benchmarks/configs/ingest-null.yaml grpc
     ingest_run ingest-null benchmarks/configs/ingest-null.yaml http/protobuf
 }
@@ -120,7 +124,7 @@ growth_after_load() {
 # stays buffered) and to ingest-null (nothing stays); the difference in resident-set growth over
 # the buffered spans is what one buffered span costs, allocator slack included.
 bench_pipeline() {
-    swift build -c release --product trellis >&2
+    release_build trellis
     local null; null="$(ingest_run ingest-null benchmarks/configs/ingest-null.yaml grpc)"
     local piped; piped="$(TRELLIS_BENCH_DECISION_WAIT=2s ingest_run pipeline benchmarks/configs/pipeline.yaml grpc)"
     local held; held="$(TRELLIS_BENCH_DECISION_WAIT=10m growth_after_load benchmarks/configs/pipeline.yaml)"
@@ -143,7 +147,7 @@ PY
 }
 
 bench_ingest_full() {
-    swift build -c release --product trellis >&2
+    release_build trellis
     ingest_run ingest-full benchmarks/configs/ingest-full.yaml grpc
     ingest_run ingest-full benchmarks/configs/ingest-full.yaml http/protobuf
 }
@@ -157,7 +161,7 @@ sustainable_rate() {
 # Three times the sustainable rate for OVERLOAD_SECONDS: the memory limiter must refuse retryably,
 # RSS must stay under limit_mib (512), and every acknowledged span must be in the archive after SIGTERM.
 bench_overload() {
-    swift build -c release --product trellis >&2
+    release_build trellis
     local rate; rate="$(( $(sustainable_rate) * 3 ))"
     serve_start benchmarks/configs/ingest-full.yaml
     local result; result="$(load grpc --duration "${OVERLOAD_SECONDS:-60}s" --rate "$rate" --connections 4 --concurrency 64)" || true
@@ -176,7 +180,7 @@ PY
 # Half the sustainable rate for SOAK_MINUTES, one loadgen run per minute (each its own seed, so no trace ID repeats): RSS and p99 of the
 # first and the last minute show whether memory and latency stay flat.
 bench_soak() {
-    swift build -c release --product trellis >&2
+    release_build trellis
     local rate; rate="$(( $(sustainable_rate) / 2 ))"
     serve_start benchmarks/configs/ingest-full.yaml
     local minutes="${SOAK_MINUTES:-10}" lines=""
@@ -209,7 +213,7 @@ now_us() { python3 -c 'import time; print(int(time.time() * 1e6))'; }
 # memory limiter's 512 MiB, after which it refuses everything. Each run has its own seed, so no
 # trace ID repeats. Once the store has every accepted span, query_latency.py times each route.
 bench_query() {
-    swift build -c release --product trellis >&2
+    release_build trellis
     serve_start benchmarks/configs/ingest-full.yaml
     local target="${QUERY_BENCH_SPANS:-1000000}" grpc="http://127.0.0.1:$TRELLIS_BENCH_GRPC_PORT"
     .build/release/trellis demo --endpoint "$grpc" --rate 400 --duration 5s >&2
@@ -249,7 +253,7 @@ bench_query() {
 
 # The default configuration's resident memory two seconds after start, with nothing received.
 bench_idle() {
-    swift build -c release --product trellis >&2
+    release_build trellis
     serve_start benchmarks/configs/ingest-full.yaml
     sleep 2
     local kib; kib="$(rss_kib VmRSS)"
@@ -261,7 +265,7 @@ bench_idle() {
 # at 499 Hz with call graphs); reports with Swift names demangled, and the loadgen summary on stdout.
 bench_profile() {
     command -v perf >/dev/null || { echo "profile needs perf (apt-get install linux-perf)" >&2; return 1; }
-    swift build -c release --product trellis >&2
+    release_build trellis
     mkdir -p benchmarks/out
     serve_start benchmarks/configs/ingest-full.yaml
     load grpc --duration 25s --connections "${CONNECTIONS:-2}" --concurrency "${CONCURRENCY:-16}" > benchmarks/out/profile-load.json &
