@@ -1,7 +1,7 @@
 # The two commands: `make run` and `make test`. Both install what they need first.
 CONFIG ?= config/trellis.yaml
 
-.PHONY: deps test-deps build release run demo demo-stop test check-generated unit-tests e2e deploy-check bench
+.PHONY: deps test-deps build release run demo demo-stop test check-generated unit-tests e2e deploy-check fuzz-short bench
 
 deps:
 	scripts/install-deps
@@ -47,7 +47,12 @@ deploy-check: test-deps
 	swift build --product trellis
 	Tests/Deploy/run.sh
 
-test: test-deps check-generated unit-tests e2e deploy-check
+# Every libFuzzer target for 20 s (Fuzz/README.md); a finding fails the build and leaves its input
+# in .build-fuzz/artifacts/.
+fuzz-short: deps
+	scripts/fuzz all 20
+
+test: test-deps check-generated unit-tests e2e deploy-check fuzz-short
 
 bench:
 	benchmarks/run.sh all

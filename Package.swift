@@ -69,6 +69,16 @@ let package = Package(
         ]),
         // Benchmarks that need no sockets: kept out of the NIO targets so they build in seconds.
         .executableTarget(name: "trellis-bench", dependencies: ["TrellisCodec", "TrellisModel", "TrellisStorage"], path: "benchmarks/Sources/trellis-bench"),
+        // libFuzzer targets (scripts/fuzz TARGET): built with `--sanitize=fuzzer --sanitize=address`,
+        // libFuzzer supplies `main`; a plain build links CFuzzEntry's, which says how to run it.
+        // `@testable import`s reach internal decoders, so they build in debug only.
+        .target(name: "CFuzzEntry", path: "Fuzz/Sources/CFuzzEntry"),
+        .executableTarget(name: "trellis-fuzz", dependencies: [
+            "CFuzzEntry", "TrellisCodec", "TrellisModel", "TrellisServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Fuzz/Sources/trellis-fuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
         .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", "TrellisStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),

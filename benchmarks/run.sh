@@ -13,6 +13,7 @@
 #    benchmarks/out/query-{inclusive,flat,threads}.txt)
 #   benchmarks/run.sh profile       perf profile of the server during an ingest-full gRPC run (needs perf: Debian's linux-perf);
 #                                   writes benchmarks/out/profile-{inclusive,flat,threads}.txt
+#   benchmarks/run.sh fuzz          every libFuzzer target for FUZZ_SECONDS (default 600) each (scripts/fuzz)
 #   benchmarks/run.sh all           every benchmark above, in turn; rewrites benchmarks/RESULTS.md
 # Environment: DURATION (ingest runs, default 20s), CONNECTIONS (2), CONCURRENCY (16), SUSTAINABLE (spans/s for
 # overload and soak; measured by an ingest-full run when unset), OVERLOAD_SECONDS (60), SOAK_MINUTES (10);
@@ -302,6 +303,7 @@ case "${1:-}" in
     store) bench_store ;;
     idle) bench_idle ;;
     profile) bench_profile ;;
+    fuzz) scripts/fuzz all "${FUZZ_SECONDS:-600}" ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|query|store|overload|soak|profile|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|query|store|overload|soak|profile|fuzz|all" >&2; exit 2 ;;
 esac

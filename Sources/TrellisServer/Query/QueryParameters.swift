@@ -60,7 +60,7 @@ public struct QueryParameters: Sendable {
     public func rfc3339Time(_ name: String) throws(QueryParameterError) -> UInt64? {
         guard let text = try single(name) else { return nil }
         guard let nanos = RFC3339.unixNanos(text) else {
-            throw .malformedTime(parameter: name, value: text, expected: "an RFC 3339 time such as 2025-01-31T12:00:00Z")
+            throw .malformedTime(parameter: name, value: text, expected: "an RFC 3339 time from 1970 to 2554 such as 2025-01-31T12:00:00Z")
         }
         return nanos
     }

@@ -1,7 +1,8 @@
 /// Reads RFC 3339 timestamps (`2025-01-31T12:00:00Z`, `2025-01-31T12:00:00.123456789+02:00`),
 /// as api/v3's `query.start_time_min`/`max` take them.
 enum RFC3339 {
-    /// Nanoseconds since the Unix epoch; nil when malformed or before 1970.
+    /// Nanoseconds since the Unix epoch; nil when malformed, before 1970, or past what 64 bits of
+    /// nanoseconds hold (2554-07-21T23:34:33.709551615Z).
     static func unixNanos(_ text: String) -> UInt64? {
         let b = Array(text.utf8)
         guard b.count >= 20,
@@ -38,7 +39,9 @@ enum RFC3339 {
         }
         let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds
         guard seconds >= 0 else { return nil }
-        return UInt64(seconds) * 1_000_000_000 + UInt64(fraction)
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (nanos, overflowAgain) = whole.addingReportingOverflow(UInt64(fraction))
+        return overflow || overflowAgain ? nil : nanos
     }
 
     private static func number(_ b: [UInt8], _ start: Int, _ count: Int) -> Int64? {

@@ -63,7 +63,12 @@ struct APIv3Tests {
         ("/api/v3/traces/\(TraceID(high: 7, low: 7).hex)", 404, "trace \(TraceID(high: 7, low: 7).hex) not found"),
         ("/api/v3/traces?query.service_name=a&query.start_time_max=2024-01-01T00:00:00Z", 400, "parameter 'query.start_time_min' is required"),
         ("/api/v3/traces?query.service_name=a&query.start_time_min=yesterday&query.start_time_max=2024-01-01T00:00:00Z", 400,
-         "parameter 'query.start_time_min': 'yesterday' is not an RFC 3339 time such as 2025-01-31T12:00:00Z"),
+         "parameter 'query.start_time_min': 'yesterday' is not an RFC 3339 time from 1970 to 2554 such as 2025-01-31T12:00:00Z"),
+        // Found by the query-parameters fuzz target: a year past 2554 overflowed 64-bit nanoseconds and trapped.
+        ("/api/v3/traces?query.service_name=a&query.start_time_min=4048-01-02T03:04:05.123456789Z&query.start_time_max=4048-01-03T00:00:00Z", 400,
+         "parameter 'query.start_time_min': '4048-01-02T03:04:05.123456789Z' is not an RFC 3339 time from 1970 to 2554 such as 2025-01-31T12:00:00Z"),
+        ("/api/v3/traces?query.service_name=a&query.start_time_min=2554-07-21T23:34:33.709551616Z&query.start_time_max=2554-07-22T00:00:00Z", 400,
+         "parameter 'query.start_time_min': '2554-07-21T23:34:33.709551616Z' is not an RFC 3339 time from 1970 to 2554 such as 2025-01-31T12:00:00Z"),
         ("/api/v3/traces?query.service_name=a&query.start_time_min=2024-01-02T00:00:00Z&query.start_time_max=2024-01-01T00:00:00Z", 400,
          "parameter 'query.start_time_min' is greater than 'query.start_time_max'; the range is empty"),
         ("/api/v3/traces?query.start_time_min=2024-01-01T00:00:00Z&query.start_time_max=2024-01-02T00:00:00Z", 400, "parameter 'query.service_name' is required"),

@@ -1,0 +1,1 @@
+// Nothing to import: the target only links the plain-build entry point (entry.c).
