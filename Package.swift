@@ -80,7 +80,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], path: "Fuzz/Sources/trellis-fuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
-        .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", "TrellisStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", "TrellisStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", "TrellisCodec", .product(name: "Metrics", package: "swift-metrics")]),

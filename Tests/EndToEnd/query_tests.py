@@ -215,5 +215,24 @@ def greeting_timeline_and_critical_path_run_through_both_services(t):
 
 
 @test
+def schemathesis_finds_no_server_error_and_every_answer_matches_the_openapi_document(t):
+    """Schemathesis (PyPI) generates requests for every operation of the served document, valid
+    and not, with a fixed seed and a bounded number of examples; no answer may be a 5xx, and each
+    must have a documented status, content type, headers and body schema."""
+    trellis = stored_flows()
+    schemathesis = os.path.join(os.path.dirname(sys.executable), "schemathesis")
+    checks = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance"
+    result = subprocess.run([schemathesis, "run", trellis.url("query", "/api/openapi.json"), "--max-examples", "25", "--seed", "1",
+                             "--checks", checks], capture_output=True, timeout=600, env={**os.environ, "NO_COLOR": "1"})
+    output = result.stdout.decode(errors="replace")
+    assert result.returncode == 0, output[-6000:]
+    selected = re.search(r"Operations:\s+(\d+) selected / (\d+) total", output)
+    assert selected and int(selected.group(1)) == int(selected.group(2)) >= 13, output[-3000:]
+
+
+@test
 def query_trellis_shuts_down_cleanly(t):
-    assert stored_flows().stop() == 0
+    trellis = stored_flows()
+    code = trellis.stop()
+    assert code == 0, (code, trellis.output()[-3000:])
+

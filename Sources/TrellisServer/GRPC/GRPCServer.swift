@@ -14,9 +14,16 @@ public enum GRPCServer {
         quiesce: ServerQuiescingHelper?, makeHandler: @escaping @Sendable () -> any GRPCCallHandler
     ) async throws -> any Channel {
         try await Listener.bind(host: host, port: port, group: group, quiesce: quiesce) { channel in
-            let sync = channel.pipeline.syncOperations
-            try sync.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
-            try sync.addHandler(GRPCServerHandler(configuration: configuration, calls: makeHandler()))
+            try addHandlers(to: channel.pipeline.syncOperations, configuration: configuration, calls: makeHandler())
         }
+    }
+
+    /// What every accepted connection gets: the idle timer, then the nghttp2 session answering
+    /// calls with `calls`. Must run on the channel's event loop.
+    public static func addHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations, configuration: GRPCServerConfiguration, calls: any GRPCCallHandler
+    ) throws {
+        try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
+        try pipeline.addHandler(GRPCServerHandler(configuration: configuration, calls: calls))
     }
 }

@@ -76,7 +76,7 @@ public enum JaegerRoutes {
         let p = call.parameters
         try p.reject(allowing: ["endTs", "lookback"])
         let end = try p.epochTime("endTs", unitNanos: 1_000_000, unitName: "milliseconds") ?? WallClock.nowNanos()
-        let lookback = try p.positiveInteger("lookback").map { UInt64($0) * 1_000_000 } ?? AnalysisRoutes.defaultLookbackNanos
+        let lookback = try p.positiveSpan("lookback", unitNanos: 1_000_000, unitName: "milliseconds") ?? AnalysisRoutes.defaultLookbackNanos
         let links = JaegerDependencyLink.links(in: try await call.reader.dependencies(from: end - min(end, lookback), to: end))
         return envelope(total: links.count) { w in
             w.beginArray()

@@ -15,6 +15,8 @@ public enum QueryParameterError: Error, Hashable, Sendable, CustomStringConverti
     case malformedTime(parameter: String, value: String, expected: String)
     /// A value is not a positive integer.
     case notPositiveInteger(parameter: String, value: String)
+    /// A value is above the most the parameter takes (written with its unit).
+    case tooLarge(parameter: String, value: String, maximum: String)
     /// A value is not one of the allowed words.
     case notOneOf(parameter: String, value: String, allowed: [String])
     /// A tag filter that cannot be read.
@@ -38,6 +40,8 @@ public enum QueryParameterError: Error, Hashable, Sendable, CustomStringConverti
             return "parameter '\(name)': '\(value)' is not \(expected)"
         case .notPositiveInteger(let name, let value):
             return "parameter '\(name)': '\(value)' is not a positive integer"
+        case .tooLarge(let name, let value, let maximum):
+            return "parameter '\(name)': '\(value)' is too large; the most it takes is \(maximum)"
         case .notOneOf(let name, let value, let allowed):
             return "parameter '\(name)': '\(value)' is not one of \(allowed.joined(separator: ", "))"
         case .malformedTags(let name, let value, let reason):

@@ -40,6 +40,15 @@ public struct QueryParameters: Sendable {
         return value
     }
 
+    /// A positive whole number of `unitNanos` (Jaeger's `lookback` in milliseconds), in nanoseconds;
+    /// more than 64 bits of nanoseconds hold is refused.
+    public func positiveSpan(_ name: String, unitNanos: UInt64, unitName: String) throws(QueryParameterError) -> UInt64? {
+        guard let count = try positiveInteger(name) else { return nil }
+        let (nanos, overflow) = UInt64(count).multipliedReportingOverflow(by: unitNanos)
+        guard !overflow else { throw .tooLarge(parameter: name, value: String(count), maximum: "\(UInt64.max / unitNanos) \(unitName)") }
+        return nanos
+    }
+
     /// A Go-style duration (`100ms`, `1.5s`), in nanoseconds.
     public func duration(_ name: String) throws(QueryParameterError) -> UInt64? {
         guard let text = try single(name) else { return nil }

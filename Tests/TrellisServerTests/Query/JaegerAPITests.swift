@@ -140,6 +140,10 @@ struct JaegerAPITests {
         ("/api/operations", "parameter 'service' is required"),
         ("/api/operations?service=a&spanKind=sideways", "parameter 'spanKind': 'sideways' is not one of internal, server, client, producer, consumer"),
         ("/api/services?verbose=1", "unknown parameter 'verbose'; this route takes no parameters"),
+        // Found by schemathesis: a lookback of more milliseconds than 64 bits of nanoseconds hold trapped the server.
+        ("/api/dependencies?lookback=9223372036854775807",
+         "parameter 'lookback': '9223372036854775807' is too large; the most it takes is 18446744073709 milliseconds"),
+        ("/api/dependencies?endTs=99999999999999999999", "parameter 'endTs': '99999999999999999999' is not a time in milliseconds since the Unix epoch"),
     ])
     func badParametersAre400SayingWhatIsWrong(_ target: String, _ message: String) async throws {
         try await withQueryServer { port in
