@@ -3,14 +3,15 @@ import Logging
 import TrellisPipeline
 import TrellisStorage
 
-/// Builds the traces pipeline from `service.pipelines.traces`:
+/// Builds the traces pipeline from `service.pipelines.traces`: the health gate →
 /// `memory_limiter` (when listed, it must come first) → the admission queue → the other
 /// processors in order → a fan-out to the exporters. Every buffering stage counts its bytes
 /// in one `MemoryAccountant`, which the memory limiter reads.
 enum PipelineBuilder {
     /// Returns the pipeline's entry point. `stores` holds the store of each `trellis_store`
     /// exporter of the pipeline, by exporter name, as `TraceStores` opened them.
-    static func build(_ config: TrellisConfig, stores: TraceStores, metrics: any MetricsFactory, logger: Logger) -> any SpanConsumer {
+    /// A `HealthGate` on `health` comes first: while a component reports a problem, new data is refused.
+    static func build(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, metrics: any MetricsFactory, logger: Logger) -> any SpanConsumer {
         let accountant = MemoryAccountant()
         let pipeline = config.service.traces
         var exporters: [any SpanConsumer] = []
@@ -18,7 +19,8 @@ enum PipelineBuilder {
             switch config.exporters.first(where: { $0.name == name })!.config {
             case .nop: exporters.append(NopExporter(name: name, metrics: metrics))
             case .trellisStore(let settings):
-                exporters.append(TrellisStoreExporter(name: name, store: stores.byExporter[name]!, config: settings, metrics: metrics, logger: logger, accountant: accountant))
+                exporters.append(TrellisStoreExporter(name: name, store: stores.byExporter[name]!, config: settings, metrics: metrics, logger: logger,
+                                                      accountant: accountant, health: health))
             }
         }
         var chain: any SpanConsumer = exporters.count == 1 ? exporters[0] : FanOutConsumer(exporters)
@@ -36,6 +38,6 @@ enum PipelineBuilder {
         if let limiter {
             chain = MemoryLimiterProcessor(config: limiter, next: chain, accountant: accountant, metrics: metrics)
         }
-        return chain
+        return HealthGate(health: health, next: chain)
     }
 }

@@ -18,7 +18,8 @@ public final class TrellisService: Sendable {
     private let logger: Logger
     private let registry = PrometheusCollectorRegistry()
     private let group: MultiThreadedEventLoopGroup
-    private let readiness = Readiness()
+    private let health = PipelineHealth()
+    private let readiness: Readiness
     private let stores: TraceStores
     private let pipeline: any SpanConsumer
     private let queryAPI: QueryAPI
@@ -34,7 +35,8 @@ public final class TrellisService: Sendable {
         self.logger = logger
         metrics = PrometheusMetricsFactory(registry: registry)
         stores = try TraceStores(config, logger: logger)
-        pipeline = PipelineBuilder.build(config, stores: stores, metrics: metrics, logger: logger)
+        readiness = Readiness(health: health)
+        pipeline = PipelineBuilder.build(config, stores: stores, health: health, metrics: metrics, logger: logger)
         queryAPI = QueryAPI(reader: stores.queried, configuration: QueryConfiguration(
             bearerToken: config.query.auth?.bearerToken, defaultLimit: config.query.defaultLimit, maxLimit: config.query.maxLimit,
             timeout: .nanoseconds(config.query.timeout.nanoseconds)))

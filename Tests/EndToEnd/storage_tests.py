@@ -78,3 +78,57 @@ def a_call_whose_client_and_server_spans_arrive_seconds_apart_is_one_edge_withou
         assert own.metric("trellis_store_dependency_unpaired_spans_total") == 0
     finally:
         assert own.stop() == 0
+
+
+def bulky_request(trace_number, spans):
+    """A request whose spans carry 1 KiB of random hex each, so that gzip cannot shrink them."""
+    trace_id = f"{0xD15C000000000000 + trace_number:016x}{trace_number:016x}"
+    return json.dumps({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "disk-service"}}]},
+        "scopeSpans": [{"scope": {"name": "e2e"}, "spans": [
+            {"traceId": trace_id, "spanId": f"{trace_number * 1000 + i + 1:016x}", "name": "write", "kind": 1,
+             "startTimeUnixNano": str(1_700_000_000_000_000_000 + i), "endTimeUnixNano": str(1_700_000_000_100_000_000 + i),
+             "attributes": [{"key": "payload", "value": {"stringValue": os.urandom(512).hex()}}]}
+            for i in range(spans)]}]}]}).encode()
+
+
+@test
+def a_full_disk_is_refused_retryably_reported_and_resumed_from_without_losing_acknowledged_spans(t):
+    # A 1 MiB tmpfs holds the archive (mounting needs root: make test runs as root).
+    assert os.geteuid() == 0, "this test mounts a small tmpfs and needs root"
+    disk = os.path.join(WORK, f"small-disk-{free_port()}")
+    os.makedirs(disk)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk], check=True)
+    try:
+        db = os.path.join(disk, "trellis.db")
+        own = Trellis(exporter=f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ path: {db}, retention: 24h }} }}",
+                      exporter_name="trellis_store").start()
+        acknowledged, refusal = set(), None
+        for n in range(1, 200):
+            status, headers, body = http("POST", own.url("http", "/v1/traces"), bulky_request(n, 20), {"Content-Type": "application/json"})
+            if status != 200:
+                refusal = (status, headers, body)
+                break
+            acknowledged.update(f"{n * 1000 + i + 1:016x}" for i in range(20))
+            time.sleep(0.05)
+        assert refusal, "the archive's disk never filled"
+        status, headers, body = refusal
+        assert status == 503 and headers.get("Retry-After") == "5", refusal
+        assert b"the collector cannot store data now (exporters.trellis_store: archive writes are failing" in body, body
+        assert b"disk is full" in body, body
+        status, _, body = http("GET", own.url("query", "/readyz"))
+        assert status == 503 and b"not ready: exporters.trellis_store: archive writes are failing" in body, (status, body)
+        assert own.metric("trellis_exporter_send_failed_spans_total") > 0
+
+        # Room again: the writer's retries succeed, the gate opens by itself.
+        subprocess.run(["mount", "-o", "remount,size=64m", disk], check=True)
+        assert wait_until(lambda: http("GET", own.url("query", "/readyz"))[0] == 200, timeout=20), own.output()
+        status, _, body = http("POST", own.url("http", "/v1/traces"), bulky_request(999, 20), {"Content-Type": "application/json"})
+        assert status == 200, (status, body)
+        acknowledged.update(f"{999 * 1000 + i + 1:016x}" for i in range(20))
+        assert own.stop() == 0, own.output()
+        stored = [s[4] for s in archived_spans(db) if s[0] == "disk-service"]
+        assert set(stored) == acknowledged, f"{len(acknowledged - set(stored))} acknowledged spans missing"
+        assert len(stored) == len(acknowledged), "a span was stored twice"
+    finally:
+        subprocess.run(["umount", disk], check=False)

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The admin routes on the query port: `/healthz` (the process is up), `/readyz`
-/// (listeners up and not shutting down) and `/metrics` (Prometheus text format).
+/// (listeners up, not shutting down, no standing pipeline problem; else 503 naming each) and `/metrics` (Prometheus text format).
 public final class AdminResponder: HTTPResponder {
     private let readiness: Readiness
     private let renderMetrics: @Sendable () -> [UInt8]
@@ -30,7 +30,8 @@ public final class AdminResponder: HTTPResponder {
         case "/healthz":
             return .text(.ok, "ok")
         case "/readyz":
-            return readiness.isReady ? .text(.ok, "ready") : .text(.serviceUnavailable, "not ready")
+            let reasons = readiness.reasonsNotReady
+            return reasons.isEmpty ? .text(.ok, "ready") : .text(.serviceUnavailable, "not ready: " + reasons.joined(separator: "; "))
         case "/metrics":
             return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: renderMetrics())
         default:

@@ -8,7 +8,8 @@ import TrellisStorage
 /// (`StoreWriter`), whose own thread writes the ring and the SQLite archive and, between writes,
 /// applies retention by age and by size in small steps. `consume` returns once the writer has
 /// queued the slices (it waits while the writer's queue is full); a storage failure is retried
-/// by the writer, never dropped. The ring's bytes count toward the pipeline's
+/// by the writer, never dropped, and reported to the pipeline's `PipelineHealth` (when given)
+/// until a write succeeds again, so new data is refused retryably meanwhile and `/readyz` says why. The ring's bytes count toward the pipeline's
 /// `MemoryAccountant` (when given), so the memory limiter's soft limit covers the ring as well
 /// as what is in flight.
 ///
@@ -21,7 +22,11 @@ public final class TrellisStoreExporter: SpanConsumer {
     private let ring: RingAccounting
     private let shutdownDropped: Counter
 
-    public init(name: String, store: CombinedStore, config: TrellisStoreConfig, metrics: any MetricsFactory, logger: Logger, accountant: MemoryAccountant? = nil) {
+    public init(
+        name: String, store: CombinedStore, config: TrellisStoreConfig, metrics: any MetricsFactory, logger: Logger,
+        accountant: MemoryAccountant? = nil, health: PipelineHealth? = nil
+    ) {
+        let component = "exporters.\(name)"
         self.store = store
         self.logger = logger
         let sent = Counter(label: "trellis_exporter_sent_spans_total", dimensions: [("exporter", name)], factory: metrics)
@@ -34,11 +39,13 @@ public final class TrellisStoreExporter: SpanConsumer {
         let retention = Retention(archive: store.archive, config: config, logger: logger, archiveBytes: archiveBytes)
         writer = StoreWriter(store: store, events: StoreWriter.Events(
             written: { spans in
+                health?.report(component, problem: nil)
                 sent.increment(by: spans)
                 ring.update()
                 unpaired.update()
             },
             failed: { spans, error in
+                health?.report(component, problem: "archive writes are failing (\(error)); accepted spans are kept and retried")
                 failed.increment(by: spans)
                 logger.error("storing a batch failed; the writer retries it", metadata: ["error": "\(error)", "spans": "\(spans)"])
             },
