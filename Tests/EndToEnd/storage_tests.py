@@ -132,3 +132,22 @@ def a_full_disk_is_refused_retryably_reported_and_resumed_from_without_losing_ac
         assert len(stored) == len(acknowledged), "a span was stored twice"
     finally:
         subprocess.run(["umount", disk], check=False)
+
+
+@test
+def an_archive_deleted_while_running_is_reported_and_new_data_refused(t):
+    db = os.path.join(WORK, f"deleted-{free_port()}", "trellis.db")
+    own = Trellis(exporter=f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ path: {db}, retention: 24h }} }}",
+                  exporter_name="trellis_store").start()
+    try:
+        status, _, body = http("POST", own.url("http", "/v1/traces"), otlp_json_request("deleted-service", 1, 5), {"Content-Type": "application/json"})
+        assert status == 200, (status, body)
+        os.remove(db)
+        # The store writer checks the file between writes, every 10 s.
+        assert wait_until(lambda: http("GET", own.url("query", "/readyz"))[0] == 503, timeout=30), own.output()
+        status, _, body = http("GET", own.url("query", "/readyz"))
+        assert f"exporters.trellis_store.archive: the archive file {db} was deleted or replaced while Trellis runs".encode() in body, body
+        status, headers, body = http("POST", own.url("http", "/v1/traces"), otlp_json_request("deleted-service", 2, 5), {"Content-Type": "application/json"})
+        assert status == 503 and headers.get("Retry-After") == "5" and b"was deleted or replaced" in body, (status, body)
+    finally:
+        assert own.stop() == 0, own.output()

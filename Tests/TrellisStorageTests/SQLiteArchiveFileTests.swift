@@ -18,6 +18,20 @@ struct SQLiteArchiveFileTests {
         db.close()
     }
 
+    @Test func anArchiveFileDeletedOrReplacedWhileOpenIsReported() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("trellis.db")
+        let archive = try SQLiteArchive(path: path)
+        defer { archive.close() }
+        #expect(archive.fileProblem == nil)
+        try FileManager.default.removeItem(atPath: path)
+        let deleted = try #require(archive.fileProblem)
+        #expect(deleted.hasPrefix("the archive file \(path) was deleted or replaced while Trellis runs"))
+        // Another file at the same path is not the one being written either.
+        FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
+        #expect(archive.fileProblem == deleted)
+    }
+
     @Test func aTraceWrittenInTwoBatchesComesBackWhole() async throws {
         let directory = try TemporaryDirectory()
         let archive = try SQLiteArchive(path: directory.file("t.db"))

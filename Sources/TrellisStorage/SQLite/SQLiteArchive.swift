@@ -53,6 +53,8 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
     /// The log is emptied once it holds at least this many bytes, all committed.
     let logTruncationBytes: Int
 
+    /// The file opened at `path`.
+    private let openedFile: FileIdentity?
     private let writer: Mutex<ArchiveWriterConnection?>
     private let reader: Mutex<ArchiveReaderConnection?>
     private let intake: Mutex<Intake>
@@ -76,6 +78,14 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
         path: String, indexedAttributeKeys: Set<String> = SQLiteArchive.defaultIndexedAttributeKeys, writeAheadLog: Bool = false
     ) throws(StorageError) {
         try self.init(path: path, indexedAttributeKeys: indexedAttributeKeys, writeAheadLog: writeAheadLog, logTruncationBytes: 16 << 20)
+    }
+
+    /// Why the file at `path` is no longer the archive this process writes, or nil while it is:
+    /// deleted or replaced behind Trellis's back, spans written from then on would be lost with
+    /// the open file when the process exits.
+    public var fileProblem: String? {
+        guard let openedFile, FileIdentity(path: path) != openedFile else { return nil }
+        return "the archive file \(path) was deleted or replaced while Trellis runs; what is written now would be lost at exit: restart Trellis to open an archive there again"
     }
 
     /// The log file of the archive at `path`.
@@ -125,6 +135,7 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
             recovery = nil
         }
         intake = Mutex(Intake(lastSequence: lastSequence, committed: lastSequence))
+        openedFile = FileIdentity(path: path)
         writer = Mutex(connection)
         reader = Mutex(ArchiveReaderConnection(db: readConnection))
     }

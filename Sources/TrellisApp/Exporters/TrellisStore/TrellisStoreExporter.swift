@@ -49,7 +49,10 @@ public final class TrellisStoreExporter: SpanConsumer {
                 failed.increment(by: spans)
                 logger.error("storing a batch failed; the writer retries it", metadata: ["error": "\(error)", "spans": "\(spans)"])
             },
-            maintenance: { retention.apply() }))
+            maintenance: {
+                health?.report(component + ".archive", problem: store.archive.fileProblem)
+                retention.apply()
+            }))
         // Under memory pressure the ring gives back its oldest traces (the archive still has
         // them): what the memory limiter asks for, or a quarter per check; the accountant follows.
         accountant?.addRelief { bytes in
