@@ -8,8 +8,13 @@ public struct Resource: Hashable, Sendable {
         self.droppedAttributesCount = droppedAttributesCount
     }
 
-    /// The `service.name` attribute, or `unknown_service` as the OpenTelemetry SDKs default it.
+    /// The `service.name` attribute, or `unknown_service` as the OpenTelemetry SDKs default it
+    /// when it is absent, not a string, empty or only whitespace (such a name could be neither
+    /// listed usefully nor searched for).
     public var serviceName: String {
-        attributes[key: "service.name"]?.stringValue ?? "unknown_service"
+        guard let name = attributes[key: "service.name"]?.stringValue, name.contains(where: { !$0.isWhitespace }) else {
+            return "unknown_service"
+        }
+        return name
     }
 }

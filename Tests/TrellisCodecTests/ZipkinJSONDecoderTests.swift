@@ -20,6 +20,13 @@ import TrellisModel
         }
     }
 
+    @Test func aSpanWithoutKindIsUnspecifiedNotInternal() throws {
+        let body = #"[{"traceId":"d269b633813fc60c","id":"eee19b7ec3c1b174","name":"work","localEndpoint":{"serviceName":"a"}},"# +
+            #"{"traceId":"d269b633813fc60c","id":"eee19b7ec3c1b175","name":"work","kind":"","localEndpoint":{"serviceName":"a"}}]"#
+        let spans = try ZipkinJSONDecoder().decode(Array(body.utf8)).batch.flattened
+        #expect(spans.map(\.span.kind) == [.unspecified, .unspecified])
+    }
+
     @Test func clientSpanPointsAtTheServerSpanThatCalledIt() throws {
         let spans = try ZipkinJSONDecoder().decode(try Captures.bytes("zipkin/0003_http_zipkin.json")).batch.flattened
         #expect(spans.count == 2)

@@ -7,7 +7,8 @@ import TrellisModel
 ///   service in first-seen order (`unknown_service` when absent); spans are grouped into one
 ///   `ScopeSpans` per instrumentation scope, taken from the `otel.scope.name`/`otel.scope.version`
 ///   tags (or the legacy `otel.library.*` ones).
-/// - `kind` CLIENT/SERVER/PRODUCER/CONSUMER maps to `SpanKind`; absent is `.internal`.
+/// - `kind` CLIENT/SERVER/PRODUCER/CONSUMER maps to `SpanKind`; absent (or empty) is `.unspecified`:
+///   Zipkin has no INTERNAL kind, and a span without one says nothing about its kind.
 /// - `timestamp`/`duration` (microseconds) become start and end times in nanoseconds;
 ///   `annotations` become events named by their value.
 /// - `tags` become string attributes, except the scope tags and the status tags:
@@ -83,7 +84,7 @@ public struct ZipkinJSONDecoder: Sendable {
         }
         var traceHex = "", idHex = "", parentHex = ""
         var name = ""
-        var kind = SpanKind.internal
+        var kind = SpanKind.unspecified
         var timestamp: UInt64 = 0, duration: UInt64 = 0
         var local = Endpoint(), remote: Endpoint?
         var tags: [(key: String, value: String)] = []
@@ -100,7 +101,7 @@ public struct ZipkinJSONDecoder: Sendable {
                 guard text.isEmpty || kinds[text] != nil else {
                     throw .invalidValue(field: path + ".kind", reason: "\(JSONRead.quoted(text)) is not one of CLIENT, SERVER, PRODUCER, CONSUMER")
                 }
-                kind = kinds[text] ?? .internal
+                kind = kinds[text] ?? .unspecified
             case "timestamp": timestamp = try JSONRead.uint64(member, path + ".timestamp")
             case "duration": duration = try JSONRead.uint64(member, path + ".duration")
             case "localEndpoint": local = try endpoint(member, path: path + ".localEndpoint")
