@@ -5,10 +5,13 @@ import TrellisModel
 public struct DecodedTraces: Sendable {
     public var batch: TraceBatch
     public var rejections: SpanRejections
+    /// Spans accepted whose IDs were written in base64 rather than the hex OTLP/JSON asks for.
+    public var base64IDSpans: Int
 
-    public init(batch: TraceBatch, rejections: SpanRejections = SpanRejections()) {
+    public init(batch: TraceBatch, rejections: SpanRejections = SpanRejections(), base64IDSpans: Int = 0) {
         self.batch = batch
         self.rejections = rejections
+        self.base64IDSpans = base64IDSpans
     }
 }
 

@@ -379,3 +379,20 @@ def sigterm_drains_what_was_accepted_and_exits_zero(t):
     assert own.stop(signal.SIGTERM) == 0
     log = own.output()
     assert "stopped" in log, log
+
+
+@test
+def otlp_json_with_base64_ids_is_accepted_and_counted(t):
+    # As swift-otel 1.6.0's OTLP/JSON exporter writes them: proto3 JSON base64, not OTLP hex.
+    own = Trellis().start()
+    try:
+        body = json.dumps({"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "swift-app"}}]},
+                                              "scopeSpans": [{"spans": [
+                                                  {"traceId": "W47/95gDgQPSabYzgT/GDA==", "spanId": "7uGbfsPBsXQ=", "name": "GET /",
+                                                   "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000000100000000"}]}]}]}).encode()
+        status, _, reply = http("POST", own.url("http", "/v1/traces"), body, {"Content-Type": "application/json"})
+        assert status == 200, (status, reply)
+        assert own.metric("trellis_receiver_accepted_spans_total") == 1
+        assert own.metric("trellis_receiver_base64_id_spans_total") == 1
+    finally:
+        assert own.stop() == 0

@@ -52,6 +52,30 @@ import TrellisModel
         #expect(client.status.code == .ok)
     }
 
+    /// swift-otel 1.6.0's OTLP/JSON exporter writes IDs in base64 (the plain proto3 mapping).
+    @Test func base64IDsOfTheRightLengthAreTakenAndCountedOthersStillRejected() throws {
+        let body = #"""
+        {"resourceSpans":[{"resource":{},"scopeSpans":[{"spans":[
+          {"traceId":"W47/95gDgQPSabYzgT/GDA==","spanId":"7uGbfsPBsXQ=","parentSpanId":"APBnqgupArc=","name":"padded",
+           "links":[{"traceId":"W47/95gDgQPSabYzgT/GDA==","spanId":"APBnqgupArc="}]},
+          {"traceId":"W47/95gDgQPSabYzgT/GDA","spanId":"7uGbfsPBsXQ","name":"unpadded"},
+          {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b175","name":"hex"},
+          {"traceId":"W47/95gDgQPSabYzgT/G","spanId":"eee19b7ec3c1b176","name":"base64 of 15 bytes"}
+        ]}]}]}
+        """#
+        let decoded = try OTLPJSONDecoder().decode(Array(body.utf8))
+        let spans = decoded.batch.flattened.map(\.span)
+        #expect(spans.map(\.name) == ["padded", "unpadded", "hex"])
+        #expect(spans.allSatisfy { $0.traceID.hex == "5b8efff798038103d269b633813fc60c" })
+        #expect(spans[0].spanID.hex == "eee19b7ec3c1b174" && spans[0].parentSpanID.hex == "00f067aa0ba902b7")
+        #expect(spans[0].links.map(\.spanID.hex) == ["00f067aa0ba902b7"])
+        #expect(spans[1].spanID.hex == "eee19b7ec3c1b174")
+        #expect(decoded.base64IDSpans == 2)
+        #expect(decoded.rejections.reasons == [
+            "resourceSpans[0].scopeSpans[0].spans[3]: traceId must be 16 bytes (32 hex digits), got 'W47/95gDgQPSabYzgT/G', which is not hex",
+        ])
+    }
+
     @Test func wrongMemberTypesNameTheField() {
         let body = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","startTimeUnixNano":true}]}]}]}"#
         #expect(throws: CodecError.wrongJSONType(field: "resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano", expected: "an integer (a number or a decimal string)")) {

@@ -4,7 +4,8 @@ import TrellisModel
 /// `Content-Type: application/json`) into the model.
 ///
 /// It follows the OTLP JSON mapping: lowerCamelCase member names; trace and span IDs in hex
-/// (either case, not base64); enums as numbers or as their proto names (`SPAN_KIND_SERVER`);
+/// (either case; base64 of the right length is taken too, see `JSONIdentifierText`, and counted
+/// in `DecodedTraces.base64IDSpans`); enums as numbers or as their proto names (`SPAN_KIND_SERVER`);
 /// 64-bit integers as decimal strings or numbers; `bytesValue` in base64; `null` meaning the
 /// default; unknown members ignored. Malformed JSON and members of the wrong type fail the
 /// whole request with a `CodecError` naming the path (`resourceSpans[0].scopeSpans[0].spans[2].name`).
@@ -31,13 +32,14 @@ public struct OTLPJSONDecoder: Sendable {
                 resourceSpans.append(try decoding.resourceSpans(element, path: "resourceSpans[\(r)]"))
             }
         }
-        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: decoding.rejections)
+        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: decoding.rejections, base64IDSpans: decoding.base64IDSpans)
     }
 }
 
-/// The state of one decode: the spans rejected so far.
+/// The state of one decode: the spans rejected so far, and those whose IDs came in base64.
 private struct Decoding {
     var rejections = SpanRejections()
+    var base64IDSpans = 0
 
     static let spanKinds: [String: Int32] = [
         "SPAN_KIND_UNSPECIFIED": 0, "SPAN_KIND_INTERNAL": 1, "SPAN_KIND_SERVER": 2,
@@ -149,7 +151,10 @@ private struct Decoding {
             default: continue
             }
         }
-        switch HexSpanIdentity(traceHex: traceHex, spanHex: spanHex, parentHex: parentHex) {
+        let trace = JSONIdentifierText.hex(traceHex, bytes: 16)
+        let spanText = JSONIdentifierText.hex(spanHex, bytes: 8)
+        let parent = JSONIdentifierText.hex(parentHex, bytes: 8)
+        switch HexSpanIdentity(traceHex: trace.hex, spanHex: spanText.hex, parentHex: parent.hex) {
         case .invalid(let reason):
             rejections.reject("\(path): \(reason)")
             return nil
@@ -161,6 +166,7 @@ private struct Decoding {
             span.traceID = traceID
             span.spanID = spanID
             span.parentSpanID = parentSpanID
+            if trace.wasBase64 || spanText.wasBase64 || parent.wasBase64 { base64IDSpans += 1 }
             return span
         }
     }
@@ -198,6 +204,8 @@ private struct Decoding {
             default: continue
             }
         }
+        traceHex = JSONIdentifierText.hex(traceHex, bytes: 16).hex
+        spanHex = JSONIdentifierText.hex(spanHex, bytes: 8).hex
         guard traceHex.utf8.count == 32, let traceID = TraceID(hex: traceHex) else {
             return .failure(LinkProblem(reason: "traceId must be 16 bytes (32 hex digits), got \(JSONRead.quoted(traceHex))"))
         }

@@ -28,6 +28,7 @@ public struct ExportIngest: Sendable {
             throw .refused(error)
         }
         metrics.accepted.increment(by: count)
+        if decoded.base64IDSpans > 0 { metrics.base64IDSpans.increment(by: decoded.base64IDSpans) }
         return decoded.rejections
     }
 

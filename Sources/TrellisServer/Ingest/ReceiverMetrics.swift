@@ -2,13 +2,16 @@ import CoreMetrics
 
 /// The counters one receiver transport reports, in the OpenTelemetry Collector's vocabulary:
 /// spans accepted into the pipeline, refused by it (retryable), rejected as invalid
-/// (partial success), requests that failed as a whole, by reason, and the bytes received
-/// (request bodies as sent, before gzip inflation).
+/// (partial success), requests that failed as a whole, by reason, the bytes received
+/// (request bodies as sent, before gzip inflation), and spans whose IDs came in base64.
 public struct ReceiverMetrics: Sendable {
     public let accepted: Counter
     public let refused: Counter
     public let rejected: Counter
     public let receivedBytes: Counter
+    /// Accepted spans whose IDs came in base64 instead of hex (OTLP/JSON): tells an operator which
+    /// senders' exporters to get fixed.
+    public let base64IDSpans: Counter
     private let identity: ReceiverIdentity
     private let factory: any MetricsFactory
 
@@ -18,6 +21,7 @@ public struct ReceiverMetrics: Sendable {
         refused = Counter(label: "trellis_receiver_refused_spans_total", dimensions: labels, factory: factory)
         rejected = Counter(label: "trellis_receiver_rejected_spans_total", dimensions: labels, factory: factory)
         receivedBytes = Counter(label: "trellis_receiver_received_bytes_total", dimensions: labels, factory: factory)
+        base64IDSpans = Counter(label: "trellis_receiver_base64_id_spans_total", dimensions: labels, factory: factory)
         self.identity = identity
         self.factory = factory
     }
