@@ -69,7 +69,7 @@ let package = Package(
         ]),
         // Benchmarks that need no sockets: kept out of the NIO targets so they build in seconds.
         .executableTarget(name: "trellis-bench", dependencies: ["TrellisCodec", "TrellisModel", "TrellisStorage"], path: "benchmarks/Sources/trellis-bench"),
-        // libFuzzer targets (scripts/fuzz TARGET): built with `--sanitize=fuzzer --sanitize=address`,
+        // libFuzzer targets (scripts/fuzz TARGET): built with libFuzzer and AddressSanitizer,
         // libFuzzer supplies `main`; a plain build links CFuzzEntry's, which says how to run it.
         // `@testable import`s reach internal decoders, so they build in debug only.
         .target(name: "CFuzzEntry", path: "Fuzz/Sources/CFuzzEntry"),
