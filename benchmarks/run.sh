@@ -116,14 +116,16 @@ growth_after_load() {
     load grpc --duration 4s --rate 100000 --connections 2 --concurrency 8 >/dev/null
     sleep 1
     echo "$(( $(rss_kib VmRSS) - base_kib )) $(metric trellis_processor_tail_sampling_buffered_spans)" \
-        "$(metric trellis_receiver_received_bytes_total) $(metric trellis_receiver_accepted_spans_total)"
+        "$(metric trellis_receiver_received_bytes_total) $(metric trellis_receiver_accepted_spans_total) $(metric trellis_pipeline_held_bytes)"
     serve_stop
 }
 
 # The pipeline against ingest-null over gRPC, then the tail sampler's memory per buffered span:
 # the same 400,000 spans go to the pipeline with a decision wait longer than the run (every span
 # stays buffered) and to ingest-null (nothing stays); the difference in resident-set growth over
-# the buffered spans is what one buffered span costs, allocator slack included.
+# the buffered spans is what one buffered span costs, allocator slack included. Beside it,
+# `accounted_bytes_per_span`: what the pipeline's own accounting (`trellis_pipeline_held_bytes`,
+# the footprints of what it holds) counts per buffered span.
 bench_pipeline() {
     release_build trellis
     local null; null="$(ingest_run ingest-null benchmarks/configs/ingest-null.yaml grpc)"
@@ -133,7 +135,7 @@ bench_pipeline() {
     python3 - "$null" "$piped" "$held" "$passed" <<'PY'
 import json, sys
 null, piped = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-held_kib, buffered, received, accepted = (int(v) for v in sys.argv[3].split())
+held_kib, buffered, received, accepted, accounted = (int(v) for v in sys.argv[3].split())
 passed_kib = int(sys.argv[4].split()[0])
 per_span = (held_kib - passed_kib) * 1024 / buffered if buffered else None
 wire = received / accepted if accepted else None
@@ -143,6 +145,7 @@ print(json.dumps({"benchmark": "pipeline", "spans_per_sec": piped["spans_per_sec
                   "spans_refused": piped["spans_refused"], "spans_failed": piped["spans_failed"],
                   "buffered_spans": buffered, "buffered_bytes_per_span": round(per_span, 1) if per_span else None,
                   "wire_bytes_per_span": round(wire, 1) if wire else None,
+                  "accounted_bytes_per_span": round(accounted / buffered, 1) if buffered else None,
                   "buffered_to_wire_ratio": round(per_span / wire, 2) if per_span and wire else None}, separators=(",", ":")))
 PY
 }

@@ -9,8 +9,8 @@ struct EmbeddedH2Server {
     let channel = EmbeddedChannel()
     let client = EmbeddedChannel()
 
-    init(configuration: GRPCServerConfiguration) throws {
-        try GRPCServer.addHandlers(to: channel.pipeline.syncOperations, configuration: configuration, calls: TestCallHandler())
+    init(configuration: GRPCServerConfiguration, calls: any GRPCCallHandler = TestCallHandler()) throws {
+        try GRPCServer.addHandlers(to: channel.pipeline.syncOperations, configuration: configuration, calls: calls)
         try client.pipeline.syncOperations.addHandler(H2ClientHandler())
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: 4317)
         try channel.connect(to: address).wait()
@@ -36,10 +36,16 @@ struct EmbeddedH2Server {
 
     /// One unary call, answered before it returns (the test call handler answers at once).
     func call(path: String, body: [UInt8]) throws -> H2Response {
+        let response = try start(path: path, body: body)
+        return try response.wait()
+    }
+
+    /// Sends a call; its answer completes the future once the server has written it and `pump` moved it.
+    func start(path: String, body: [UInt8]) throws -> EventLoopFuture<H2Response> {
         let promise = client.eventLoop.makePromise(of: H2Response.self)
         try client.pipeline.syncOperations.handler(type: H2ClientHandler.self)
             .request(method: "POST", path: path, headers: [("content-type", "application/grpc")], body: body, endStream: true, promise: promise)
         try pump()
-        return try promise.futureResult.wait()
+        return promise.futureResult
     }
 }

@@ -264,25 +264,44 @@ struct GRPCServerTests {
         }
     }
 
-    @Test func quiescingFinishesInFlightCallsThenCloses() async throws {
-        let quiesce = ServerQuiescingHelper(group: MultiThreadedEventLoopGroup.singleton)
-        try await withServer({ _ in }, quiesce: quiesce) { port in
-            let client = try await H2TestClient.connect(port: port)
-            let warmup = try await client.call(path: "/test.Echo/Echo", body: grpcFrame([0]))
-            #expect(warmup.grpcStatus == 0)
-            let slow = client.start(path: "/test.Echo/Slow", body: grpcFrame([5]))
-            try await Task.sleep(for: .milliseconds(100))
-            let done = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
-            quiesce.initiateShutdown(promise: done)
-            let response = try await slow.get()
-            #expect(response.grpcStatus == 0)
-            #expect(response.message == [5])
-            #expect(try await secondsUntilClosed(client.channel, limit: .seconds(5)) != nil)
-            let goAways = try await client.goAways()
-            #expect(goAways.count == 2)
-            #expect(goAways.first?.lastStreamID == Int32.max)
-            #expect(goAways.last?.lastStreamID == 3)
-            try await done.futureResult.get()
-        }
+    /// On embedded channels: the shutdown notice, the PING's acknowledgement, the final GOAWAY and
+    /// the answer of the call in flight happen in the order the test moves them, not by timers
+    /// racing a loaded machine.
+    @Test func quiescingFinishesInFlightCallsThenCloses() throws {
+        let calls = HeldCallHandler()
+        let server = try EmbeddedH2Server(configuration: GRPCServerConfiguration(), calls: calls)
+        #expect(try server.call(path: "/test.Echo/Echo", body: grpcFrame([0])).grpcStatus == 0)
+        let slow = try server.start(path: "/test.Echo/Slow", body: grpcFrame([5]))
+        #expect(calls.held == 1)
+        server.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        try server.pump()
+        let goAways = try server.client.pipeline.syncOperations.handler(type: H2ClientHandler.self).goAways
+        #expect(goAways.map(\.lastStreamID) == [Int32.max, 3])
+        #expect(server.channel.isActive)
+        calls.release()
+        try server.pump()
+        let response = try slow.wait()
+        #expect(response.grpcStatus == 0)
+        #expect(response.message == [5])
+        #expect(!server.channel.isActive)
+    }
+}
+
+/// Answers `/test.Echo/Slow` only when the test releases it; other calls as `TestCallHandler`.
+final class HeldCallHandler: GRPCCallHandler {
+    private var waiting: [() -> Void] = []
+    private let others = TestCallHandler()
+
+    var held: Int { waiting.count }
+
+    func handle(_ call: GRPCCall, respond: @escaping (GRPCResponse) -> Void) {
+        guard call.path == "/test.Echo/Slow" else { return others.handle(call, respond: respond) }
+        waiting.append { respond(GRPCResponse(status: .ok, body: call.message)) }
+    }
+
+    func release() {
+        let answers = waiting
+        waiting = []
+        for answer in answers { answer() }
     }
 }
