@@ -1,5 +1,6 @@
 """The end-to-end harness: a `trellis serve` process on free 127.0.0.1 ports, the demo
 services under `opentelemetry-instrument`, and the `@test` registry the `*_tests.py` modules use."""
+import contextlib
 import gzip
 import json
 import os
@@ -206,7 +207,8 @@ def archived_spans(path):
     import sqlite3
     from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
     spans = []
-    with sqlite3.connect(path) as db:
+    # closing(): sqlite3's own context manager commits but leaves the file open.
+    with contextlib.closing(sqlite3.connect(path)) as db:
         for (data,) in db.execute("SELECT data FROM chunks"):
             request = trace_service_pb2.ExportTraceServiceRequest.FromString(gzip.decompress(data))
             for rs in request.resource_spans:

@@ -131,7 +131,8 @@ def a_full_disk_is_refused_retryably_reported_and_resumed_from_without_losing_ac
         assert set(stored) == acknowledged, f"{len(acknowledged - set(stored))} acknowledged spans missing"
         assert len(stored) == len(acknowledged), "a span was stored twice"
     finally:
-        subprocess.run(["umount", disk], check=False)
+        unmounted = subprocess.run(["umount", disk], capture_output=True)
+        assert unmounted.returncode == 0, unmounted.stderr
 
 
 @test
