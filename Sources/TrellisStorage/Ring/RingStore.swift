@@ -114,10 +114,6 @@ public final class RingStore: TraceWriter, TraceReader {
 
     /// Decodes each candidate once: the spans that decided its rank are the ones returned.
     public func findTraces(_ query: TraceQuery) async throws -> [FoundTrace] {
-        try findTracesNow(query)
-    }
-
-    func findTracesNow(_ query: TraceQuery) throws(StorageError) -> [FoundTrace] {
         try query.validate()
         let snapshot = state.withLock { $0 }
         let refs: [RingState.TraceRef]?
@@ -131,8 +127,8 @@ public final class RingStore: TraceWriter, TraceReader {
         let matcher = TraceMatcher(query: query)
         let decoder = SliceDecoder()
         // The latest start any matching span of each candidate could have, from the summaries
-        // (and the indexed attribute values) alone; candidates are then checked (decoded) newest bound first, so once the results
-        // are full the rest are skipped unread.
+        // (and the indexed attribute values) alone; candidates are then checked (decoded) newest
+        // bound first, so once the results are full the rest are skipped unread.
         var bounded: [(id: TraceID, bound: UInt64)] = []
         for id in candidates {
             guard let entry = snapshot.traces[id],
