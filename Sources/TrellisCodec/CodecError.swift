@@ -12,8 +12,6 @@ public enum CodecError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidTag(offset: Int, tag: UInt64)
     /// A length-delimited field claims more bytes than remain.
     case lengthPastEnd(field: String, length: UInt64, remaining: Int, offset: Int)
-    /// A string field is not valid UTF-8.
-    case invalidUTF8(field: String)
     /// Values are nested deeper than the limit allows.
     case nestingTooDeep(field: String, limit: Int)
     /// The JSON text is not well-formed.
@@ -43,8 +41,6 @@ public enum CodecError: Error, Hashable, Sendable, CustomStringConvertible {
             return "invalid field tag \(tag) at byte \(offset)"
         case .lengthPastEnd(let field, let length, let remaining, let offset):
             return "length \(length) of \(field) at byte \(offset) runs past the end of its message (\(remaining) bytes left)"
-        case .invalidUTF8(let field):
-            return "\(field) is not valid UTF-8"
         case .nestingTooDeep(let field, let limit):
             return "\(field) is nested deeper than \(limit) levels"
         case .invalidJSON(let offset, let reason):

@@ -7,11 +7,15 @@ public struct DecodedTraces: Sendable {
     public var rejections: SpanRejections
     /// Spans accepted whose IDs were written in base64 rather than the hex OTLP/JSON asks for.
     public var base64IDSpans: Int
+    /// The strings the decoder repaired (invalid UTF-8 replaced by U+FFFD), as they now read;
+    /// `SpanRepair` warns on the spans that hold them.
+    public var repairedStrings: Set<String>
 
-    public init(batch: TraceBatch, rejections: SpanRejections = SpanRejections(), base64IDSpans: Int = 0) {
+    public init(batch: TraceBatch, rejections: SpanRejections = SpanRejections(), base64IDSpans: Int = 0, repairedStrings: Set<String> = []) {
         self.batch = batch
         self.rejections = rejections
         self.base64IDSpans = base64IDSpans
+        self.repairedStrings = repairedStrings
     }
 }
 

@@ -147,7 +147,7 @@ def bad_query_parameters_are_400_saying_what_is_wrong(t):
     for target, message in cases.items():
         assert api(trellis, target, expected_status=400)["errors"] == [{"code": 400, "msg": message}], target
     v3 = api(trellis, "/api/v3/traces?query.service_name=node-service", expected_status=400)
-    assert v3 == {"error": {"httpCode": 400, "message": "parameter 'query.start_time_min' is required"}}
+    assert v3 == {"error": {"httpCode": 400, "message": "parameter 'query.startTimeMin' is required"}}
     status, _, body = http("GET", trellis.url("query", "/api/no/such/route"))
     assert (status, json.loads(body)["errors"]) == (404, [{"code": 404, "msg": "no route for /api/no/such/route"}]), body
 

@@ -31,8 +31,6 @@ import Testing
         ("{\"a\" 1}", "expected ':' after object key, found '1'"),
         ("\"abc", "unterminated string"),
         ("\"\\x\"", "invalid escape '\\x' in a string"),
-        ("\"\\ud83d\"", "lone high surrogate \\uD83D in a string"),
-        ("\"\\ude42\"", "lone low surrogate \\uDE42 in a string"),
         ("01", "leading zeros are not allowed in numbers"),
         ("1.", "unexpected end of input in a number"),
         ("[1] x", "unexpected 'x' after the JSON value"),
@@ -47,8 +45,26 @@ import Testing
         #expect(got == reason)
     }
 
-    @Test func invalidUTF8InAStringIsRejected() {
-        #expect(error([0x22, 0xC3, 0x28, 0x22]) == .invalidJSON(offset: 2, reason: "invalid UTF-8 sequence in a string (byte 0x28 after 0xC3)"))
+    @Test(arguments: [
+        ([0x22, 0xC3, 0x28, 0x22], "\u{FFFD}("),                       // a lead byte without its continuation
+        ([0x22, 0x63, 0x61, 0x6C, 0xC3, 0x22], "cal\u{FFFD}"),         // truncated at the end of the string
+        ([0x22, 0xE0, 0x80, 0xAF, 0x22], "\u{FFFD}\u{FFFD}\u{FFFD}"),  // an overlong encoding of '/'
+        ([0x22, 0xED, 0xA0, 0x80, 0x22], "\u{FFFD}\u{FFFD}\u{FFFD}"),  // an encoded surrogate
+        (Array(#""\ud83d""#.utf8), "\u{FFFD}"),                        // a lone high surrogate escape
+        (Array(#""\ude42x""#.utf8), "\u{FFFD}x"),                      // a lone low surrogate escape
+        (Array(#""\ud83d\u0041""#.utf8), "\u{FFFD}A"),                // a high surrogate before a non-surrogate
+    ] as [([UInt8], String)])
+    func invalidUTF8AndLoneSurrogatesAreRepairedAndListed(bytes: [UInt8], expected: String) throws {
+        var repaired: Set<String> = []
+        let value = try JSONParser().parse(bytes, repairedStrings: &repaired)
+        #expect(value == .string(expected))
+        #expect(repaired == [expected])
+    }
+
+    @Test func wellFormedStringsAreNotListedAsRepaired() throws {
+        var repaired: Set<String> = []
+        _ = try JSONParser().parse(Array(#"{"k\u00e9":"\ud83d\ude42 \ufffd ok"}"#.utf8), repairedStrings: &repaired)
+        #expect(repaired.isEmpty)
     }
 
     @Test func thousandLevelsOfNestingAreRefusedNotRecursed() {

@@ -41,17 +41,6 @@ import TrellisModel
         #expect(protobufError([0x00]) == .invalidTag(offset: 0, tag: 0))
     }
 
-    @Test func invalidUTF8InASpanNameIsReported() throws {
-        var batch = RandomSpans.batch(seed: 1, resources: 1, spansPerScope: 1)
-        batch.resourceSpans[0].scopeSpans[0].spans[0].name = "MARKER"
-        var bytes = OTLPProtobufEncoder().encode(batch)
-        let marker = Array("MARKER".utf8)
-        let at = try #require((0...(bytes.count - marker.count)).first { Array(bytes[$0..<($0 + marker.count)]) == marker })
-        bytes[at + 2] = 0xC3
-        bytes[at + 3] = 0x28
-        #expect(protobufError(bytes) == .invalidUTF8(field: "resourceSpans[0].scopeSpans[0].spans[0].name"))
-    }
-
     @Test func attributeValuesNestedAThousandLevelsAreRefused() {
         // AnyValue{ array_value{ values: AnyValue{ ... } } } 1000 deep, inside a span attribute.
         var value: [UInt8] = [0x08, 0x01] // bool_value = true

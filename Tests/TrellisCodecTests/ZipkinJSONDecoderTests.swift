@@ -80,4 +80,25 @@ import TrellisModel
             try ZipkinJSONDecoder().decode(Array(#"[{"traceId":"d269b633813fc60c","id":"eee19b7ec3c1b174","kind":"SIDEWAYS"}]"#.utf8))
         }
     }
+
+    @Test func childrenOfASharedServerSpanHangUnderTheServerSpanNotTheClient() throws {
+        // frontend's CLIENT span and backend's shared SERVER span carry the same ID; backend's
+        // database call names that ID as its parent, as Zipkin instrumentation writes it.
+        let body = #"""
+        [{"traceId":"d269b633813fc60c","id":"00000000000000a1","name":"get","kind":"CLIENT","timestamp":1000,"duration":90,
+          "localEndpoint":{"serviceName":"frontend"}},
+         {"traceId":"d269b633813fc60c","id":"00000000000000a1","name":"get","kind":"SERVER","shared":true,"timestamp":1010,"duration":70,
+          "localEndpoint":{"serviceName":"backend"}},
+         {"traceId":"d269b633813fc60c","parentId":"00000000000000a1","id":"00000000000000b2","name":"query","kind":"CLIENT",
+          "timestamp":1020,"duration":30,"localEndpoint":{"serviceName":"backend"},"remoteEndpoint":{"serviceName":"db"}}]
+        """#
+        let spans = try ZipkinJSONDecoder().decode(Array(body.utf8)).batch.flattened.map(\.span)
+        let client = try #require(spans.first { $0.kind == .client && $0.name == "get" })
+        let server = try #require(spans.first { $0.kind == .server })
+        let query = try #require(spans.first { $0.name == "query" })
+        #expect(server.spanID != client.spanID)
+        #expect(server.parentSpanID == client.spanID)
+        #expect(query.parentSpanID == server.spanID)
+        #expect(client.isRoot)
+    }
 }

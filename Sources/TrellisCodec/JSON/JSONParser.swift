@@ -1,7 +1,9 @@
 /// A strict RFC 8259 JSON parser over bytes.
 ///
-/// It validates UTF-8 inside strings, decodes every escape (surrogate pairs included, lone
-/// surrogates refused), refuses leading zeros and trailing data, and limits nesting depth.
+/// It decodes every escape (surrogate pairs included), repairs invalid UTF-8 and lone surrogates
+/// inside strings with U+FFFD (listing the repaired strings, so decoders can warn; a string that
+/// is otherwise well formed is no reason to lose a request), refuses leading zeros and trailing
+/// data, and limits nesting depth.
 /// Containers are tracked on an explicit stack, not by recursion, so no input can exhaust the
 /// call stack or make the parser hang: every step consumes at least one byte.
 /// Errors are `CodecError.invalidJSON(offset:reason:)` with the byte offset of the problem,
@@ -15,15 +17,22 @@ struct JSONParser: Sendable {
     }
 
     func parse(_ bytes: [UInt8]) throws(CodecError) -> JSONValue {
+        var repaired: Set<String> = []
+        return try parse(bytes, repairedStrings: &repaired)
+    }
+
+    /// Parses `bytes`, adding every string it repaired (as it reads after repair) to `repairedStrings`.
+    func parse(_ bytes: [UInt8], repairedStrings: inout Set<String>) throws(CodecError) -> JSONValue {
         var outcome: Result<JSONValue, CodecError> = .success(.null)
         bytes.withUnsafeBytes { raw in
-            outcome = Result { () throws(CodecError) in try parse(raw) }
+            outcome = Result { () throws(CodecError) in try parse(raw, repairedStrings: &repairedStrings) }
         }
         return try outcome.get()
     }
 
-    func parse(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> JSONValue {
+    func parse(_ bytes: UnsafeRawBufferPointer, repairedStrings: inout Set<String>) throws(CodecError) -> JSONValue {
         var scanner = Scanner(bytes: bytes.bindMemory(to: UInt8.self), maxDepth: maxDepth)
+        defer { repairedStrings.formUnion(scanner.repairedStrings) }
         return try scanner.document()
     }
 }
@@ -44,6 +53,7 @@ private struct Scanner {
     let maxDepth: Int
     var offset = 0
     var stack: [OpenContainer] = []
+    var repairedStrings: Set<String> = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -183,39 +193,48 @@ private struct Scanner {
         return offset - start
     }
 
-    /// Reads a string starting at its opening quote; validates UTF-8 and decodes escapes.
+    /// Reads a string starting at its opening quote; decodes escapes and repairs invalid UTF-8.
     private mutating func string() throws(CodecError) -> String {
         let openingQuote = offset
         offset += 1
         var decoded: [UInt8] = []
         var runStart = offset  // start of the bytes not yet copied into `decoded`
         var hasEscapes = false
+        var repaired = false
         while true {
             guard let c = peek() else { throw CodecError.invalidJSON(offset: openingQuote, reason: "unterminated string") }
             switch c {
             case UInt8(ascii: "\""):
                 let run = UnsafeBufferPointer(rebasing: bytes[runStart..<offset])
                 offset += 1
-                if !hasEscapes { return String(decoding: run, as: UTF8.self) }
-                decoded.append(contentsOf: run)
-                return String(decoding: decoded, as: UTF8.self)
+                let text: String
+                if hasEscapes {
+                    decoded.append(contentsOf: run)
+                    text = String(decoding: decoded, as: UTF8.self)
+                } else {
+                    text = String(decoding: run, as: UTF8.self)
+                }
+                if repaired { repairedStrings.insert(text) }
+                return text
             case UInt8(ascii: "\\"):
                 hasEscapes = true
                 decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<offset]))
-                try escape(into: &decoded)
+                if try !escape(into: &decoded) { repaired = true }
                 runStart = offset
             case 0..<0x20:
                 throw fail("unescaped control character 0x\(hexByte(c)) in a string")
             case 0x20..<0x80:
                 offset += 1
             default:
-                try skipUTF8Sequence()
+                if !skipUTF8Sequence() { repaired = true }
             }
         }
     }
 
-    /// Checks one multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
-    private mutating func skipUTF8Sequence() throws(CodecError) {
+    /// Steps over one multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates,
+    /// ≤ U+10FFFF) and returns true; for an ill-formed one, steps over its first byte only and
+    /// returns false (`String(decoding:as:)` later puts U+FFFD in its place).
+    private mutating func skipUTF8Sequence() -> Bool {
         let lead = bytes[offset]
         let length: Int
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
@@ -227,21 +246,24 @@ private struct Scanner {
         case 0xF0: length = 4; secondRange = 0x90...0xBF
         case 0xF1...0xF3: length = 4
         case 0xF4: length = 4; secondRange = 0x80...0x8F
-        default: throw fail("invalid UTF-8 byte 0x\(hexByte(lead)) in a string")
+        default:
+            offset += 1
+            return false
         }
         for i in 1..<length {
             let at = offset + i
-            guard at < bytes.count else { throw CodecError.invalidJSON(offset: at, reason: "unexpected end of input in a UTF-8 sequence") }
-            let byte = bytes[at]
-            guard (i == 1 ? secondRange : 0x80...0xBF).contains(byte) else {
-                throw CodecError.invalidJSON(offset: at, reason: "invalid UTF-8 sequence in a string (byte 0x\(hexByte(byte)) after 0x\(hexByte(lead)))")
+            guard at < bytes.count, (i == 1 ? secondRange : 0x80...0xBF).contains(bytes[at]) else {
+                offset += 1
+                return false
             }
         }
         offset += length
+        return true
     }
 
-    /// Decodes the escape after a backslash (the offset is at the backslash).
-    private mutating func escape(into out: inout [UInt8]) throws(CodecError) {
+    /// Decodes the escape after a backslash (the offset is at the backslash). Returns false when
+    /// it was a lone surrogate, which is written as U+FFFD.
+    private mutating func escape(into out: inout [UInt8]) throws(CodecError) -> Bool {
         let backslash = offset
         offset += 1
         guard let c = peek() else { throw fail("unexpected end of input in an escape sequence") }
@@ -256,26 +278,31 @@ private struct Scanner {
         case UInt8(ascii: "r"): out.append(0x0D)
         case UInt8(ascii: "t"): out.append(0x09)
         case UInt8(ascii: "u"):
-            var scalar = try hex4()
-            if (0xDC00...0xDFFF).contains(scalar) {
-                throw CodecError.invalidJSON(offset: backslash, reason: "lone low surrogate \\u\(hex16(scalar)) in a string")
-            }
-            if (0xD800...0xDBFF).contains(scalar) {
-                let high = scalar
-                guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
-                    throw CodecError.invalidJSON(offset: backslash, reason: "lone high surrogate \\u\(hex16(high)) in a string")
+            let scalar = try hex4()
+            switch scalar {
+            case 0xDC00...0xDFFF:
+                appendUTF8(0xFFFD, to: &out)
+                return false
+            case 0xD800...0xDBFF:
+                let afterHigh = offset
+                if offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") {
+                    offset += 2
+                    let low = try hex4()
+                    if (0xDC00...0xDFFF).contains(low) {
+                        appendUTF8(0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00), to: &out)
+                        return true
+                    }
                 }
-                offset += 2
-                let low = try hex4()
-                guard (0xDC00...0xDFFF).contains(low) else {
-                    throw CodecError.invalidJSON(offset: backslash, reason: "high surrogate \\u\(hex16(high)) is not followed by a low surrogate")
-                }
-                scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                offset = afterHigh  // the next escape, if any, is read on its own
+                appendUTF8(0xFFFD, to: &out)
+                return false
+            default:
+                appendUTF8(scalar, to: &out)
             }
-            appendUTF8(scalar, to: &out)
         default:
             throw CodecError.invalidJSON(offset: backslash, reason: "invalid escape '\\\(describePlain(c))' in a string")
         }
+        return true
     }
 
     private mutating func hex4() throws(CodecError) -> UInt32 {
@@ -338,9 +365,5 @@ private struct Scanner {
     private func hexByte(_ c: UInt8) -> String {
         let digits = Array("0123456789ABCDEF".utf8)
         return String(decoding: [digits[Int(c >> 4)], digits[Int(c & 0xF)]], as: UTF8.self)
-    }
-
-    private func hex16(_ v: UInt32) -> String {
-        hexByte(UInt8(truncatingIfNeeded: v >> 8)) + hexByte(UInt8(truncatingIfNeeded: v))
     }
 }

@@ -20,7 +20,8 @@ public struct OTLPJSONDecoder: Sendable {
     }
 
     public func decode(_ bytes: [UInt8]) throws(CodecError) -> DecodedTraces {
-        let root = try parser.parse(bytes)
+        var repairedStrings: Set<String> = []
+        let root = try parser.parse(bytes, repairedStrings: &repairedStrings)
         guard case .object(let members) = root else {
             throw .wrongJSONType(field: "ExportTraceServiceRequest", expected: "an object")
         }
@@ -32,7 +33,8 @@ public struct OTLPJSONDecoder: Sendable {
                 resourceSpans.append(try decoding.resourceSpans(element, path: "resourceSpans[\(r)]"))
             }
         }
-        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: decoding.rejections, base64IDSpans: decoding.base64IDSpans)
+        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: decoding.rejections, base64IDSpans: decoding.base64IDSpans,
+                             repairedStrings: repairedStrings)
     }
 }
 

@@ -7,7 +7,7 @@ import TrellisModel
 /// `serviceName` and its other attributes as tags. Each span carries `references` (the parent as
 /// `CHILD_OF`, then each link as `FOLLOWS_FROM`), `startTime` and `duration` in microseconds,
 /// `tags` from `JaegerTags`, `logs` from its events (the event name as the `event` field),
-/// `processID`, `flags` (the W3C trace flags) and `warnings`. Spans are ordered by start time.
+/// `processID`, `flags` (the W3C trace flags) and `warnings` (`Span.warnings`, or null). Spans are ordered by start time.
 ///
 /// Tags are `{"key","type","value"}`; `int64` values beyond ±2^53, which JavaScript cannot hold
 /// exactly, are written as decimal strings; `binary` values in base64.
@@ -103,7 +103,14 @@ public struct JaegerJSONEncoder: Sendable {
         w.key("flags")
         w.uint(UInt64(span.flags & 0xFF))
         w.key("warnings")
-        w.null()
+        let warnings = span.warnings
+        if warnings.isEmpty {
+            w.null()
+        } else {
+            w.beginArray()
+            for warning in warnings { w.string(warning) }
+            w.endArray()
+        }
         w.endObject()
     }
 

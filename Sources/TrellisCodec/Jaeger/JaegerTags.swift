@@ -1,6 +1,6 @@
 import TrellisModel
 
-/// The tags Jaeger shows for a span: its attributes, then the OTLP fields that Jaeger's model
+/// The tags Jaeger shows for a span: its attributes (but the warnings, which Jaeger shows apart), then the OTLP fields that Jaeger's model
 /// carries as tags, named as Jaeger's OTLP translator names them.
 ///
 /// - span kind → `span.kind` (`client`, `server`, `producer`, `consumer`, `internal`);
@@ -10,7 +10,7 @@ import TrellisModel
 public enum JaegerTags {
     /// Every tag of the span, attributes first.
     public static func of(_ span: Span, scope: InstrumentationScope) -> [Attribute] {
-        var tags = span.attributes
+        var tags = span.attributes.filter { $0.key != Span.warningsAttributeKey }
         if span.kind != .unspecified { tags.append(Attribute("span.kind", .string(span.kind.name))) }
         if !scope.name.isEmpty { tags.append(Attribute("otel.scope.name", .string(scope.name))) }
         if !scope.version.isEmpty { tags.append(Attribute("otel.scope.version", .string(scope.version))) }

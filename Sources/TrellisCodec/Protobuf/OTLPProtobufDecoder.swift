@@ -1,4 +1,5 @@
 import CProtobufC
+import Glibc
 import OTLPProtoC
 import TrellisModel
 
@@ -33,7 +34,7 @@ public final class OTLPProtobufDecoder {
         let request = try unpack(bytes)
         defer { arena.reset() }
         var builder = ModelBuilder(strings: strings)
-        return try builder.build(request)
+        return builder.build(request)
     }
 
     /// Runs libprotobuf-c's unpack alone, with no model building: the ceiling the decode benchmark compares against.
@@ -65,7 +66,8 @@ public final class OTLPProtobufDecoder {
     }
 }
 
-/// Builds model values from the unpacked C structs, checking UTF-8 and span IDs as it goes.
+/// Builds model values from the unpacked C structs, checking span IDs and repairing invalid
+/// UTF-8 (U+FFFD, listed in `DecodedTraces.repairedStrings`) as it goes.
 private struct ModelBuilder {
     typealias CRequest = Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest
     typealias CKeyValue = Opentelemetry__Proto__Common__V1__KeyValue
@@ -73,12 +75,13 @@ private struct ModelBuilder {
 
     let strings: StringCache
     var rejections = SpanRejections()
+    var repairedStrings: Set<String> = []
 
     init(strings: StringCache) {
         self.strings = strings
     }
 
-    mutating func build(_ request: UnsafeMutablePointer<CRequest>) throws(CodecError) -> DecodedTraces {
+    mutating func build(_ request: UnsafeMutablePointer<CRequest>) -> DecodedTraces {
         var resourceSpans: [ResourceSpans] = []
         resourceSpans.reserveCapacity(request.pointee.n_resource_spans)
         for r in 0..<request.pointee.n_resource_spans {
@@ -86,7 +89,7 @@ private struct ModelBuilder {
             let rPath = "resourceSpans[\(r)]"
             var resource = Resource()
             if let cres = crs.resource {
-                resource.attributes = try attributes(cres.pointee.attributes, cres.pointee.n_attributes, path: rPath + ".resource")
+                resource.attributes = attributes(cres.pointee.attributes, cres.pointee.n_attributes)
                 resource.droppedAttributesCount = cres.pointee.dropped_attributes_count
             }
             var scopes: [ScopeSpans] = []
@@ -96,24 +99,24 @@ private struct ModelBuilder {
                 let sPath = "\(rPath).scopeSpans[\(s)]"
                 var scope = InstrumentationScope()
                 if let cscope = css.scope {
-                    scope.name = try string(cscope.pointee.name, path: sPath + ".scope.name")
-                    scope.version = try string(cscope.pointee.version, path: sPath + ".scope.version")
-                    scope.attributes = try attributes(cscope.pointee.attributes, cscope.pointee.n_attributes, path: sPath + ".scope")
+                    scope.name = string(cscope.pointee.name)
+                    scope.version = string(cscope.pointee.version)
+                    scope.attributes = attributes(cscope.pointee.attributes, cscope.pointee.n_attributes)
                     scope.droppedAttributesCount = cscope.pointee.dropped_attributes_count
                 }
                 var spans: [Span] = []
                 spans.reserveCapacity(css.n_spans)
                 for i in 0..<css.n_spans {
-                    if let span = try span(css.spans[i]!, path: "\(sPath).spans[\(i)]") { spans.append(span) }
+                    if let span = span(css.spans[i]!, path: "\(sPath).spans[\(i)]") { spans.append(span) }
                 }
-                scopes.append(ScopeSpans(scope: scope, spans: spans, schemaURL: try string(css.schema_url, path: sPath + ".schemaUrl")))
+                scopes.append(ScopeSpans(scope: scope, spans: spans, schemaURL: string(css.schema_url)))
             }
-            resourceSpans.append(ResourceSpans(resource: resource, scopeSpans: scopes, schemaURL: try string(crs.schema_url, path: rPath + ".schemaUrl")))
+            resourceSpans.append(ResourceSpans(resource: resource, scopeSpans: scopes, schemaURL: string(crs.schema_url)))
         }
-        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: rejections)
+        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: rejections, repairedStrings: repairedStrings)
     }
 
-    private mutating func span(_ pointer: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, path: @autoclosure () -> String) throws(CodecError) -> Span? {
+    private mutating func span(_ pointer: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, path: @autoclosure () -> String) -> Span? {
         let c = pointer.pointee
         let traceID = TraceID(bytes: UnsafeRawBufferPointer(start: c.trace_id.data, count: c.trace_id.len))
         let spanID = SpanID(bytes: UnsafeRawBufferPointer(start: c.span_id.data, count: c.span_id.len))
@@ -132,8 +135,8 @@ private struct ModelBuilder {
                 let ce = c.events[e]!.pointee
                 events.append(SpanEvent(
                     timeUnixNano: ce.time_unix_nano,
-                    name: try string(ce.name, path: "\(path()).events[\(e)].name"),
-                    attributes: try attributes(ce.attributes, ce.n_attributes, path: "\(path()).events[\(e)]"),
+                    name: string(ce.name),
+                    attributes: attributes(ce.attributes, ce.n_attributes),
                     droppedAttributesCount: ce.dropped_attributes_count))
             }
         }
@@ -150,47 +153,47 @@ private struct ModelBuilder {
                 }
                 links.append(SpanLink(
                     traceID: linkTrace, spanID: linkSpan,
-                    traceState: try string(cl.trace_state, path: lPath + ".traceState"),
-                    attributes: try attributes(cl.attributes, cl.n_attributes, path: lPath),
+                    traceState: string(cl.trace_state),
+                    attributes: attributes(cl.attributes, cl.n_attributes),
                     droppedAttributesCount: cl.dropped_attributes_count, flags: cl.flags))
             }
         }
         var status = SpanStatus.unset
         if let cs = c.status {
             status = SpanStatus(code: SpanStatus.Code(rawValue: Int32(bitPattern: cs.pointee.code.rawValue)) ?? .unset,
-                                message: try string(cs.pointee.message, path: "\(path()).status.message"))
+                                message: string(cs.pointee.message))
         }
         return Span(
             traceID: traceID!, spanID: spanID!, parentSpanID: parent,
-            traceState: try string(c.trace_state, path: "\(path()).traceState"),
+            traceState: string(c.trace_state),
             flags: c.flags,
-            name: try string(c.name, path: "\(path()).name"),
+            name: string(c.name),
             kind: SpanKind(rawValue: Int32(bitPattern: c.kind.rawValue)) ?? .unspecified,
             startTimeUnixNano: c.start_time_unix_nano, endTimeUnixNano: c.end_time_unix_nano,
-            attributes: try attributes(c.attributes, c.n_attributes, path: path()),
+            attributes: attributes(c.attributes, c.n_attributes),
             droppedAttributesCount: c.dropped_attributes_count,
             events: events, droppedEventsCount: c.dropped_events_count,
             links: links, droppedLinksCount: c.dropped_links_count,
             status: status)
     }
 
-    private func attributes(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CKeyValue>?>?, _ count: Int, path: @autoclosure () -> String) throws(CodecError) -> [Attribute] {
+    private mutating func attributes(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CKeyValue>?>?, _ count: Int) -> [Attribute] {
         guard count > 0, let list else { return [] }
         var out: [Attribute] = []
         out.reserveCapacity(count)
         for i in 0..<count {
             let kv = list[i]!.pointee
-            let key = try string(kv.key, path: "\(path()).attributes[\(i)].key")
-            out.append(Attribute(key, try value(kv.value, path: "\(path()).attributes[\(i)].value")))
+            let key = string(kv.key)
+            out.append(Attribute(key, value(kv.value)))
         }
         return out
     }
 
-    private func value(_ pointer: UnsafeMutablePointer<CAnyValue>?, path: @autoclosure () -> String) throws(CodecError) -> AttributeValue {
+    private mutating func value(_ pointer: UnsafeMutablePointer<CAnyValue>?) -> AttributeValue {
         guard let v = pointer?.pointee else { return .empty }
         switch v.value_case {
         case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE:
-            return .string(try string(v.string_value, path: path()))
+            return .string(string(v.string_value))
         case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE:
             return .bool(v.bool_value != 0)
         case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE:
@@ -204,20 +207,22 @@ private struct ModelBuilder {
             var values: [AttributeValue] = []
             values.reserveCapacity(array.n_values)
             for i in 0..<array.n_values {
-                values.append(try value(array.values[i], path: "\(path()).arrayValue.values[\(i)]"))
+                values.append(value(array.values[i]))
             }
             return .array(values)
         case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_KVLIST_VALUE:
             guard let list = v.kvlist_value?.pointee else { return .keyValueList([]) }
-            return .keyValueList(try attributes(list.values, list.n_values, path: "\(path()).kvlistValue"))
+            return .keyValueList(attributes(list.values, list.n_values))
         default:
             return .empty
         }
     }
 
-    private func string(_ pointer: UnsafeMutablePointer<CChar>?, path: @autoclosure () -> String) throws(CodecError) -> String {
+    private mutating func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
         guard let pointer, pointer.pointee != 0 else { return "" }
-        guard let s = strings.string(pointer) else { throw .invalidUTF8(field: path()) }
-        return s
+        if let s = strings.string(pointer) { return s }
+        let repaired = String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+        repairedStrings.insert(repaired)
+        return repaired
     }
 }

@@ -1,4 +1,5 @@
 import CoreMetrics
+import TrellisCodec
 
 /// The counters one receiver transport reports, in the OpenTelemetry Collector's vocabulary:
 /// spans accepted into the pipeline, refused by it (retryable), rejected as invalid
@@ -24,6 +25,15 @@ public struct ReceiverMetrics: Sendable {
         base64IDSpans = Counter(label: "trellis_receiver_base64_id_spans_total", dimensions: labels, factory: factory)
         self.identity = identity
         self.factory = factory
+    }
+
+    /// Counts spans `SpanRepair` repaired, by kind of repair (`invalid_utf8`, `blank_name`, `missing_start`, ...).
+    public func repaired(_ counts: SpanRepair.Counts) {
+        for (kind, count) in counts.byKind where count > 0 {
+            Counter(label: "trellis_receiver_repaired_spans_total",
+                    dimensions: [("receiver", identity.receiver), ("transport", identity.transport), ("repair", kind)],
+                    factory: factory).increment(by: count)
+        }
     }
 
     /// Counts a request that failed before reaching the pipeline (`reason`: `bad_body`, `too_large`, `media_type`, ...).

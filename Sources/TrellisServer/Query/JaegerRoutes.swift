@@ -33,13 +33,20 @@ public enum JaegerRoutes {
     @Sendable static func operations(_ call: QueryCall) async throws -> [UInt8] {
         try call.parameters.reject(allowing: ["service", "spanKind"])
         let service = try call.parameters.required("service")
-        let kind = try call.parameters.spanKind("spanKind")
-        let operations = try await call.reader.operations(service: service).filter { kind == nil || $0.kind == kind }
+        let operations = Operation.filtered(try await call.reader.operations(service: service), kind: try call.parameters.spanKind("spanKind"))
         return envelope(total: operations.count) { $0.operations(operations) }
     }
 
+    /// `start`/`end` are time hints (Jaeger reads microseconds; Grafana, with its trace-ID time
+    /// option on, sends milliseconds). Trellis finds a trace by its ID alone, so either unit works:
+    /// they are checked as whole numbers and need not be right. `raw=true` asks for the spans as
+    /// stored, which is what Trellis always answers (it adjusts nothing at query time).
     @Sendable static func trace(_ call: QueryCall) async throws -> [UInt8] {
-        try call.parameters.reject(allowing: [])
+        let p = call.parameters
+        try p.reject(allowing: ["start", "end", "raw"])
+        try QueryParameters.checkRange(try p.epochTime("start", unitNanos: 1, unitName: "microseconds or milliseconds"),
+                                       try p.epochTime("end", unitNanos: 1, unitName: "microseconds or milliseconds"), names: ("start", "end"))
+        _ = try p.bool("raw")
         let id = try TraceID(parameter: "traceID", call.path("traceID"))
         guard let trace = try await call.reader.trace(id) else { throw QueryError.notFound("trace \(id.hex) not found") }
         return traces([trace])
@@ -71,13 +78,16 @@ public enum JaegerRoutes {
     }
 
     /// `[{parent, child, callCount}]` between `endTs - lookback` and `endTs` (milliseconds; the
-    /// range defaults to the last 24 hours), without the uninstrumented peers Jaeger does not show.
+    /// range defaults to the last 24 hours), without the uninstrumented peers Jaeger does not show;
+    /// with `service`, only the links whose parent or child it is (as Jaeger's handler filters).
     @Sendable static func dependencies(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
-        try p.reject(allowing: ["endTs", "lookback"])
+        try p.reject(allowing: ["endTs", "lookback", "service"])
         let end = try p.epochTime("endTs", unitNanos: 1_000_000, unitName: "milliseconds") ?? WallClock.nowNanos()
         let lookback = try p.positiveSpan("lookback", unitNanos: 1_000_000, unitName: "milliseconds") ?? AnalysisRoutes.defaultLookbackNanos
+        let service = try p.single("service")
         let links = JaegerDependencyLink.links(in: try await call.reader.dependencies(from: end - min(end, lookback), to: end))
+            .filter { service == nil || $0.parent == service || $0.child == service }
         return envelope(total: links.count) { w in
             w.beginArray()
             for link in links {

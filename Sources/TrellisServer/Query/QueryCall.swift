@@ -21,8 +21,9 @@ public struct QueryCall: Sendable {
         pathParameters[name] ?? ""
     }
 
-    /// The search limit from a parameter: `defaultLimit` when absent, at most `maxLimit`.
-    public func limit(_ name: String) throws(QueryParameterError) -> Int {
-        min(try parameters.positiveInteger(name) ?? configuration.defaultLimit, configuration.maxLimit)
+    /// The search limit from a parameter of `parameters` (the call's own by default):
+    /// `defaultLimit` when absent, at most `maxLimit`.
+    public func limit(_ name: String, in parameters: QueryParameters? = nil) throws(QueryParameterError) -> Int {
+        min(try (parameters ?? self.parameters).positiveInteger(name) ?? configuration.defaultLimit, configuration.maxLimit)
     }
 }

@@ -1,4 +1,5 @@
 import TrellisCodec
+import TrellisModel
 import TrellisStorage
 
 /// JSON pieces shared by the Jaeger and api/v3 routes.
@@ -10,7 +11,7 @@ extension JSONWriter {
         endArray()
     }
 
-    /// `[{"name":"GET /x","spanKind":"server"}]`.
+    /// `[{"name":"GET /x","spanKind":"server"}]` (see `Operation.filtered` for the kinds).
     mutating func operations(_ operations: [Operation]) {
         beginArray()
         for operation in operations {
@@ -22,5 +23,15 @@ extension JSONWriter {
             endObject()
         }
         endArray()
+    }
+}
+
+extension Operation {
+    /// The operations as Jaeger's query service reports them: an UNSPECIFIED kind is reported as
+    /// `internal` (Jaeger's api_v3 gateway never answers an empty `spanKind`), duplicates that
+    /// makes are merged, and `kind` (when given) keeps only that kind. Sorted by name, then kind.
+    static func filtered(_ operations: [Operation], kind: SpanKind?) -> [Operation] {
+        let reported = Set(operations.map { Operation(name: $0.name, kind: $0.kind == .unspecified ? .internal : $0.kind) })
+        return reported.filter { kind == nil || $0.kind == kind }.sorted()
     }
 }

@@ -10,6 +10,16 @@ public struct QueryParameters: Sendable {
         items = request.queryItems
     }
 
+    private init(items: [(name: String, value: String)]) {
+        self.items = items
+    }
+
+    /// The same parameters with each alias renamed to its canonical name (`aliases[alias] =
+    /// canonical`), so a route reads one name; giving both forms counts as giving it twice.
+    public func renaming(aliases: [String: String]) -> QueryParameters {
+        QueryParameters(items: items.map { (aliases[$0.name] ?? $0.name, $0.value) })
+    }
+
     /// Throws for the first parameter not in `allowed`.
     public func reject(allowing allowed: [String]) throws(QueryParameterError) {
         for item in items where !allowed.contains(item.name) {
@@ -47,6 +57,16 @@ public struct QueryParameters: Sendable {
         let (nanos, overflow) = UInt64(count).multipliedReportingOverflow(by: unitNanos)
         guard !overflow else { throw .tooLarge(parameter: name, value: String(count), maximum: "\(UInt64.max / unitNanos) \(unitName)") }
         return nanos
+    }
+
+    /// `true` or `false` (also `1`/`0`, `t`/`f`, as Go's `strconv.ParseBool` reads them).
+    public func bool(_ name: String) throws(QueryParameterError) -> Bool? {
+        guard let text = try single(name) else { return nil }
+        switch text.lowercased() {
+        case "true", "t", "1": return true
+        case "false", "f", "0": return false
+        default: throw .notOneOf(parameter: name, value: text, allowed: ["true", "false"])
+        }
     }
 
     /// A Go-style duration (`100ms`, `1.5s`), in nanoseconds.

@@ -26,7 +26,7 @@ struct JaegerAPITests {
     @Test func operationsOfAServiceAreDistinctNamesOrWithKindsFiltered() async throws {
         try await withQueryServer { port in
             let names = try await HTTPTestClient.get(port: port, "/api/services/node-service/operations")
-            #expect(text(names) == #"{"data":["GET","GET /api/greeting","POST","POST /api/simulate","greeting.audit"],"total":5,"limit":0,"offset":0,"errors":null}"#)
+            #expect(text(names) == #"{"data":["GET","GET /api/greeting","POST","POST /api/simulate","audit.write","greeting.audit"],"total":6,"limit":0,"offset":0,"errors":null}"#)
             let clients = try await HTTPTestClient.get(port: port, "/api/operations?service=node-service&spanKind=client")
             #expect(text(clients) == #"{"data":[{"name":"GET","spanKind":"client"},{"name":"POST","spanKind":"client"}],"total":2,"limit":0,"offset":0,"errors":null}"#)
             let all = try await HTTPTestClient.get(port: port, "/api/operations?service=demo-service")
@@ -144,6 +144,9 @@ struct JaegerAPITests {
         ("/api/dependencies?lookback=9223372036854775807",
          "parameter 'lookback': '9223372036854775807' is too large; the most it takes is 18446744073709 milliseconds"),
         ("/api/dependencies?endTs=99999999999999999999", "parameter 'endTs': '99999999999999999999' is not a time in milliseconds since the Unix epoch"),
+        ("/api/traces/\(QueryFixture.greetingID.hex)?start=2000&end=1000", "parameter 'start' is greater than 'end'; the range is empty"),
+        ("/api/traces/\(QueryFixture.greetingID.hex)?start=noon", "parameter 'start': 'noon' is not a time in microseconds or milliseconds since the Unix epoch"),
+        ("/api/traces/\(QueryFixture.greetingID.hex)?raw=yes", "parameter 'raw': 'yes' is not one of true, false"),
     ])
     func badParametersAre400SayingWhatIsWrong(_ target: String, _ message: String) async throws {
         try await withQueryServer { port in
@@ -151,6 +154,28 @@ struct JaegerAPITests {
             #expect(response.status == 400)
             #expect(response.header("content-type") == "application/json")
             #expect(text(response) == JSONWriterText.jaegerError(code: 400, message))
+        }
+    }
+
+    @Test func traceByIDTakesGrafanasTimeHintsInEitherUnitAndRaw() async throws {
+        try await withQueryServer { port in
+            let plain = try await HTTPTestClient.get(port: port, "/api/traces/\(QueryFixture.greetingID.hex)")
+            let startMs = QueryFixture.base / 1_000_000
+            for hints in ["start=\(startMs)&end=\(startMs + 60_000)", "start=\(startMs * 1000)&end=\(startMs * 1000 + 60_000_000)&raw=true", "raw=false"] {
+                let hinted = try await HTTPTestClient.get(port: port, "/api/traces/\(QueryFixture.greetingID.hex)?" + hints)
+                #expect(hinted.status == 200)
+                #expect(text(hinted) == text(plain))
+            }
+        }
+    }
+
+    @Test func dependenciesFilteredByServiceKeepLinksOnEitherEnd() async throws {
+        try await withQueryServer { port in
+            let window = "endTs=\(QueryFixture.base / 1_000_000 + 86_400_000)&lookback=172800000"
+            let demo = try await HTTPTestClient.get(port: port, "/api/dependencies?\(window)&service=demo-service")
+            #expect(text(demo) == #"{"data":[{"parent":"node-service","child":"demo-service","callCount":7}],"total":1,"limit":0,"offset":0,"errors":null}"#)
+            let other = try await HTTPTestClient.get(port: port, "/api/dependencies?\(window)&service=billing")
+            #expect(text(other) == #"{"data":[],"total":0,"limit":0,"offset":0,"errors":null}"#)
         }
     }
 

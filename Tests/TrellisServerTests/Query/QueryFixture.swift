@@ -7,7 +7,7 @@ import TrellisStorage
 
 /// The demo flows as the OpenTelemetry SDKs send them: node-service (SERVER, then CLIENT) calling
 /// demo-service (SERVER), for greetings, a slow call and an error, plus a consumer span linking
-/// to the first greeting. Times are fixed: greeting `i` starts at `base + i` seconds.
+/// to the first greeting, with a child span of no kind. Times are fixed: greeting `i` starts at `base + i` seconds.
 enum QueryFixture {
     static let base: UInt64 = 1_700_000_000_000_000_000
     static let greetings = 5
@@ -64,7 +64,10 @@ enum QueryFixture {
                             startTimeUnixNano: base + 12_000 * ms, endTimeUnixNano: base + 12_005 * ms,
                             attributes: [Attribute("audit.sequence", .int(9_007_199_254_740_993))],
                             links: [SpanLink(traceID: greetingID, spanID: spanID(1, 1))])
-        out.append(TraceBatch(resourceSpans: [ResourceSpans(resource: node, scopeSpans: [ScopeSpans(scope: InstrumentationScope(name: "audit"), spans: [consumer])])]))
+        // A span without a kind, as some instrumentations send: Jaeger reports its operation as internal.
+        let write = Span(traceID: consumerID, spanID: spanID(102, 2), parentSpanID: spanID(102, 1), name: "audit.write",
+                         startTimeUnixNano: base + 12_001 * ms, endTimeUnixNano: base + 12_004 * ms)
+        out.append(TraceBatch(resourceSpans: [ResourceSpans(resource: node, scopeSpans: [ScopeSpans(scope: InstrumentationScope(name: "audit"), spans: [consumer, write])])]))
         return out
     }()
 

@@ -1,0 +1,108 @@
+import Testing
+import TrellisCodec
+import TrellisModel
+
+/// One span written byte by byte into every receiver's wire format, so a test can put the same
+/// raw input (invalid UTF-8, blank names, zero times) through each decoder.
+struct WireSpan {
+    var traceHex = "5b8efff798038103d269b633813fc60c"
+    var spanHex: String
+    var parentHex = ""
+    var service: [UInt8] = Array("checkout".utf8)
+    var name: [UInt8]
+    var attribute: (key: [UInt8], value: [UInt8])?
+    var startNanos: UInt64 = 1_700_000_000_000_000_000
+    var endNanos: UInt64 = 1_700_000_000_250_000_000
+}
+
+/// The formats whose decoders build spans, each with how to write and how to decode a body.
+enum WireFormat: String, CaseIterable, CustomTestStringConvertible {
+    case otlpProtobuf, otlpJSON, zipkinJSON
+
+    var testDescription: String { rawValue }
+
+    func decode(_ spans: [WireSpan]) throws -> DecodedTraces {
+        let body = self.body(spans)
+        switch self {
+        case .otlpProtobuf: return try OTLPProtobufDecoder().decode(body)
+        case .otlpJSON: return try OTLPJSONDecoder().decode(body)
+        case .zipkinJSON: return try ZipkinJSONDecoder().decode(body)
+        }
+    }
+
+    func body(_ spans: [WireSpan]) -> [UInt8] {
+        switch self {
+        case .otlpProtobuf:
+            return spans.flatMap { span in
+                let attribute = span.attribute.map { Proto.field(9, Proto.field(1, $0.key) + Proto.field(2, Proto.field(1, $0.value))) } ?? []
+                let body = Proto.field(1, hexBytes(span.traceHex)) + Proto.field(2, hexBytes(span.spanHex))
+                    + (span.parentHex.isEmpty ? [] : Proto.field(4, hexBytes(span.parentHex)))
+                    + Proto.field(5, span.name) + Proto.fixed64(7, span.startNanos) + Proto.fixed64(8, span.endNanos) + attribute
+                let resource = Proto.field(1, Proto.field(1, Array("service.name".utf8)) + Proto.field(2, Proto.field(1, span.service)))
+                return Proto.field(1, Proto.field(1, resource) + Proto.field(2, Proto.field(2, body)))
+            }
+        case .otlpJSON:
+            var out = Array(#"{"resourceSpans":["#.utf8)
+            for (i, span) in spans.enumerated() {
+                if i > 0 { out += Array(",".utf8) }
+                out += Array(#"{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":""#.utf8) + span.service
+                out += Array("\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"\(span.traceHex)\",\"spanId\":\"\(span.spanHex)\",\"parentSpanId\":\"\(span.parentHex)\",".utf8)
+                out += Array(#""startTimeUnixNano":"\#(span.startNanos)","endTimeUnixNano":"\#(span.endNanos)","name":""#.utf8) + span.name + Array("\"".utf8)
+                if let (key, value) = span.attribute {
+                    out += Array(#","attributes":[{"key":""#.utf8) + key + Array(#"","value":{"stringValue":""#.utf8) + value + Array("\"}}]".utf8)
+                }
+                out += Array("}]}]}".utf8)
+            }
+            return out + Array("]}".utf8)
+        case .zipkinJSON:
+            var out = Array("[".utf8)
+            for (i, span) in spans.enumerated() {
+                if i > 0 { out += Array(",".utf8) }
+                out += Array("{\"traceId\":\"\(span.traceHex)\",\"id\":\"\(span.spanHex)\"".utf8)
+                if !span.parentHex.isEmpty { out += Array(",\"parentId\":\"\(span.parentHex)\"".utf8) }
+                if span.startNanos != 0 { out += Array(",\"timestamp\":\(span.startNanos / 1000)".utf8) }
+                if span.endNanos > span.startNanos { out += Array(",\"duration\":\((span.endNanos - span.startNanos) / 1000)".utf8) }
+                out += Array(#","localEndpoint":{"serviceName":""#.utf8) + span.service + Array(#""},"name":""#.utf8) + span.name + Array("\"".utf8)
+                if let (key, value) = span.attribute {
+                    out += Array(#","tags":{""#.utf8) + key + Array(#"":""#.utf8) + value + Array("\"}".utf8)
+                }
+                out += Array("}".utf8)
+            }
+            return out + Array("]".utf8)
+        }
+    }
+
+    private func hexBytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var chars = hex.utf8.makeIterator()
+        while let hi = chars.next(), let lo = chars.next() {
+            out.append(UInt8(String(decoding: [hi, lo], as: UTF8.self), radix: 16)!)
+        }
+        return out
+    }
+}
+
+/// Protobuf fields written by hand, so tests can put bytes a Swift `String` cannot hold.
+enum Proto {
+    static func varint(_ value: UInt64) -> [UInt8] {
+        var v = value, out: [UInt8] = []
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        return out + [UInt8(v)]
+    }
+
+    /// A length-delimited field.
+    static func field(_ number: UInt64, _ payload: [UInt8]) -> [UInt8] {
+        varint(number << 3 | 2) + varint(UInt64(payload.count)) + payload
+    }
+
+    static func fixed64(_ number: UInt64, _ value: UInt64) -> [UInt8] {
+        varint(number << 3 | 1) + (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+    }
+
+    static func varintField(_ number: UInt64, _ value: UInt64) -> [UInt8] {
+        varint(number << 3) + varint(value)
+    }
+}
