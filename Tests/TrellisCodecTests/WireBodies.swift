@@ -17,7 +17,7 @@ struct WireSpan {
 
 /// The formats whose decoders build spans, each with how to write and how to decode a body.
 enum WireFormat: String, CaseIterable, CustomTestStringConvertible {
-    case otlpProtobuf, otlpJSON, zipkinJSON
+    case otlpProtobuf, otlpJSON, zipkinJSON, zipkinProtobuf
 
     var testDescription: String { rawValue }
 
@@ -27,6 +27,7 @@ enum WireFormat: String, CaseIterable, CustomTestStringConvertible {
         case .otlpProtobuf: return try OTLPProtobufDecoder().decode(body)
         case .otlpJSON: return try OTLPJSONDecoder().decode(body)
         case .zipkinJSON: return try ZipkinJSONDecoder().decode(body)
+        case .zipkinProtobuf: return try ZipkinProtobufDecoder().decode(body)
         }
     }
 
@@ -69,6 +70,16 @@ enum WireFormat: String, CaseIterable, CustomTestStringConvertible {
                 out += Array("}".utf8)
             }
             return out + Array("]".utf8)
+        case .zipkinProtobuf:
+            return spans.flatMap { span in
+                let tags = span.attribute.map { Proto.field(11, Proto.field(1, $0.key) + Proto.field(2, $0.value)) } ?? []
+                let duration = span.endNanos > span.startNanos ? Proto.varintField(7, (span.endNanos - span.startNanos) / 1000) : []
+                let body = Proto.field(1, hexBytes(span.traceHex)) + (span.parentHex.isEmpty ? [] : Proto.field(2, hexBytes(span.parentHex)))
+                    + Proto.field(3, hexBytes(span.spanHex)) + Proto.field(5, span.name)
+                    + (span.startNanos == 0 ? [] : Proto.fixed64(6, span.startNanos / 1000)) + duration
+                    + Proto.field(8, Proto.field(1, span.service)) + tags
+                return Proto.field(1, body)
+            }
         }
     }
 

@@ -1,17 +1,16 @@
 import CProtobufC
-import Glibc
-import OTLPProtoC
+import TrellisProtoC
 import TrellisModel
 
 /// Decodes OTLP `ExportTraceServiceRequest` protobuf bodies into the model.
 ///
-/// The wire is validated first (`OTLPWireValidator`), then libprotobuf-c unpacks it into
+/// The wire is validated first (`ProtobufWireValidator`), then libprotobuf-c unpacks it into
 /// an arena that is reset after every call, then the model is built from the C structs.
 /// Spans with bad IDs are dropped on their own and reported in `DecodedTraces.rejections`.
 /// A decoder owns its arena, so it is not shared between threads: keep one per connection.
 public final class OTLPProtobufDecoder {
     private let arena: ProtobufArena
-    private let validator: OTLPWireValidator
+    private let validator: ProtobufWireValidator<OTLPMessageSchema>
     /// The most arena memory one request may use, as a multiple of its wire size (plus 1 MiB).
     private let maxExpansion: Int
     private let strings = StringCache()
@@ -21,7 +20,7 @@ public final class OTLPProtobufDecoder {
     ///   - maxDepth: how deeply messages may nest (attribute values inside arrays and maps count).
     public init(initialArenaBytes: Int = 1 << 20, maxDepth: Int = 64, maxExpansion: Int = 64) {
         arena = ProtobufArena(capacity: initialArenaBytes)
-        validator = OTLPWireValidator(maxDepth: maxDepth)
+        validator = ProtobufWireValidator(maxDepth: maxDepth)
         self.maxExpansion = maxExpansion
     }
 
@@ -51,18 +50,7 @@ public final class OTLPProtobufDecoder {
     }
 
     private func unpack(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> UnsafeMutablePointer<Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest> {
-        let limit = bytes.count * maxExpansion + (1 << 20)
-        while true {
-            arena.reset()
-            var allocator = arena.allocator
-            let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            if let request = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(&allocator, bytes.count, data) {
-                return request
-            }
-            guard arena.exhausted else { throw .unpackFailed }
-            guard arena.capacity < limit else { throw .decodeMemoryExceeded(limit: limit) }
-            arena.grow(to: min(limit, arena.capacity * 2))
-        }
+        try arena.unpack(bytes, maxExpansion: maxExpansion, opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack)
     }
 }
 
@@ -73,12 +61,11 @@ private struct ModelBuilder {
     typealias CKeyValue = Opentelemetry__Proto__Common__V1__KeyValue
     typealias CAnyValue = Opentelemetry__Proto__Common__V1__AnyValue
 
-    let strings: StringCache
+    var strings: CStringReader
     var rejections = SpanRejections()
-    var repairedStrings: Set<String> = []
 
     init(strings: StringCache) {
-        self.strings = strings
+        self.strings = CStringReader(cache: strings)
     }
 
     mutating func build(_ request: UnsafeMutablePointer<CRequest>) -> DecodedTraces {
@@ -113,7 +100,7 @@ private struct ModelBuilder {
             }
             resourceSpans.append(ResourceSpans(resource: resource, scopeSpans: scopes, schemaURL: string(crs.schema_url)))
         }
-        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: rejections, repairedStrings: repairedStrings)
+        return DecodedTraces(batch: TraceBatch(resourceSpans: resourceSpans), rejections: rejections, repairedStrings: strings.repaired)
     }
 
     private mutating func span(_ pointer: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, path: @autoclosure () -> String) -> Span? {
@@ -219,10 +206,6 @@ private struct ModelBuilder {
     }
 
     private mutating func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
-        guard let pointer, pointer.pointee != 0 else { return "" }
-        if let s = strings.string(pointer) { return s }
-        let repaired = String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
-        repairedStrings.insert(repaired)
-        return repaired
+        strings.string(pointer)
     }
 }

@@ -60,4 +60,25 @@ final class ProtobufArena {
         state.pointee.capacity = capacity
         reset()
     }
+
+    /// Runs a protobuf-c `*_unpack` function on `bytes` into the arena, growing it (up to
+    /// `maxExpansion` × the body plus 1 MiB) while the unpack runs out of room. The result lives
+    /// until the next `reset()`.
+    /// - Throws: `.decodeMemoryExceeded` past the limit; `.unpackFailed` when protobuf-c refuses the body.
+    func unpack<Message>(
+        _ bytes: UnsafeRawBufferPointer, maxExpansion: Int,
+        _ unpack: (UnsafeMutablePointer<ProtobufCAllocator>, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Message>?
+    ) throws(CodecError) -> UnsafeMutablePointer<Message> {
+        let limit = bytes.count * maxExpansion + (1 << 20)
+        while true {
+            reset()
+            var allocator = self.allocator
+            if let message = unpack(&allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) {
+                return message
+            }
+            guard exhausted else { throw .unpackFailed }
+            guard capacity < limit else { throw .decodeMemoryExceeded(limit: limit) }
+            grow(to: min(limit, capacity * 2))
+        }
+    }
 }

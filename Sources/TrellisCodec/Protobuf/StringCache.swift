@@ -57,3 +57,23 @@ final class StringCache {
         return h ^ (h >> 29)
     }
 }
+
+/// Reads the NUL-terminated strings protobuf-c unpacked, through a `StringCache`, repairing
+/// invalid UTF-8 with U+FFFD and remembering which strings it repaired (`DecodedTraces.repairedStrings`).
+struct CStringReader {
+    let cache: StringCache
+    private(set) var repaired: Set<String> = []
+
+    init(cache: StringCache) {
+        self.cache = cache
+    }
+
+    /// The string at `pointer`; empty for NULL.
+    mutating func string(_ pointer: UnsafePointer<CChar>?) -> String {
+        guard let pointer, pointer.pointee != 0 else { return "" }
+        if let s = cache.string(pointer) { return s }
+        let text = String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+        repaired.insert(text)
+        return text
+    }
+}

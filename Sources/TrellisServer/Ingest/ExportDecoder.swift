@@ -6,6 +6,7 @@ public final class ExportDecoder {
     private let protobuf = OTLPProtobufDecoder()
     private let json = OTLPJSONDecoder()
     private let zipkin = ZipkinJSONDecoder()
+    private let zipkinProtobuf = ZipkinProtobufDecoder()
     private let maxBodyBytes: Int
 
     /// - Parameter maxBodyBytes: the limit on a body after decompression.
@@ -30,6 +31,7 @@ public final class ExportDecoder {
             case .otlpProtobuf: return try protobuf.decode(plain)
             case .otlpJSON: return try json.decode(plain)
             case .zipkinJSON: return try zipkin.decode(plain)
+            case .zipkinProtobuf: return try zipkinProtobuf.decode(plain)
             }
         } catch {
             throw .invalidBody(error)

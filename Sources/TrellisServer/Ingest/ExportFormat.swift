@@ -6,4 +6,6 @@ public enum ExportFormat: Sendable, Hashable {
     case otlpJSON
     /// Zipkin v2 JSON span list.
     case zipkinJSON
+    /// Zipkin v2 protobuf `zipkin.proto3.ListOfSpans`.
+    case zipkinProtobuf
 }

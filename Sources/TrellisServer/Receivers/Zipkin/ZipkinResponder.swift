@@ -1,7 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// Zipkin v2 on one connection: `POST /api/v2/spans` with a JSON span list (optionally gzip).
+/// Zipkin v2 on one connection: `POST /api/v2/spans` with a JSON span list or a protobuf
+/// `ListOfSpans` (`application/x-protobuf`), optionally gzip.
 /// 202 on success; 400 with the reason for a bad body; 503 with `Retry-After` when refused.
 public final class ZipkinResponder: HTTPResponder {
     public static let spansPath = "/api/v2/spans"
@@ -31,11 +32,16 @@ public final class ZipkinResponder: HTTPResponder {
             response.headers.append(("Allow", "POST"))
             return eventLoop.makeSucceededFuture(response)
         }
-        if let type = request.mediaType, type != "application/json" {
+        let format: ExportFormat
+        switch request.mediaType {
+        case nil, "application/json": format = .zipkinJSON
+        case "application/x-protobuf", "application/protobuf": format = .zipkinProtobuf
+        case let type?:
             session.metrics.failedRequest(reason: "media_type")
-            return eventLoop.makeSucceededFuture(.text(.unsupportedMediaType, "unsupported media type '\(type)'; Trellis accepts Zipkin v2 JSON (application/json)"))
+            return eventLoop.makeSucceededFuture(.text(.unsupportedMediaType,
+                "unsupported media type '\(type)'; Trellis accepts Zipkin v2 JSON (application/json) and protobuf (application/x-protobuf)"))
         }
-        return session.export(request.body, format: .zipkinJSON, gzip: request.isGzip, on: eventLoop).map { outcome in
+        return session.export(request.body, format: format, gzip: request.isGzip, on: eventLoop).map { outcome in
             switch outcome {
             case .success(let rejections):
                 return rejections.count == 0 ? HTTPResponse(status: .accepted) : .text(.accepted, rejections.message)

@@ -1,14 +1,14 @@
-/// Walks an `ExportTraceServiceRequest` on the wire, without allocating, before libprotobuf-c
-/// unpacks it. It finds what the C library would only report as "failed" and says where:
+/// Walks a protobuf body of `Schema`'s root message on the wire, without allocating, before
+/// libprotobuf-c unpacks it. It finds what the C library would only report as "failed" and says where:
 /// truncated fields, over-long varints, wrong wire types, lengths past the end, and nesting
 /// deeper than `maxDepth` (which would otherwise recurse the C decoder off the stack).
-struct OTLPWireValidator {
-    /// How deep messages may nest; OTLP's own structure uses 7 levels before attribute values nest.
+struct ProtobufWireValidator<Schema: ProtobufMessageSchema> {
+    /// How deep messages may nest (OTLP's own structure uses 7 levels before attribute values nest).
     var maxDepth: Int = 64
 
     /// One open message on the walk: plain data, so the stack lives in a temporary buffer.
     private struct Frame {
-        var schema: OTLPMessageSchema
+        var schema: Schema
         var repeated: Bool
         /// The field number, in the parent, that holds this message.
         var fieldNumber: UInt64
@@ -20,7 +20,7 @@ struct OTLPWireValidator {
     func validate(_ bytes: UnsafeRawBufferPointer) throws(CodecError) {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let result: CodecError? = withUnsafeTemporaryAllocation(of: Frame.self, capacity: maxDepth + 1) { frames in
-            OTLPMessageSchema.packedRules.withUnsafeBufferPointer { rules in
+            Schema.packedRules.withUnsafeBufferPointer { rules in
                 walk(base, count: bytes.count, frames: frames, rules: rules.baseAddress!)
             }
         }
@@ -28,8 +28,8 @@ struct OTLPWireValidator {
     }
 
     private func walk(_ base: UnsafePointer<UInt8>, count: Int, frames: UnsafeMutableBufferPointer<Frame>, rules: UnsafePointer<UInt8>) -> CodecError? {
-        let stride = OTLPMessageSchema.maxFieldNumber + 1
-        frames[0] = Frame(schema: .exportRequest, repeated: false, fieldNumber: 0, end: count, lastField: 0, index: -1)
+        let stride = Schema.maxFieldNumber + 1
+        frames[0] = Frame(schema: Schema.root, repeated: false, fieldNumber: 0, end: count, lastField: 0, index: -1)
         var depth = 1
         var offset = 0
 
@@ -41,7 +41,7 @@ struct OTLPWireValidator {
                 parts.append(frames[i].repeated ? "\(name)[\(parent.index)]" : name)
             }
             if let field { parts.append(frames[depth - 1].schema.name(of: field)) }
-            return parts.isEmpty ? "ExportTraceServiceRequest" : parts.joined(separator: ".")
+            return parts.isEmpty ? Schema.rootName : parts.joined(separator: ".")
         }
 
         /// Reads a varint ending before `end`: nil with `offset` at `end` when truncated, before it when over-long.
@@ -77,7 +77,7 @@ struct OTLPWireValidator {
             }
             let number = tag >> 3
             let wireRaw = UInt8(truncatingIfNeeded: tag & 7)
-            guard number != 0, let wireType = OTLPMessageSchema.WireType(rawValue: wireRaw) else {
+            guard number != 0, let wireType = ProtobufField.WireType(rawValue: wireRaw) else {
                 return .invalidTag(offset: tagOffset, tag: tag)
             }
             let rule = number < UInt64(stride) ? rules[Int(frames[depth - 1].schema.rawValue) * stride + Int(number)] : 0
@@ -113,7 +113,7 @@ struct OTLPWireValidator {
                 guard length <= UInt64(remaining) else {
                     return .lengthPastEnd(field: path(field: number), length: length, remaining: remaining, offset: at)
                 }
-                if rule >> 4 != 0, let child = OTLPMessageSchema(rawValue: rule >> 4 - 1) {
+                if rule >> 4 != 0, let child = Schema(rawValue: rule >> 4 - 1) {
                     guard depth < maxDepth else { return .nestingTooDeep(field: path(field: number), limit: maxDepth) }
                     frames[depth] = Frame(schema: child, repeated: rule & 0x08 != 0, fieldNumber: number, end: offset + Int(length), lastField: 0, index: -1)
                     depth += 1
