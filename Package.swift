@@ -82,7 +82,7 @@ let package = Package(
 
         .testTarget(name: "TrellisServerTests", dependencies: ["TrellisServer", "TrellisCodec", "TrellisModel", "TrellisStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
-        .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"]),
+        .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", "TrellisCodec", .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel"]),
         .testTarget(name: "TrellisStorageTests", dependencies: ["TrellisStorage", "TrellisModel", "TrellisCodec"]),

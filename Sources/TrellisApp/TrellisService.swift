@@ -26,7 +26,7 @@ public final class TrellisService: Sendable {
     /// Which listeners stop first on shutdown: receivers, then (after the drain) the query/admin listener.
     private enum ListenerRole { case receiver, admin }
     /// One quiescing helper per bound listener.
-    private let listeners = Mutex<[(role: ListenerRole, quiesce: ServerQuiescingHelper, channel: any Channel)]>([])
+    private let listeners = Mutex<[(role: ListenerRole, quiesce: ServerQuiescingHelper?, channel: any Channel)]>([])
     private let metrics: PrometheusMetricsFactory
 
     /// Opens the trace stores and builds the pipeline; throws when storage cannot be opened (the message says which file and why).
@@ -53,16 +53,7 @@ public final class TrellisService: Sendable {
             switch receiver {
             case .otlp(let otlp):
                 if let grpc = otlp.grpc {
-                    let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "grpc"), factory: self.metrics)
-                    let limit = grpc.maxRecvMsgSizeMiB << 20
-                    var serverConfig = GRPCServerConfiguration()
-                    serverConfig.maxReceiveMessageBytes = limit
-                    serverConfig.idleTimeout = .nanoseconds(grpc.idleTimeout.nanoseconds)
-                    try await listen("receivers.\(name).protocols.grpc", grpc.endpoint, what: "OTLP/gRPC", as: .receiver) { quiesce in
-                        try await GRPCServer.bind(host: grpc.endpoint.host, port: grpc.endpoint.port, group: self.group, configuration: serverConfig, quiesce: quiesce) {
-                            OTLPGRPCCallHandler(session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: limit))
-                        }
-                    }
+                    try await listenGRPC("receivers.\(name).protocols.grpc", grpc, service: .otlp, what: "OTLP/gRPC", receiver: name, ingest: ingest)
                 }
                 if let http = otlp.http {
                     let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "http"), factory: self.metrics)
@@ -74,8 +65,11 @@ public final class TrellisService: Sendable {
                 let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "http"), factory: self.metrics)
                 let http = zipkin.http
                 try await listenHTTP("receivers.\(name)", http, what: "Zipkin", as: .receiver) {
-                    ZipkinResponder(session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: http.maxRequestBodySizeMiB << 20), maxBodyBytes: http.maxRequestBodySizeMiB << 20)
+                    SpanPostResponder(route: .zipkin, session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: http.maxRequestBodySizeMiB << 20),
+                                      maxBodyBytes: http.maxRequestBodySizeMiB << 20)
                 }
+            case .jaeger(let jaeger):
+                try await startJaeger(name, jaeger, ingest: ingest)
             }
         }
         let readiness = self.readiness
@@ -90,6 +84,42 @@ public final class TrellisService: Sendable {
         readiness.set(true)
     }
 
+    /// The Jaeger receiver's transports: gRPC `PostSpans`, Thrift over HTTP, compact Thrift over UDP.
+    private func startJaeger(_ name: String, _ jaeger: JaegerReceiverConfig, ingest: ExportIngest) async throws {
+        if let grpc = jaeger.grpc {
+            try await listenGRPC("receivers.\(name).protocols.grpc", grpc, service: .jaeger, what: "Jaeger gRPC", receiver: name, ingest: ingest)
+        }
+        if let http = jaeger.thriftHTTP {
+            let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "thrift_http"), factory: self.metrics)
+            let limit = http.maxRequestBodySizeMiB << 20
+            try await listenHTTP("receivers.\(name).protocols.thrift_http", http, what: "Jaeger Thrift over HTTP", as: .receiver) {
+                SpanPostResponder(route: .jaegerThrift, session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: limit), maxBodyBytes: limit)
+            }
+        }
+        if let udp = jaeger.thriftCompact {
+            let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: name, transport: "thrift_compact"), factory: self.metrics)
+            try await listen("receivers.\(name).protocols.thrift_compact", udp.endpoint, what: "Jaeger compact Thrift over UDP", as: .receiver, quiesced: false) { _ in
+                try await JaegerCompactUDPServer.bind(host: udp.endpoint.host, port: udp.endpoint.port, group: self.group) {
+                    ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: JaegerCompactUDPServer.maxDatagramBytes)
+                }
+            }
+        }
+    }
+
+    private func listenGRPC(_ component: String, _ grpc: GRPCProtocolConfig, service: ExportCallHandler.Service, what: String, receiver: String,
+                            ingest: ExportIngest) async throws {
+        let metrics = ReceiverMetrics(identity: ReceiverIdentity(receiver: receiver, transport: "grpc"), factory: self.metrics)
+        let limit = grpc.maxRecvMsgSizeMiB << 20
+        var serverConfig = GRPCServerConfiguration()
+        serverConfig.maxReceiveMessageBytes = limit
+        serverConfig.idleTimeout = .nanoseconds(grpc.idleTimeout.nanoseconds)
+        try await listen(component, grpc.endpoint, what: what, as: .receiver) { quiesce in
+            try await GRPCServer.bind(host: grpc.endpoint.host, port: grpc.endpoint.port, group: self.group, configuration: serverConfig, quiesce: quiesce) {
+                ExportCallHandler(service: service, session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: limit))
+            }
+        }
+    }
+
     private func listenHTTP(_ component: String, _ http: HTTPProtocolConfig, what: String, as role: ListenerRole, makeResponder: @escaping @Sendable () -> any HTTPResponder) async throws {
         let configuration = HTTPServerConfiguration(idleTimeout: .nanoseconds(http.idleTimeout.nanoseconds))
         try await listen(component, http.endpoint, what: what, as: role) { quiesce in
@@ -98,8 +128,10 @@ public final class TrellisService: Sendable {
     }
 
     /// Binds one listener with its own quiescing helper, kept for shutdown once the bind succeeded.
-    private func listen(_ component: String, _ endpoint: Endpoint, what: String, as role: ListenerRole, bind: (ServerQuiescingHelper) async throws -> any Channel) async throws {
-        let quiesce = ServerQuiescingHelper(group: group)
+    /// A listener without connections (UDP) is not `quiesced`: shutdown simply closes it.
+    private func listen(_ component: String, _ endpoint: Endpoint, what: String, as role: ListenerRole, quiesced: Bool = true,
+                        bind: (ServerQuiescingHelper?) async throws -> any Channel) async throws {
+        let quiesce = quiesced ? ServerQuiescingHelper(group: group) : nil
         let channel: any Channel
         do {
             channel = try await bind(quiesce)
@@ -123,8 +155,12 @@ public final class TrellisService: Sendable {
     }
 
     /// Stops the listeners' accepting and waits until each of their connections has closed.
-    private static func quiesce(_ listeners: [(ServerQuiescingHelper, any Channel)], group: MultiThreadedEventLoopGroup) async {
+    private static func quiesce(_ listeners: [(ServerQuiescingHelper?, any Channel)], group: MultiThreadedEventLoopGroup) async {
         for (quiesce, channel) in listeners {
+            guard let quiesce else {
+                try? await channel.close()
+                continue
+            }
             let closed = group.next().makePromise(of: Void.self)
             quiesce.initiateShutdown(promise: closed)
             try? await closed.futureResult.get()

@@ -26,8 +26,10 @@ public enum CodecError: Error, Hashable, Sendable, CustomStringConvertible {
     case badCompression(reason: String)
     /// The decoded message needs more memory than the decoder allows for one request.
     case decodeMemoryExceeded(limit: Int)
-    /// libprotobuf-c refused a message that passed the structural checks.
-    case unpackFailed
+    /// libprotobuf-c refused a message (named) that passed the structural checks.
+    case unpackFailed(message: String)
+    /// A Thrift body breaks the protocol or the Jaeger IDL: the field path, the byte offset, why.
+    case invalidThrift(field: String, offset: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -55,8 +57,10 @@ public enum CodecError: Error, Hashable, Sendable, CustomStringConvertible {
             return "body does not inflate: \(reason)"
         case .decodeMemoryExceeded(let limit):
             return "decoded message needs more than \(limit) bytes of memory"
-        case .unpackFailed:
-            return "message could not be decoded as ExportTraceServiceRequest"
+        case .unpackFailed(let message):
+            return "message could not be decoded as \(message)"
+        case .invalidThrift(let field, let offset, let reason):
+            return "invalid Thrift in \(field) at byte \(offset): \(reason)"
         }
     }
 }

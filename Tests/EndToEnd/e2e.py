@@ -3,7 +3,8 @@
 exporters (two Flask services under `opentelemetry-instrument`), curl, grpcio and raw HTTP/2.
 
 Every `*_tests.py` module next to this file registers its tests with `@test` (harness.py).
-Run through Tests/EndToEnd/run.sh, which creates the venv. Prints one line per test and
+Run through Tests/EndToEnd/run.sh, which creates the venv (`E2E_ONLY=name,name` runs only those
+tests, while working on them; `make test` runs all). Prints one line per test and
 a closing `e2e: N passed, M failed` line; exits non-zero when any test failed.
 """
 import glob
@@ -22,7 +23,10 @@ for module in sorted(glob.glob(os.path.join(HERE, "*_tests.py"))):
 def main():
     trellis = Trellis().start()
     passed = failed = 0
+    only = [name for name in os.environ.get("E2E_ONLY", "").split(",") if name]
     for function in TESTS:
+        if only and function.__name__ not in only:
+            continue
         started = time.time()
         try:
             function(trellis)

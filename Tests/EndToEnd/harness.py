@@ -22,8 +22,8 @@ WORK = tempfile.mkdtemp(prefix="trellis-e2e-")
 EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
 
 
-def free_port():
-    with socket.socket() as s:
+def free_port(kind=socket.SOCK_STREAM):
+    with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
@@ -52,7 +52,8 @@ class Trellis:
 
     def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536, processors="", pipeline_processors="[]",
                  exporter="nop: {}", exporter_name="nop", query=""):
-        self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "query")}
+        self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "jaeger_grpc", "jaeger_http", "query")}
+        self.ports["jaeger_udp"] = free_port(socket.SOCK_DGRAM)
         self.config = os.path.join(WORK, f"trellis-{self.ports['grpc']}.yaml")
         with open(self.config, "w") as f:
             f.write(f"""
@@ -62,12 +63,17 @@ receivers:
       grpc: {{ endpoint: 127.0.0.1:{self.ports['grpc']}, max_recv_msg_size_mib: {max_msg_mib}, idle_timeout: {idle} }}
       http: {{ endpoint: 127.0.0.1:{self.ports['http']}, max_request_body_size_mib: {max_body_mib}, idle_timeout: {idle} }}
   zipkin: {{ endpoint: 127.0.0.1:{self.ports['zipkin']}, idle_timeout: {idle} }}
+  jaeger:
+    protocols:
+      grpc: {{ endpoint: 127.0.0.1:{self.ports['jaeger_grpc']}, idle_timeout: {idle} }}
+      thrift_http: {{ endpoint: 127.0.0.1:{self.ports['jaeger_http']}, idle_timeout: {idle} }}
+      thrift_compact: {{ endpoint: 127.0.0.1:{self.ports['jaeger_udp']} }}
 processors:{processors or " {}"}
 exporters:
   {exporter}
 service:
   pipelines:
-    traces: {{ receivers: [otlp, zipkin], processors: {pipeline_processors}, exporters: [{exporter_name}], queue_spans: {queue_spans} }}
+    traces: {{ receivers: [otlp, zipkin, jaeger], processors: {pipeline_processors}, exporters: [{exporter_name}], queue_spans: {queue_spans} }}
 query:
   endpoint: 127.0.0.1:{self.ports['query']}
 {query}""")

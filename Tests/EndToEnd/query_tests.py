@@ -214,6 +214,65 @@ def greeting_timeline_and_critical_path_run_through_both_services(t):
         {"code": 404, "msg": f"trace {'cd' * 16} not found"}]
 
 
+def v3_schema(name):
+    """A definition of schemas/api_v3.schema.json, written here from jaeger-idl's api_v3 OpenAPI document."""
+    if "v3_schema" not in _stack:
+        with open(os.path.join(HERE, "schemas", "api_v3.schema.json")) as f:
+            _stack["v3_schema"] = json.load(f)
+    return dict(_stack["v3_schema"], **{"$ref": f"#/$defs/{name}"})
+
+
+@test
+def every_route_and_parameter_answers_as_the_jaeger_ui_and_grafana_read_it(t):
+    """The conformance test: each route in the form the real clients send it, api/v3 answers checked
+    against the api_v3 JSON schema as well as the served OpenAPI document."""
+    trellis = stored_flows()
+    now = time.time()
+    rfc3339 = lambda t: time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".000000000Z"
+    window = f"query.startTimeMin={urllib.parse.quote(rfc3339(now - 3600))}&query.startTimeMax={urllib.parse.quote(rfc3339(now + 60))}"
+
+    def v3(target, schema, status=200):
+        body = api(trellis, target, expected_status=status)
+        Draft202012Validator(v3_schema(schema)).validate(body)
+        return body
+
+    # The current Jaeger UI: services, operations and search through /api/v3, traces and dependencies through /api.
+    assert v3("/api/v3/services", "services")["services"] == ["demo-service", "node-service"]
+    operations = v3("/api/v3/operations?service=node-service", "operations")["operations"]
+    assert {"name": "GET /api/greeting", "spanKind": "server"} in operations, operations
+    assert v3("/api/v3/operations?service=node-service&spanKind=client", "operations")["operations"] == [
+        {"name": "GET", "spanKind": "client"}, {"name": "POST", "spanKind": "client"}]
+    summaries = v3(f"/api/v3/trace-summaries?query.serviceName=demo-service&{window}&query.searchDepth=20", "traceSummaries")["summaries"]
+    assert len(summaries) == 5 and all(s["rootServiceName"] == "node-service" and s["spanCount"] == 3 for s in summaries), summaries
+    assert sum(s["errorSpanCount"] > 0 for s in summaries) == 1, summaries
+    attributes = urllib.parse.quote(json.dumps({"http.route": "/api/greeting"}))
+    greetings = v3(f"/api/v3/trace-summaries?query.serviceName=node-service&query.operationName=GET%20/api/greeting&{window}"
+                   f"&query.attributes={attributes}&query.durationMin=1us&query.durationMax=1m", "traceSummaries")["summaries"]
+    assert len(greetings) == 3, greetings
+    trace_id = greetings[0]["traceId"]
+    assert api(trellis, f"/api/traces/{trace_id}")["data"][0]["traceID"] == trace_id
+    assert v3(f"/api/v3/dependencies?startTime={urllib.parse.quote(rfc3339(now - 3600))}&endTime={urllib.parse.quote(rfc3339(now + 60))}",
+              "dependencies")["dependencies"] == [{"parent": "node-service", "child": "demo-service", "callCount": "5"}]
+    # The gateway's snake_case spellings, as Grafana's api_v3 client writes them.
+    snake = window.replace("startTimeMin", "start_time_min").replace("startTimeMax", "start_time_max")
+    found = v3(f"/api/v3/traces?query.service_name=demo-service&{snake}&query.num_traces=2&query.raw_traces=true", "tracesResult")
+    assert len({s["traceId"] for rs in found["result"]["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]}) == 2
+    plain = v3(f"/api/v3/traces/{trace_id}", "tracesResult")
+    grafana = v3(f"/api/v3/traces/{trace_id}?start_time={rfc3339(now - 3600)}&end_time={rfc3339(now + 60)}", "tracesResult")
+    assert grafana == plain
+    assert v3(f"/api/v3/traces/{trace_id}?startTime={rfc3339(now - 3600)}&endTime={rfc3339(now + 60)}&rawTraces=true", "tracesResult") == plain
+    assert v3("/api/v3/trace-summaries?query.serviceName=demo-service", "error", status=400) == {
+        "error": {"httpCode": 400, "message": "parameter 'query.startTimeMin' is required"}}
+    # Grafana's Jaeger data source: the trace-ID time option sends start/end in milliseconds; raw; dependencies of one service.
+    trace = api(trellis, f"/api/traces/{trace_id}")
+    ms = int(now * 1000)
+    assert api(trellis, f"/api/traces/{trace_id}?start={ms - 3_600_000}&end={ms + 60_000}") == trace
+    assert api(trellis, f"/api/traces/{trace_id}?raw=true") == trace
+    deps = api(trellis, f"/api/dependencies?endTs={ms + 60_000}&lookback=3600000&service=demo-service")
+    assert deps["data"] == [{"parent": "node-service", "child": "demo-service", "callCount": 5}], deps
+    assert api(trellis, f"/api/dependencies?endTs={ms + 60_000}&lookback=3600000&service=nobody")["data"] == []
+
+
 @test
 def schemathesis_finds_no_server_error_and_every_answer_matches_the_openapi_document(t):
     """Schemathesis (PyPI) generates requests for every operation of the served document, valid

@@ -47,6 +47,21 @@ import TrellisModel
         #expect(config.service.traces.queueSpans == 65536)
     }
 
+    @Test func jaegerProtocolsTakeTheCollectorsKeysAndDefaultPorts() throws {
+        let yaml = minimal
+            .replacingOccurrences(of: "receivers:\n", with: "receivers:\n  jaeger:\n    protocols:\n      grpc:\n      thrift_http: { endpoint: 127.0.0.1:24268 }\n      thrift_compact:\n")
+            .replacingOccurrences(of: "receivers: [otlp]", with: "receivers: [otlp, jaeger]")
+        let config = try TrellisConfig.parse(yaml)
+        let listeners = Dictionary(uniqueKeysWithValues: config.listeners.map { ($0.component, $0.endpoint.description) })
+        #expect(listeners["receivers.jaeger.protocols.grpc"] == "127.0.0.1:14250")
+        #expect(listeners["receivers.jaeger.protocols.thrift_http"] == "127.0.0.1:24268")
+        #expect(listeners["receivers.jaeger.protocols.thrift_compact (UDP)"] == "127.0.0.1:6831")
+        let unknown = yaml.replacingOccurrences(of: "thrift_compact:\n", with: "thrift_binary:\n")
+        guard case .unknownKey(let path, let allowed)? = error(unknown) else { Issue.record("expected unknownKey"); return }
+        #expect(path == "receivers.jaeger.protocols.thrift_binary")
+        #expect(allowed == ["grpc", "thrift_compact", "thrift_http"])
+    }
+
     @Test func unknownKeyIsNamedWithItsPath() {
         let yaml = minimal.replacingOccurrences(of: "grpc:", with: "grpc: { endpiont: 127.0.0.1:1 }")
         guard case .unknownKey(let path, let allowed)? = error(yaml) else { Issue.record("expected unknownKey"); return }

@@ -17,7 +17,7 @@ struct WireSpan {
 
 /// The formats whose decoders build spans, each with how to write and how to decode a body.
 enum WireFormat: String, CaseIterable, CustomTestStringConvertible {
-    case otlpProtobuf, otlpJSON, zipkinJSON, zipkinProtobuf
+    case otlpProtobuf, otlpJSON, zipkinJSON, zipkinProtobuf, jaegerThrift, jaegerProtobuf
 
     var testDescription: String { rawValue }
 
@@ -28,6 +28,8 @@ enum WireFormat: String, CaseIterable, CustomTestStringConvertible {
         case .otlpJSON: return try OTLPJSONDecoder().decode(body)
         case .zipkinJSON: return try ZipkinJSONDecoder().decode(body)
         case .zipkinProtobuf: return try ZipkinProtobufDecoder().decode(body)
+        case .jaegerThrift: return try JaegerThriftDecoder().decodeBinaryBatch(body)
+        case .jaegerProtobuf: return try JaegerProtobufDecoder().decode(body)
         }
     }
 
@@ -80,6 +82,31 @@ enum WireFormat: String, CaseIterable, CustomTestStringConvertible {
                     + Proto.field(8, Proto.field(1, span.service)) + tags
                 return Proto.field(1, body)
             }
+        case .jaegerThrift:
+            // A Thrift batch has one process: the first span's service stands for every span's.
+            let spanList = spans.map { span -> [UInt8] in
+                let trace = hexBytes(span.traceHex)
+                let tags = span.attribute.map { Thrift.field(.list, 10, Thrift.list(.struct, [Thrift.field(.binary, 1, Thrift.string($0.key)) + Thrift.field(.i32, 2, Thrift.i32(0)) + Thrift.field(.binary, 3, Thrift.string($0.value)) + [0]])) } ?? []
+                return Thrift.field(.i64, 1, Array(trace[8..<16])) + Thrift.field(.i64, 2, Array(trace[0..<8]))
+                    + Thrift.field(.i64, 3, hexBytes(span.spanHex)) + Thrift.field(.i64, 4, span.parentHex.isEmpty ? [UInt8](repeating: 0, count: 8) : hexBytes(span.parentHex))
+                    + Thrift.field(.binary, 5, Thrift.string(span.name)) + Thrift.field(.i32, 7, Thrift.i32(1))
+                    + Thrift.field(.i64, 8, Thrift.i64(Int64(span.startNanos / 1000)))
+                    + Thrift.field(.i64, 9, Thrift.i64(Int64(span.endNanos / 1000) - Int64(span.startNanos / 1000))) + tags + [0]
+            }
+            let process = Thrift.field(.struct, 1, Thrift.field(.binary, 1, Thrift.string(spans.first?.service ?? [])) + [0])
+            return process + Thrift.field(.list, 2, Thrift.list(.struct, spanList)) + [0]
+        case .jaegerProtobuf:
+            let spanList = spans.flatMap { span -> [UInt8] in
+                let tags = span.attribute.map { Proto.field(8, Proto.field(1, $0.key) + Proto.field(3, $0.value)) } ?? []
+                let parent = span.parentHex.isEmpty ? [] : Proto.field(4, Proto.field(1, hexBytes(span.traceHex)) + Proto.field(2, hexBytes(span.parentHex)))
+                let start = Proto.varintField(1, span.startNanos / 1_000_000_000) + Proto.varintField(2, span.startNanos % 1_000_000_000)
+                let delta = Int64(bitPattern: span.endNanos &- span.startNanos)
+                let duration = Proto.varintField(1, UInt64(bitPattern: delta / 1_000_000_000)) + Proto.varintField(2, UInt64(bitPattern: delta % 1_000_000_000))
+                let process = Proto.field(10, Proto.field(1, span.service))
+                return Proto.field(1, Proto.field(1, hexBytes(span.traceHex)) + Proto.field(2, hexBytes(span.spanHex)) + Proto.field(3, span.name)
+                                   + parent + Proto.field(6, start) + Proto.field(7, duration) + tags + process)
+            }
+            return Proto.field(1, spanList)
         }
     }
 
@@ -116,4 +143,18 @@ enum Proto {
     static func varintField(_ number: UInt64, _ value: UInt64) -> [UInt8] {
         varint(number << 3) + varint(value)
     }
+}
+
+/// Thrift binary-protocol values written by hand.
+enum Thrift {
+    enum FieldType: UInt8 { case i32 = 8, i64 = 10, binary = 11, `struct` = 12, list = 15 }
+
+    static func field(_ type: FieldType, _ id: Int16, _ value: [UInt8]) -> [UInt8] {
+        [type.rawValue, UInt8(truncatingIfNeeded: id >> 8), UInt8(truncatingIfNeeded: id)] + value
+    }
+
+    static func i32(_ v: Int32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * (3 - $0))) } }
+    static func i64(_ v: Int64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * (7 - $0))) } }
+    static func string(_ bytes: [UInt8]) -> [UInt8] { i32(Int32(bytes.count)) + bytes }
+    static func list(_ element: FieldType, _ items: [[UInt8]]) -> [UInt8] { [element.rawValue] + i32(Int32(items.count)) + items.flatMap { $0 } }
 }

@@ -30,6 +30,34 @@ enum DecoderTargets {
         checkStoredRoundTrip(decoded.batch)
     }
 
+    static func zipkinProtobuf(_ bytes: [UInt8]) {
+        guard let decoded = try? ZipkinProtobufDecoder(initialArenaBytes: 4096).decode(bytes) else { return }
+        checkRepairedAndStored(decoded)
+    }
+
+    /// The same bytes as a binary-protocol Batch (thrift_http) and as a compact-protocol emitBatch (UDP).
+    static func jaegerThrift(_ bytes: [UInt8]) {
+        let decoder = JaegerThriftDecoder()
+        if let decoded = try? decoder.decodeBinaryBatch(bytes) { checkRepairedAndStored(decoded) }
+        if let decoded = try? decoder.decodeCompactEmitBatch(bytes) { checkRepairedAndStored(decoded) }
+    }
+
+    static func jaegerProtobuf(_ bytes: [UInt8]) {
+        guard let decoded = try? JaegerProtobufDecoder(initialArenaBytes: 4096).decode(bytes) else { return }
+        checkRepairedAndStored(decoded)
+    }
+
+    /// What every receiver does next: `SpanRepair` leaves no zero or inverted time, then the store's round trip.
+    private static func checkRepairedAndStored(_ decoded: DecodedTraces) {
+        var repaired = decoded
+        _ = SpanRepair(receiveTimeUnixNano: 1_700_000_000_000_000_000).apply(to: &repaired)
+        for (_, _, span) in repaired.batch.flattened {
+            precondition(span.startTimeUnixNano != 0 && span.endTimeUnixNano >= span.startTimeUnixNano, "SpanRepair left a zero or inverted time")
+            precondition(!span.name.isEmpty, "SpanRepair left a blank name")
+        }
+        checkStoredRoundTrip(repaired.batch)
+    }
+
     static func gzip(_ bytes: [UInt8]) {
         guard let inflated = try? Gzip.inflate(bytes, limit: inflateLimit) else { return }
         precondition(inflated.count <= inflateLimit, "inflate went past its limit")

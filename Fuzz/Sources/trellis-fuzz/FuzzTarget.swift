@@ -7,6 +7,9 @@ enum FuzzTarget: String, CaseIterable {
     case otlpProtobuf = "otlp-protobuf"
     case otlpJSON = "otlp-json"
     case zipkinJSON = "zipkin-json"
+    case zipkinProtobuf = "zipkin-protobuf"
+    case jaegerThrift = "jaeger-thrift"
+    case jaegerProtobuf = "jaeger-protobuf"
     case gzip
     case grpcFraming = "grpc-framing"
     case http1 = "http1"
@@ -28,6 +31,9 @@ enum FuzzTarget: String, CaseIterable {
         case .otlpProtobuf: DecoderTargets.otlpProtobuf(bytes)
         case .otlpJSON: DecoderTargets.otlpJSON(bytes)
         case .zipkinJSON: DecoderTargets.zipkinJSON(bytes)
+        case .zipkinProtobuf: DecoderTargets.zipkinProtobuf(bytes)
+        case .jaegerThrift: DecoderTargets.jaegerThrift(bytes)
+        case .jaegerProtobuf: DecoderTargets.jaegerProtobuf(bytes)
         case .gzip: DecoderTargets.gzip(bytes)
         case .grpcFraming: GRPCTargets.framing(bytes)
         case .http1: HTTP1Target.run(bytes)

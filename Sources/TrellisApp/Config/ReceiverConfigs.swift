@@ -10,16 +10,10 @@ public struct OTLPReceiverConfig: Decodable, Sendable, Hashable {
         self.http = http
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case protocols }
     private enum ProtocolKeys: String, CodingKey, CaseIterable { case grpc, http }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard container.contains(.protocols) else { throw ConfigError.missingKey(path: ConfigPath.dotted(decoder.codingPath + [CodingKeys.protocols])) }
-        let protocolsDecoder = try container.superDecoder(forKey: .protocols)
-        try protocolsDecoder.rejectUnknownKeys(ProtocolKeys.self)
-        let protocols = try protocolsDecoder.container(keyedBy: ProtocolKeys.self)
+        let (protocolsDecoder, protocols) = try decoder.receiverProtocols(ProtocolKeys.self)
         grpc = try protocols.decodeSection(GRPCProtocolConfig.self, forKey: .grpc, default: GRPCProtocolConfig())
         http = try protocols.decodeSection(HTTPProtocolConfig.self, forKey: .http, default: HTTPProtocolConfig())
         if grpc == nil && http == nil {
@@ -45,10 +39,16 @@ public struct GRPCProtocolConfig: Decodable, Sendable, Hashable {
         case idleTimeout = "idle_timeout"
     }
 
+    init(endpoint: Endpoint) { self.endpoint = endpoint }
+
     public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder, defaultEndpoint: Endpoint(host: "127.0.0.1", port: 4317))
+    }
+
+    init(from decoder: any Decoder, defaultEndpoint: Endpoint) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        endpoint = try c.decodeIfPresent(Endpoint.self, forKey: .endpoint) ?? endpoint
+        endpoint = try c.decodeIfPresent(Endpoint.self, forKey: .endpoint) ?? defaultEndpoint
         maxRecvMsgSizeMiB = try c.decodeIfPresent(Int.self, forKey: .maxRecvMsgSizeMiB) ?? maxRecvMsgSizeMiB
         idleTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .idleTimeout) ?? idleTimeout
         guard (1...1024).contains(maxRecvMsgSizeMiB) else {
@@ -102,7 +102,78 @@ public struct ZipkinReceiverConfig: Decodable, Sendable, Hashable {
     }
 }
 
+/// `receivers.jaeger`: the Jaeger collector's and agent's transports, under the collector's keys.
+/// Each protocol listed under `protocols` is enabled (an empty entry enables it with its defaults):
+/// - `grpc` (default `127.0.0.1:14250`): `jaeger.api_v2.CollectorService/PostSpans`, the OTLP gRPC keys;
+/// - `thrift_http` (default `127.0.0.1:14268`): `POST /api/traces`, the OTLP HTTP keys;
+/// - `thrift_compact` (default `127.0.0.1:6831`, UDP): agent `emitBatch` datagrams; `endpoint` only.
+public struct JaegerReceiverConfig: Decodable, Sendable, Hashable {
+    public var grpc: GRPCProtocolConfig?
+    public var thriftHTTP: HTTPProtocolConfig?
+    public var thriftCompact: UDPProtocolConfig?
+
+    static let grpcDefault = Endpoint(host: "127.0.0.1", port: 14250)
+    static let thriftHTTPDefault = Endpoint(host: "127.0.0.1", port: 14268)
+
+    private enum ProtocolKeys: String, CodingKey, CaseIterable {
+        case grpc
+        case thriftHTTP = "thrift_http"
+        case thriftCompact = "thrift_compact"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let (protocolsDecoder, protocols) = try decoder.receiverProtocols(ProtocolKeys.self)
+        grpc = try protocols.decodeSection(forKey: .grpc, default: GRPCProtocolConfig(endpoint: Self.grpcDefault)) {
+            try GRPCProtocolConfig(from: $0, defaultEndpoint: Self.grpcDefault)
+        }
+        thriftHTTP = try protocols.decodeSection(forKey: .thriftHTTP, default: HTTPProtocolConfig(endpoint: Self.thriftHTTPDefault)) {
+            try HTTPProtocolConfig(from: $0, defaultEndpoint: Self.thriftHTTPDefault)
+        }
+        thriftCompact = try protocols.decodeSection(UDPProtocolConfig.self, forKey: .thriftCompact, default: UDPProtocolConfig())
+        if grpc == nil && thriftHTTP == nil && thriftCompact == nil {
+            throw ConfigError.invalidValue(path: ConfigPath.dotted(protocolsDecoder.codingPath), reason: "enable at least one of grpc, thrift_http, thrift_compact")
+        }
+    }
+}
+
+/// `receivers.jaeger.protocols.thrift_compact`: a UDP listener.
+public struct UDPProtocolConfig: Decodable, Sendable, Hashable {
+    /// Default `127.0.0.1:6831`, the Jaeger agent's compact-Thrift port.
+    public var endpoint = Endpoint(host: "127.0.0.1", port: 6831)
+
+    public init() {}
+
+    private enum CodingKeys: String, CodingKey, CaseIterable { case endpoint }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        endpoint = try c.decodeIfPresent(Endpoint.self, forKey: .endpoint) ?? endpoint
+    }
+}
+
+private enum ReceiverKeys: String, CodingKey, CaseIterable { case protocols }
+
+extension Decoder {
+    /// A receiver's required `protocols` section (its only key), allowing only `Keys` in it.
+    func receiverProtocols<Keys: CodingKey & CaseIterable>(_: Keys.Type) throws -> (decoder: any Decoder, container: KeyedDecodingContainer<Keys>) {
+        try rejectUnknownKeys(ReceiverKeys.self)
+        let container = try container(keyedBy: ReceiverKeys.self)
+        guard container.contains(.protocols) else { throw ConfigError.missingKey(path: ConfigPath.dotted(codingPath + [ReceiverKeys.protocols])) }
+        let protocolsDecoder = try container.superDecoder(forKey: .protocols)
+        try protocolsDecoder.rejectUnknownKeys(Keys.self)
+        return (protocolsDecoder, try protocolsDecoder.container(keyedBy: Keys.self))
+    }
+}
+
 extension KeyedDecodingContainer {
+    /// `decodeSection` for a section whose decoding needs more than `init(from:)` (a default endpoint).
+    func decodeSection<T>(forKey key: Key, default defaultValue: T, _ make: (any Decoder) throws -> T) throws -> T? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) { return defaultValue }
+        return try make(try superDecoder(forKey: key))
+    }
+
     /// Decodes an optional config section: absent → nil, present but empty (`grpc:`) → `defaultValue`.
     func decodeSection<T: Decodable>(_ type: T.Type, forKey key: Key, default defaultValue: T) throws -> T? {
         guard contains(key) else { return nil }

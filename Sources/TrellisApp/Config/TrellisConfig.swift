@@ -11,6 +11,7 @@ public struct TrellisConfig: Decodable, Sendable {
     public enum Receiver: Sendable, Hashable {
         case otlp(OTLPReceiverConfig)
         case zipkin(ZipkinReceiverConfig)
+        case jaeger(JaegerReceiverConfig)
     }
 
     /// A configured processor.
@@ -28,7 +29,7 @@ public struct TrellisConfig: Decodable, Sendable {
         case trellisStore(TrellisStoreConfig)
     }
 
-    public static let receiverTypes = ["otlp", "zipkin"]
+    public static let receiverTypes = ["otlp", "zipkin", "jaeger"]
     public static let processorTypes = ["memory_limiter", "batch", "attributes", "resource", "tail_sampling"]
     public static let exporterTypes = ["nop", "trellis_store"]
 
@@ -46,6 +47,7 @@ public struct TrellisConfig: Decodable, Sendable {
         receivers = try Self.components(c, .receivers, known: Self.receiverTypes) { type, decoder in
             switch type {
             case "otlp": return .otlp(try OTLPReceiverConfig(from: decoder))
+            case "jaeger": return .jaeger(try JaegerReceiverConfig(from: decoder))
             default: return .zipkin(try Self.decodeOrDefault(decoder, ZipkinReceiverConfig()))
             }
         }
@@ -106,6 +108,10 @@ public struct TrellisConfig: Decodable, Sendable {
                 if let http = otlp.http { out.append(("receivers.\(name).protocols.http", http.endpoint)) }
             case .zipkin(let zipkin):
                 out.append(("receivers.\(name)", zipkin.http.endpoint))
+            case .jaeger(let jaeger):
+                if let grpc = jaeger.grpc { out.append(("receivers.\(name).protocols.grpc", grpc.endpoint)) }
+                if let http = jaeger.thriftHTTP { out.append(("receivers.\(name).protocols.thrift_http", http.endpoint)) }
+                if let udp = jaeger.thriftCompact { out.append(("receivers.\(name).protocols.thrift_compact (UDP)", udp.endpoint)) }
             }
         }
         out.append(("query", query.endpoint))

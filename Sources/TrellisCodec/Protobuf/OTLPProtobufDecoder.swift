@@ -8,49 +8,35 @@ import TrellisModel
 /// an arena that is reset after every call, then the model is built from the C structs.
 /// Spans with bad IDs are dropped on their own and reported in `DecodedTraces.rejections`.
 /// A decoder owns its arena, so it is not shared between threads: keep one per connection.
-public final class OTLPProtobufDecoder {
-    private let arena: ProtobufArena
-    private let validator: ProtobufWireValidator<OTLPMessageSchema>
-    /// The most arena memory one request may use, as a multiple of its wire size (plus 1 MiB).
-    private let maxExpansion: Int
-    private let strings = StringCache()
+public final class OTLPProtobufDecoder: RequestBodyDecoder {
+    private let unpacker: ProtobufUnpacker<OTLPMessageSchema>
 
     /// - Parameters:
     ///   - initialArenaBytes: the arena's starting size; it grows as requests need.
     ///   - maxDepth: how deeply messages may nest (attribute values inside arrays and maps count).
+    ///   - maxExpansion: the most arena memory one request may use, as a multiple of its size (plus 1 MiB).
     public init(initialArenaBytes: Int = 1 << 20, maxDepth: Int = 64, maxExpansion: Int = 64) {
-        arena = ProtobufArena(capacity: initialArenaBytes)
-        validator = ProtobufWireValidator(maxDepth: maxDepth)
-        self.maxExpansion = maxExpansion
-    }
-
-    public func decode(_ bytes: [UInt8]) throws(CodecError) -> DecodedTraces {
-        try bytes.withUnsafeBytes { raw in Result { () throws(CodecError) in try decode(raw) } }.get()
+        unpacker = ProtobufUnpacker(initialArenaBytes: initialArenaBytes, maxDepth: maxDepth, maxExpansion: maxExpansion)
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> DecodedTraces {
-        try validator.validate(bytes)
-        let request = try unpack(bytes)
-        defer { arena.reset() }
-        var builder = ModelBuilder(strings: strings)
-        return builder.build(request)
-    }
-
-    /// Runs libprotobuf-c's unpack alone, with no model building: the ceiling the decode benchmark compares against.
-    /// Returns the number of spans found.
-    public func unpackOnly(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> Int {
-        let request = try unpack(bytes)
-        defer { arena.reset() }
-        var spans = 0
-        for r in 0..<request.pointee.n_resource_spans {
-            let rs = request.pointee.resource_spans[r]!
-            for s in 0..<rs.pointee.n_scope_spans { spans += rs.pointee.scope_spans[s]!.pointee.n_spans }
+        try unpacker.withMessage(bytes, unpack: opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack) { request in
+            var builder = ModelBuilder(strings: unpacker.strings)
+            return builder.build(request)
         }
-        return spans
     }
 
-    private func unpack(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> UnsafeMutablePointer<Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest> {
-        try arena.unpack(bytes, maxExpansion: maxExpansion, opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack)
+    /// Runs libprotobuf-c's unpack alone, with no validation and no model building: the ceiling the
+    /// decode benchmark compares against. Returns the number of spans found.
+    public func unpackOnly(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> Int {
+        try unpacker.withMessage(bytes, validate: false, unpack: opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack) { request in
+            var spans = 0
+            for r in 0..<request.pointee.n_resource_spans {
+                let rs = request.pointee.resource_spans[r]!
+                for s in 0..<rs.pointee.n_scope_spans { spans += rs.pointee.scope_spans[s]!.pointee.n_spans }
+            }
+            return spans
+        }
     }
 }
 

@@ -66,7 +66,7 @@ final class ProtobufArena {
     /// until the next `reset()`.
     /// - Throws: `.decodeMemoryExceeded` past the limit; `.unpackFailed` when protobuf-c refuses the body.
     func unpack<Message>(
-        _ bytes: UnsafeRawBufferPointer, maxExpansion: Int,
+        _ bytes: UnsafeRawBufferPointer, as name: String, maxExpansion: Int,
         _ unpack: (UnsafeMutablePointer<ProtobufCAllocator>, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Message>?
     ) throws(CodecError) -> UnsafeMutablePointer<Message> {
         let limit = bytes.count * maxExpansion + (1 << 20)
@@ -76,7 +76,7 @@ final class ProtobufArena {
             if let message = unpack(&allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) {
                 return message
             }
-            guard exhausted else { throw .unpackFailed }
+            guard exhausted else { throw .unpackFailed(message: name) }
             guard capacity < limit else { throw .decodeMemoryExceeded(limit: limit) }
             grow(to: min(limit, capacity * 2))
         }

@@ -13,36 +13,26 @@ import TrellisProtoC
 /// on its own and reported in `DecodedTraces.rejections`; an unknown `kind`, an address that is
 /// not 4 or 16 bytes, or a port outside 0...65535 fails the request naming the field.
 /// Owns its arena: keep one per connection.
-public final class ZipkinProtobufDecoder {
-    private let arena: ProtobufArena
-    private let validator: ProtobufWireValidator<ZipkinMessageSchema>
-    private let maxExpansion: Int
-    private let strings = StringCache()
+public final class ZipkinProtobufDecoder: RequestBodyDecoder {
+    private let unpacker: ProtobufUnpacker<ZipkinMessageSchema>
 
     public init(initialArenaBytes: Int = 1 << 16, maxDepth: Int = 8, maxExpansion: Int = 64) {
-        arena = ProtobufArena(capacity: initialArenaBytes)
-        validator = ProtobufWireValidator(maxDepth: maxDepth)
-        self.maxExpansion = maxExpansion
-    }
-
-    public func decode(_ bytes: [UInt8]) throws(CodecError) -> DecodedTraces {
-        try bytes.withUnsafeBytes { raw in Result { () throws(CodecError) in try decode(raw) } }.get()
+        unpacker = ProtobufUnpacker(initialArenaBytes: initialArenaBytes, maxDepth: maxDepth, maxExpansion: maxExpansion)
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> DecodedTraces {
-        try validator.validate(bytes)
-        let list = try arena.unpack(bytes, maxExpansion: maxExpansion, zipkin__proto3__list_of_spans__unpack)
-        defer { arena.reset() }
-        var reader = CStringReader(cache: strings)
-        var rejections = SpanRejections()
-        var spans: [ZipkinSpan] = []
-        spans.reserveCapacity(list.pointee.n_spans)
-        for i in 0..<list.pointee.n_spans {
-            if let span = try Self.span(list.pointee.spans[i]!.pointee, path: "spans[\(i)]", strings: &reader, rejections: &rejections) {
-                spans.append(span)
+        try unpacker.withMessage(bytes, unpack: zipkin__proto3__list_of_spans__unpack) { (list) throws(CodecError) in
+            var reader = CStringReader(cache: unpacker.strings)
+            var rejections = SpanRejections()
+            var spans: [ZipkinSpan] = []
+            spans.reserveCapacity(list.pointee.n_spans)
+            for i in 0..<list.pointee.n_spans {
+                if let span = try Self.span(list.pointee.spans[i]!.pointee, path: "spans[\(i)]", strings: &reader, rejections: &rejections) {
+                    spans.append(span)
+                }
             }
+            return try ZipkinTranslator.decodedTraces(spans, rejections: rejections, repairedStrings: reader.repaired)
         }
-        return try ZipkinTranslator.decodedTraces(spans, rejections: rejections, repairedStrings: reader.repaired)
     }
 
     private static let kinds: [UInt32: SpanKind] = [0: .unspecified, 1: .client, 2: .server, 3: .producer, 4: .consumer]

@@ -7,6 +7,8 @@ public final class ExportDecoder {
     private let json = OTLPJSONDecoder()
     private let zipkin = ZipkinJSONDecoder()
     private let zipkinProtobuf = ZipkinProtobufDecoder()
+    private let jaegerThrift = JaegerThriftDecoder()
+    private let jaegerProtobuf = JaegerProtobufDecoder()
     private let maxBodyBytes: Int
 
     /// - Parameter maxBodyBytes: the limit on a body after decompression.
@@ -32,6 +34,9 @@ public final class ExportDecoder {
             case .otlpJSON: return try json.decode(plain)
             case .zipkinJSON: return try zipkin.decode(plain)
             case .zipkinProtobuf: return try zipkinProtobuf.decode(plain)
+            case .jaegerThriftBinary: return try jaegerThrift.decodeBinaryBatch(plain)
+            case .jaegerThriftCompact: return try jaegerThrift.decodeCompactEmitBatch(plain)
+            case .jaegerProtobuf: return try jaegerProtobuf.decode(plain)
             }
         } catch {
             throw .invalidBody(error)

@@ -18,3 +18,31 @@ public enum ExportFailure: Error, Sendable {
         }
     }
 }
+
+extension ExportFailure {
+    /// The answer of the receivers that speak plain HTTP (Zipkin, Jaeger `thrift_http`): 400 for a
+    /// bad body, 413 for one too large, 503 with `Retry-After` when the pipeline refused; the
+    /// message as text.
+    var plainTextResponse: HTTPResponse {
+        switch self {
+        case .invalidBody: return .text(.badRequest, message)
+        case .tooLarge: return .text(.payloadTooLarge, message)
+        case .refused(let refusal):
+            var response = HTTPResponse.text(.serviceUnavailable, message)
+            response.headers.append(("Retry-After", String(refusal.retryAfterSeconds)))
+            return response
+        }
+    }
+}
+
+extension ExportFailure {
+    /// The gRPC answer: INVALID_ARGUMENT for a bad message, RESOURCE_EXHAUSTED for one too large,
+    /// UNAVAILABLE when the pipeline refused (retryable, per the OTLP and gRPC specifications).
+    var grpcResponse: GRPCResponse {
+        switch self {
+        case .invalidBody: return GRPCResponse(status: .invalidArgument, message: message)
+        case .tooLarge: return GRPCResponse(status: .resourceExhausted, message: message)
+        case .refused: return GRPCResponse(status: .unavailable, message: message)
+        }
+    }
+}

@@ -8,4 +8,10 @@ public enum ExportFormat: Sendable, Hashable {
     case zipkinJSON
     /// Zipkin v2 protobuf `zipkin.proto3.ListOfSpans`.
     case zipkinProtobuf
+    /// Jaeger Thrift `Batch` in the binary protocol (`POST /api/traces`).
+    case jaegerThriftBinary
+    /// Jaeger agent `emitBatch` in the Thrift compact protocol (one UDP datagram).
+    case jaegerThriftCompact
+    /// Jaeger api_v2 `PostSpansRequest` (gRPC).
+    case jaegerProtobuf
 }

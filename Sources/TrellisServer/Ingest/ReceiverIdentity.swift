@@ -2,7 +2,7 @@
 public struct ReceiverIdentity: Sendable, Hashable {
     /// The receiver's name in the config (`otlp`, `zipkin`, `otlp/internal`).
     public var receiver: String
-    /// `grpc` or `http`.
+    /// `grpc`, `http`, or Jaeger's `thrift_http` and `thrift_compact`.
     public var transport: String
 
     public init(receiver: String, transport: String) {
