@@ -113,6 +113,8 @@ public final class TrellisService: Sendable {
         var serverConfig = GRPCServerConfiguration()
         serverConfig.maxReceiveMessageBytes = limit
         serverConfig.idleTimeout = .nanoseconds(grpc.idleTimeout.nanoseconds)
+        serverConfig.maxConnections = grpc.maxConnections
+        serverConfig.maxConcurrentStreams = UInt32(grpc.maxConcurrentStreams)
         try await listen(component, grpc.endpoint, what: what, as: .receiver) { quiesce in
             try await GRPCServer.bind(host: grpc.endpoint.host, port: grpc.endpoint.port, group: self.group, configuration: serverConfig, quiesce: quiesce) {
                 ExportCallHandler(service: service, session: ExportSession(ingest: ingest, metrics: metrics, maxBodyBytes: limit))
@@ -121,7 +123,9 @@ public final class TrellisService: Sendable {
     }
 
     private func listenHTTP(_ component: String, _ http: HTTPProtocolConfig, what: String, as role: ListenerRole, makeResponder: @escaping @Sendable () -> any HTTPResponder) async throws {
-        let configuration = HTTPServerConfiguration(idleTimeout: .nanoseconds(http.idleTimeout.nanoseconds))
+        let configuration = HTTPServerConfiguration(idleTimeout: .nanoseconds(http.idleTimeout.nanoseconds),
+                                                    readHeaderTimeout: .nanoseconds(http.readHeaderTimeout.nanoseconds),
+                                                    readTimeout: .nanoseconds(http.readTimeout.nanoseconds), maxConnections: http.maxConnections)
         try await listen(component, http.endpoint, what: what, as: role) { quiesce in
             try await HTTPServer.bind(host: http.endpoint.host, port: http.endpoint.port, group: self.group, configuration: configuration, quiesce: quiesce, makeResponder: makeResponder)
         }

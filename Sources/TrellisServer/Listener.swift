@@ -3,19 +3,21 @@ import NIOExtras
 import NIOPosix
 
 /// Binds a TCP listener the way every Trellis server wants it: address reuse, a deep
-/// backlog, no Nagle delay, and (optionally) a quiescing helper for graceful shutdown.
+/// backlog, no Nagle delay, at most `maxConnections` open connections (`ConnectionLimitHandler`),
+/// and (optionally) a quiescing helper for graceful shutdown.
 enum Listener {
     static func bind(
-        host: String, port: Int, group: any EventLoopGroup, quiesce: ServerQuiescingHelper?,
+        host: String, port: Int, group: any EventLoopGroup, quiesce: ServerQuiescingHelper?, maxConnections: Int,
         childInitializer: @escaping @Sendable (any Channel) throws -> Void
     ) async throws -> any Channel {
         try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
-                guard let quiesce else { return channel.eventLoop.makeSucceededVoidFuture() }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let quiesce { try sync.addHandler(quiesce.makeServerChannelHandler(channel: channel)) }
+                    try sync.addHandler(ConnectionLimitHandler(maxConnections: maxConnections))
                 }
             }
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)

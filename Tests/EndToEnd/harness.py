@@ -50,7 +50,7 @@ def wait_until(predicate, timeout=20.0, interval=0.1):
 class Trellis:
     """A `trellis serve` process with its own ports and config."""
 
-    def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", queue_spans=65536, processors="", pipeline_processors="[]",
+    def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", read_header="10s", queue_spans=65536, processors="", pipeline_processors="[]",
                  exporter="nop: {}", exporter_name="nop", query=""):
         self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "jaeger_grpc", "jaeger_http", "query")}
         self.ports["jaeger_udp"] = free_port(socket.SOCK_DGRAM)
@@ -61,8 +61,8 @@ receivers:
   otlp:
     protocols:
       grpc: {{ endpoint: 127.0.0.1:{self.ports['grpc']}, max_recv_msg_size_mib: {max_msg_mib}, idle_timeout: {idle} }}
-      http: {{ endpoint: 127.0.0.1:{self.ports['http']}, max_request_body_size_mib: {max_body_mib}, idle_timeout: {idle} }}
-  zipkin: {{ endpoint: 127.0.0.1:{self.ports['zipkin']}, idle_timeout: {idle} }}
+      http: {{ endpoint: 127.0.0.1:{self.ports['http']}, max_request_body_size_mib: {max_body_mib}, idle_timeout: {idle}, read_header_timeout: {read_header} }}
+  zipkin: {{ endpoint: 127.0.0.1:{self.ports['zipkin']}, idle_timeout: {idle}, read_header_timeout: {read_header} }}
   jaeger:
     protocols:
       grpc: {{ endpoint: 127.0.0.1:{self.ports['jaeger_grpc']}, idle_timeout: {idle} }}
@@ -222,6 +222,40 @@ def archived_spans(path):
                 for ss in rs.scope_spans:
                     spans += [(service, s.name, s.kind, s.trace_id.hex(), s.span_id.hex(), s.parent_span_id.hex()) for s in ss.spans]
     return spans
+
+
+class H2:
+    """A raw HTTP/2 client connection (python-h2), for frames real gRPC clients never send."""
+
+    def __init__(self, port):
+        import h2.config
+        import h2.connection
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+        self.conn.initiate_connection()
+        self.sock.sendall(self.conn.data_to_send())
+
+    def call(self, path, payload, extra_headers=()):
+        import h2.events
+        stream = self.conn.get_next_available_stream_id()
+        self.conn.send_headers(stream, [(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "trellis"),
+                                        ("content-type", "application/grpc"), ("te", "trailers"), *extra_headers])
+        for at in range(0, len(payload), 16384):  # the default SETTINGS_MAX_FRAME_SIZE
+            self.conn.send_data(stream, payload[at:at + 16384])
+        self.conn.end_stream(stream)
+        self.sock.sendall(self.conn.data_to_send())
+        headers = {}
+        while True:
+            data = self.sock.recv(65536)
+            if not data:
+                raise AssertionError("connection closed before the call ended")
+            for event in self.conn.receive_data(data):
+                if isinstance(event, (h2.events.ResponseReceived, h2.events.TrailersReceived)):
+                    headers.update({k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v for k, v in event.headers})
+                if isinstance(event, (h2.events.StreamEnded, h2.events.StreamReset)) and event.stream_id == stream:
+                    self.sock.sendall(self.conn.data_to_send())
+                    return headers
+            self.sock.sendall(self.conn.data_to_send())
 
 
 TESTS = []

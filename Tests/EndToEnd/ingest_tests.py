@@ -127,38 +127,6 @@ def zipkin_bad_body_gets_400_with_the_reason(t):
     assert body.strip(), body
 
 
-class H2:
-    """A raw HTTP/2 client connection (python-h2), for frames real gRPC clients never send."""
-
-    def __init__(self, port):
-        import h2.config
-        import h2.connection
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
-        self.conn.initiate_connection()
-        self.sock.sendall(self.conn.data_to_send())
-
-    def call(self, path, payload, extra_headers=()):
-        import h2.events
-        stream = self.conn.get_next_available_stream_id()
-        self.conn.send_headers(stream, [(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "trellis"),
-                                        ("content-type", "application/grpc"), ("te", "trailers"), *extra_headers])
-        self.conn.send_data(stream, payload, end_stream=True)
-        self.sock.sendall(self.conn.data_to_send())
-        headers = {}
-        while True:
-            data = self.sock.recv(65536)
-            if not data:
-                raise AssertionError("connection closed before the call ended")
-            for event in self.conn.receive_data(data):
-                if isinstance(event, (h2.events.ResponseReceived, h2.events.TrailersReceived)):
-                    headers.update({k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v for k, v in event.headers})
-                if isinstance(event, (h2.events.StreamEnded, h2.events.StreamReset)) and event.stream_id == stream:
-                    self.sock.sendall(self.conn.data_to_send())
-                    return headers
-            self.sock.sendall(self.conn.data_to_send())
-
-
 @test
 def truncated_grpc_frame_gets_invalid_argument(t):
     headers = H2(t.ports["grpc"]).call(EXPORT_PATH, b"\x00\x00\x00\x01\x00" + b"\x0a\x05")

@@ -62,6 +62,15 @@ import TrellisModel
         #expect(allowed == ["grpc", "thrift_compact", "thrift_http"])
     }
 
+    @Test func slowClientLimitsTakeTheirKeysAndRangesAreChecked() throws {
+        let yaml = minimal.replacingOccurrences(of: "grpc:\n", with: "grpc: { max_connections: 50, max_concurrent_streams: 20 }\n      http: { read_header_timeout: 3s, read_timeout: 20s, max_connections: 7 }\n")
+        guard case .otlp(let otlp) = try TrellisConfig.parse(yaml).receivers[0].config else { Issue.record("not otlp"); return }
+        #expect((otlp.grpc?.maxConnections, otlp.grpc?.maxConcurrentStreams) == (50, 20))
+        #expect(otlp.http?.readHeaderTimeout == .seconds(3) && otlp.http?.readTimeout == .seconds(20) && otlp.http?.maxConnections == 7)
+        let zero = minimal.replacingOccurrences(of: "grpc:\n", with: "grpc: { max_concurrent_streams: 0 }\n")
+        #expect(error(zero) == .invalidValue(path: "receivers.otlp.protocols.grpc.max_concurrent_streams", reason: "must be between 1 and 100000, got 0"))
+    }
+
     @Test func unknownKeyIsNamedWithItsPath() {
         let yaml = minimal.replacingOccurrences(of: "grpc:", with: "grpc: { endpiont: 127.0.0.1:1 }")
         guard case .unknownKey(let path, let allowed)? = error(yaml) else { Issue.record("expected unknownKey"); return }

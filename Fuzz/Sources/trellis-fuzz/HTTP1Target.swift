@@ -3,18 +3,17 @@ import NIOEmbedded
 import NIOHTTP1
 @testable import TrellisServer
 
-/// The HTTP/1.1 request path as a connection runs it: NIO's parser, then Trellis's
-/// `HTTPRequestHandler` (body limits, 413, keep-alive) in front of the admin responder, on an
-/// embedded channel. The input arrives in up to three reads (its first two bytes choose the
+/// The HTTP/1.1 request path as a connection runs it (`HTTPServer.addHandlers`): request
+/// deadlines, NIO's parser, then Trellis's `HTTPRequestHandler` (body limits, 413, keep-alive) in
+/// front of the admin responder, on an embedded channel. The input arrives in up to three reads (its first two bytes choose the
 /// cuts), and every byte the server writes back must be a sequence of HTTP/1.1 responses.
 enum HTTP1Target {
     static func run(_ bytes: [UInt8]) {
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish() }
         do {
-            let sync = channel.pipeline.syncOperations
-            try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-            try sync.addHandler(HTTPRequestHandler(responder: AdminResponder(readiness: Readiness(), renderMetrics: { Array("up 1\n".utf8) })))
+            try HTTPServer.addHandlers(to: channel.pipeline.syncOperations, configuration: HTTPServerConfiguration(),
+                                       responder: AdminResponder(readiness: Readiness(), renderMetrics: { Array("up 1\n".utf8) }))
         } catch {
             fatalError("pipeline setup failed: \(error)")
         }

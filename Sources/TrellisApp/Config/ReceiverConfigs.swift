@@ -30,6 +30,10 @@ public struct GRPCProtocolConfig: Decodable, Sendable, Hashable {
     public var maxRecvMsgSizeMiB = 4
     /// A connection that sends nothing for this long is closed. Default 30s.
     public var idleTimeout = ConfigDuration.seconds(30)
+    /// Open connections kept; one past it is closed at once. Default 10000.
+    public var maxConnections = 10_000
+    /// SETTINGS_MAX_CONCURRENT_STREAMS. Default 1000.
+    public var maxConcurrentStreams = 1000
 
     public init() {}
 
@@ -37,6 +41,8 @@ public struct GRPCProtocolConfig: Decodable, Sendable, Hashable {
         case endpoint
         case maxRecvMsgSizeMiB = "max_recv_msg_size_mib"
         case idleTimeout = "idle_timeout"
+        case maxConnections = "max_connections"
+        case maxConcurrentStreams = "max_concurrent_streams"
     }
 
     init(endpoint: Endpoint) { self.endpoint = endpoint }
@@ -51,9 +57,13 @@ public struct GRPCProtocolConfig: Decodable, Sendable, Hashable {
         endpoint = try c.decodeIfPresent(Endpoint.self, forKey: .endpoint) ?? defaultEndpoint
         maxRecvMsgSizeMiB = try c.decodeIfPresent(Int.self, forKey: .maxRecvMsgSizeMiB) ?? maxRecvMsgSizeMiB
         idleTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .idleTimeout) ?? idleTimeout
+        maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
+        maxConcurrentStreams = try c.decodeIfPresent(Int.self, forKey: .maxConcurrentStreams) ?? maxConcurrentStreams
         guard (1...1024).contains(maxRecvMsgSizeMiB) else {
             throw ConfigError.invalidValue(path: ConfigPath.dotted(decoder.codingPath + [CodingKeys.maxRecvMsgSizeMiB]), reason: "must be between 1 and 1024, got \(maxRecvMsgSizeMiB)")
         }
+        try checkRange(maxConnections, 1...1_000_000, decoder, CodingKeys.maxConnections)
+        try checkRange(maxConcurrentStreams, 1...100_000, decoder, CodingKeys.maxConcurrentStreams)
     }
 }
 
@@ -65,6 +75,12 @@ public struct HTTPProtocolConfig: Decodable, Sendable, Hashable {
     public var maxRequestBodySizeMiB = 20
     /// A connection idle this long is closed. Default 30s.
     public var idleTimeout = ConfigDuration.seconds(30)
+    /// A request's head must arrive within this time of its first byte (the collector's key). Default 10s.
+    public var readHeaderTimeout = ConfigDuration.seconds(10)
+    /// A request's body must arrive within this time of its head. Default 60s.
+    public var readTimeout = ConfigDuration.seconds(60)
+    /// Open connections kept; one past it is closed at once. Default 10000.
+    public var maxConnections = 10_000
 
     public init() {}
     init(endpoint: Endpoint) { self.endpoint = endpoint }
@@ -73,6 +89,9 @@ public struct HTTPProtocolConfig: Decodable, Sendable, Hashable {
         case endpoint
         case maxRequestBodySizeMiB = "max_request_body_size_mib"
         case idleTimeout = "idle_timeout"
+        case readHeaderTimeout = "read_header_timeout"
+        case readTimeout = "read_timeout"
+        case maxConnections = "max_connections"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,9 +104,13 @@ public struct HTTPProtocolConfig: Decodable, Sendable, Hashable {
         endpoint = try c.decodeIfPresent(Endpoint.self, forKey: .endpoint) ?? defaultEndpoint
         maxRequestBodySizeMiB = try c.decodeIfPresent(Int.self, forKey: .maxRequestBodySizeMiB) ?? maxRequestBodySizeMiB
         idleTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .idleTimeout) ?? idleTimeout
+        readHeaderTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .readHeaderTimeout) ?? readHeaderTimeout
+        readTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .readTimeout) ?? readTimeout
+        maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
         guard (1...1024).contains(maxRequestBodySizeMiB) else {
             throw ConfigError.invalidValue(path: ConfigPath.dotted(decoder.codingPath + [CodingKeys.maxRequestBodySizeMiB]), reason: "must be between 1 and 1024, got \(maxRequestBodySizeMiB)")
         }
+        try checkRange(maxConnections, 1...1_000_000, decoder, CodingKeys.maxConnections)
     }
 }
 
@@ -153,6 +176,13 @@ public struct UDPProtocolConfig: Decodable, Sendable, Hashable {
 }
 
 private enum ReceiverKeys: String, CodingKey, CaseIterable { case protocols }
+
+/// Throws naming the key when `value` is outside `range`.
+private func checkRange(_ value: Int, _ range: ClosedRange<Int>, _ decoder: any Decoder, _ key: some CodingKey) throws {
+    guard range.contains(value) else {
+        throw ConfigError.invalidValue(path: ConfigPath.dotted(decoder.codingPath + [key]), reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+    }
+}
 
 extension Decoder {
     /// A receiver's required `protocols` section (its only key), allowing only `Keys` in it.

@@ -13,7 +13,7 @@ public enum GRPCServer {
         host: String, port: Int, group: any EventLoopGroup, configuration: GRPCServerConfiguration,
         quiesce: ServerQuiescingHelper?, makeHandler: @escaping @Sendable () -> any GRPCCallHandler
     ) async throws -> any Channel {
-        try await Listener.bind(host: host, port: port, group: group, quiesce: quiesce) { channel in
+        try await Listener.bind(host: host, port: port, group: group, quiesce: quiesce, maxConnections: configuration.maxConnections) { channel in
             try addHandlers(to: channel.pipeline.syncOperations, configuration: configuration, calls: makeHandler())
         }
     }

@@ -8,7 +8,9 @@ import NIOCore
 /// frame and `grpc-status`/`grpc-message` trailers (or trailers only for errors).
 ///
 /// Lifecycle: an `IdleStateHandler.IdleStateEvent` with no call in flight closes the
-/// connection (GOAWAY first once the preface was seen); `ChannelShouldQuiesceEvent` (from
+/// connection (GOAWAY first once the preface was seen); a frame still incomplete
+/// `readHeaderTimeout` after its first byte closes it too, and a request stream not ended
+/// `readTimeout` after its HEADERS is answered DEADLINE_EXCEEDED and reset; `ChannelShouldQuiesceEvent` (from
 /// `ServerQuiescingHelper`) sends a shutdown-notice GOAWAY and a PING, then the final GOAWAY
 /// naming the last stream it will serve, lets in-flight calls finish and closes. Protocol
 /// errors close the connection after nghttp2's GOAWAY is flushed.
@@ -38,6 +40,9 @@ final class GRPCServerHandler: ChannelInboundHandler {
     var sawPreface = false
     var drain = Drain.serving
     var closed = false
+    private var frames = HTTP2FrameBoundaries()
+    /// Closes the connection when a frame started arriving `readHeaderTimeout` ago and is still incomplete.
+    private var frameDeadline: Scheduled<Void>?
 
     init(configuration: GRPCServerConfiguration, calls: any GRPCCallHandler) {
         self.configuration = configuration
@@ -75,8 +80,17 @@ final class GRPCServerHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closed else { return }
         let buffer = unwrapInboundIn(data)
-        let consumed = buffer.withUnsafeReadableBytes { raw in
-            nghttp2_session_mem_recv(session, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
+        let (consumed, insideFrame) = buffer.withUnsafeReadableBytes { raw in
+            (nghttp2_session_mem_recv(session, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count), frames.consume(raw.count, bytes: raw))
+        }
+        if !insideFrame {
+            frameDeadline?.cancel()
+            frameDeadline = nil
+        } else if frameDeadline == nil {
+            frameDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: configuration.readHeaderTimeout) { [weak self] in
+                self?.flush()
+                self?.close()
+            }
         }
         if consumed < 0 {
             // Not HTTP/2 (a bad preface) or a fatal protocol error: send whatever nghttp2
@@ -93,6 +107,8 @@ final class GRPCServerHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
+        frameDeadline?.cancel()
+        for stream in streams.values { stream.deadline?.cancel() }
         streams.removeAll()
         context.fireChannelInactive()
     }

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// One HTTP/2 stream of a gRPC connection: the request as it arrives, then the response
 /// body being sent (kept alive until nghttp2 closes the stream, since the data provider
 /// reads it through an unretained pointer).
@@ -22,6 +24,8 @@ final class GRPCStream {
     var responseOffset = 0
     var trailerStatus: GRPCStatusCode = .ok
     var trailerMessage = ""
+    /// Answers the stream DEADLINE_EXCEEDED when its request has not ended by `readTimeout`.
+    var deadline: Scheduled<Void>?
 
     init(id: Int32) {
         self.id = id

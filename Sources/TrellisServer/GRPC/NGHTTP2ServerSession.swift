@@ -11,7 +11,7 @@ extension GRPCServerHandler {
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, user in
             let header = frame!.pointee.hd
             if header.type == UInt8(NGHTTP2_HEADERS.rawValue) && frame!.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
-                GRPCServerHandler.from(user).streams[header.stream_id] = GRPCStream(id: header.stream_id)
+                GRPCServerHandler.from(user).streamOpened(header.stream_id)
             }
             return 0
         }
@@ -62,11 +62,24 @@ extension GRPCServerHandler {
             return 0
         }
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, _, user in
-            GRPCServerHandler.from(user).streams[streamID] = nil
+            let handler = GRPCServerHandler.from(user)
+            handler.streams[streamID]?.deadline?.cancel()
+            handler.streams[streamID] = nil
             return 0
         }
+        // The flood limits (CVE-2023-44487 "rapid reset", CVE-2019-9512 ping and CVE-2019-9515
+        // settings floods, CVE-2024-28182 CONTINUATION floods): nghttp2 closes the session with a
+        // GOAWAY when a client passes them.
+        var option: OpaquePointer?
+        nghttp2_option_new(&option)
+        defer { nghttp2_option_del(option) }
+        let limits = configuration.floodLimits
+        nghttp2_option_set_max_outbound_ack(option, limits.maxQueuedControlAcks)
+        nghttp2_option_set_max_settings(option, limits.maxSettingsPerFrame)
+        nghttp2_option_set_stream_reset_rate_limit(option, limits.streamResetBurst, limits.streamResetsPerSecond)
+        nghttp2_option_set_max_continuations(option, limits.maxContinuations)
         var session: OpaquePointer?
-        nghttp2_session_server_new(&session, callbacks, userData)
+        nghttp2_session_server_new2(&session, callbacks, userData, option)
         return session
     }
 
@@ -75,6 +88,19 @@ extension GRPCServerHandler {
     }
 
     // MARK: requests
+
+    /// A request stream began: it must end within `readTimeout`.
+    func streamOpened(_ streamID: Int32) {
+        let stream = GRPCStream(id: streamID)
+        streams[streamID] = stream
+        guard let context else { return }
+        let timeout = configuration.readTimeout
+        stream.deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self, weak stream] in
+            guard let self, let stream, !stream.dispatched, !stream.answered else { return }
+            self.answer(stream, GRPCResponse(status: .deadlineExceeded, message: "the request did not end within \(timeout.nanoseconds / 1_000_000) ms of its headers (read_timeout)"))
+            self.flush()
+        }
+    }
 
     func receive(streamID: Int32, _ chunk: UnsafeBufferPointer<UInt8>) {
         guard let stream = streams[streamID], !stream.answered else { return }
@@ -111,6 +137,7 @@ extension GRPCServerHandler {
     func requestEnded(streamID: Int32) {
         guard let stream = streams[streamID], !stream.answered, !stream.dispatched else { return }
         stream.dispatched = true
+        stream.deadline?.cancel()
         switch GRPCMessageFraming.message(from: stream.data, encoding: stream.encoding, limit: configuration.maxReceiveMessageBytes) {
         case .refuse(let response):
             answer(stream, response)

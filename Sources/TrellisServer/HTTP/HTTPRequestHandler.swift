@@ -26,6 +26,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
+            context.triggerUserOutboundEvent(RequestDeadlineHandler.Progress.headReceived, promise: nil)
             let view = HTTPRequestHeadView(method: head.method.rawValue, uri: head.uri, contentType: head.headers.first(name: "content-type"))
             let limit = responder.bodyLimit(for: view)
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
@@ -44,6 +45,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             state = .receiving(head: head, body: body, limit: limit)
         case (.end, .receiving(let head, let body, _)):
             state = .idle
+            context.triggerUserOutboundEvent(RequestDeadlineHandler.Progress.requestReceived, promise: nil)
             let request = HTTPRequest(head: head, body: Array(buffer: body))
             let keepAlive = head.isKeepAlive
             responder.respond(to: request, on: context.eventLoop).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in

@@ -4,7 +4,7 @@ import NIOHTTP1
 /// A receiver that takes spans POSTed to one path and answers in plain text, as Zipkin's and
 /// Jaeger's collectors do: 202 on success (with the rejected spans' reasons as text when some
 /// were rejected on their own), 400 with the reason for a bad body, 413 past the body limit, 415
-/// for a media type the route does not take, 405 for other methods, 404 for other paths, 503
+/// for a media type the route does not take or a `Content-Encoding` other than gzip, 405 for other methods, 404 for other paths, 503
 /// with `Retry-After` when the pipeline refused. One instance per connection.
 public final class SpanPostResponder: HTTPResponder {
     /// What one receiver takes: its path and the body format of each media type.
@@ -57,6 +57,10 @@ public final class SpanPostResponder: HTTPResponder {
             session.metrics.failedRequest(reason: "media_type")
             return eventLoop.makeSucceededFuture(.text(.unsupportedMediaType,
                 "unsupported media type '\(request.mediaType ?? "none")'; Trellis accepts \(route.accepts)"))
+        }
+        if let encoding = request.head.headers.first(name: "content-encoding"), !request.isGzip, encoding.lowercased() != "identity" {
+            session.metrics.failedRequest(reason: "content_encoding")
+            return eventLoop.makeSucceededFuture(.text(.unsupportedMediaType, "unsupported Content-Encoding '\(encoding)'; use gzip or none"))
         }
         return session.export(request.body, format: format, gzip: request.isGzip, on: eventLoop).map { outcome in
             switch outcome {
