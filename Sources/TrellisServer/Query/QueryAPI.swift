@@ -3,10 +3,10 @@ import TrellisStorage
 
 /// The query API of the query port, shared by its connections: checks the bearer token,
 /// routes, runs the handler on the `QueryExecutor` within `timeout`, and writes the answer as
-/// JSON (gzip-compressed when asked). It knows the store only as a `TraceReader`.
+/// JSON, or HTML for the web UI (gzip-compressed when asked). It knows the store only as a `TraceReader`.
 public final class QueryAPI: Sendable {
-    /// Every built-in route: Jaeger's `/api`, Trellis's analysis routes, `/api/v3`, and the OpenAPI document.
-    public static let builtInRoutes = JaegerRoutes.routes + AnalysisRoutes.routes + APIv3Routes.routes + [OpenAPIDocument.route]
+    /// Every built-in route: Jaeger's `/api`, Trellis's analysis routes, `/api/v3`, the OpenAPI document and the web UI.
+    public static let builtInRoutes = JaegerRoutes.routes + AnalysisRoutes.routes + APIv3Routes.routes + [OpenAPIDocument.route] + UIRoutes.routes
 
     private let router: QueryRouter
     private let reader: (any TraceReader)?
@@ -25,9 +25,9 @@ public final class QueryAPI: Sendable {
         executor = QueryExecutor(threads: configuration.threads)
     }
 
-    /// True for the paths this API answers: `/api` and everything under it.
+    /// True for the paths this API answers: `/api` and everything under it, and the web UI's pages.
     public static func owns(_ path: Substring) -> Bool {
-        path == "/api" || path.hasPrefix("/api/")
+        path == "/api" || path.hasPrefix("/api/") || UIRoutes.owns(path)
     }
 
     /// Answers one request. The handler runs on the query threads; the future completes on any thread.
@@ -66,7 +66,7 @@ public final class QueryAPI: Sendable {
     private static func run(_ route: QueryRoute, _ call: QueryCall, style: QueryAPIStyle) async -> HTTPResponse {
         do {
             let body = try await route.handler(call)
-            let response = HTTPResponse(status: .ok, contentType: "application/json", body: body)
+            let response = HTTPResponse(status: .ok, contentType: route.contentType, body: body)
             return ResponseCompression.apply(to: response, for: call.request)
         } catch {
             return response(for: error, style: style, request: call.request)
@@ -87,7 +87,7 @@ public final class QueryAPI: Sendable {
         case is CancellationError: queryError = .timedOut("the query was cancelled")
         default: queryError = .storage("\(error)")
         }
-        let response = HTTPResponse(status: queryError.status, contentType: "application/json", body: style.errorBody(queryError), headers: queryError.headers)
+        let response = HTTPResponse(status: queryError.status, contentType: style.contentType, body: style.errorBody(queryError), headers: queryError.headers)
         return ResponseCompression.apply(to: response, for: request)
     }
 }

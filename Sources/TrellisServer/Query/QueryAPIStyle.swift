@@ -1,18 +1,33 @@
 import TrellisCodec
 
-/// The JSON conventions of a path: api/v3's gateway shapes under `/api/v3/`, Jaeger's envelope elsewhere.
+/// The answer conventions of a path: api/v3's gateway shapes under `/api/v3/`, Jaeger's envelope
+/// elsewhere under `/api`, HTML pages for the web UI.
 public enum QueryAPIStyle: Sendable {
     /// `{"data":…,"total":N,"limit":0,"offset":0,"errors":null}`; errors as `"errors":[{"code","msg"}]`.
     case jaeger
     /// Bare documents (`{"result":…}`, `{"services":[…]}`); errors as `{"error":{"httpCode","message"}}`.
     case apiV3
+    /// The web UI: errors as a small HTML page.
+    case html
 
     public init(path: Substring) {
-        self = path.hasPrefix("/api/v3/") ? .apiV3 : .jaeger
+        if path.hasPrefix("/api/v3/") {
+            self = .apiV3
+        } else if path == "/api" || path.hasPrefix("/api/") {
+            self = .jaeger
+        } else {
+            self = .html
+        }
+    }
+
+    /// The `Content-Type` of error answers.
+    public var contentType: String {
+        self == .html ? "text/html; charset=utf-8" : "application/json"
     }
 
     /// The body of an error response.
     public func errorBody(_ error: QueryError) -> [UInt8] {
+        if self == .html { return UIPage.error(status: Int(error.status.code), message: error.message) }
         var w = JSONWriter()
         w.beginObject()
         switch self {
@@ -24,7 +39,7 @@ public enum QueryAPIStyle: Sendable {
             w.beginArray()
             Self.jaegerError(code: Int64(error.status.code), message: error.message, into: &w)
             w.endArray()
-        case .apiV3:
+        case .apiV3, .html:
             w.key("error")
             w.beginObject()
             w.key("httpCode")

@@ -63,4 +63,24 @@ enum RFC3339 {
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146097 + dayOfEra - 719468
     }
+
+    /// A Unix time as RFC 3339 in UTC with milliseconds (`2023-11-14T22:13:20.123Z`).
+    static func string(unixNanos: UInt64) -> String {
+        let seconds = Int64(unixNanos / 1_000_000_000)
+        let (days, secondOfDay) = (seconds / 86400, seconds % 86400)
+        // The proleptic Gregorian date of a day count (the inverse of daysSinceEpoch).
+        let z = days + 719468
+        let era = z / 146097
+        let dayOfEra = z - era * 146097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let millis = unixNanos / 1_000_000 % 1000
+        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60)).\(fraction)Z"
+    }
 }

@@ -32,6 +32,45 @@ public struct TraceSearch: Sendable {
         }
     }
 
+    /// Parses the Jaeger UI's tag box: `key=value key2="v 2"` (logfmt; a value in double quotes may
+    /// hold spaces and `\"`).
+    static func tags(logfmt text: String, parameter: String) throws(QueryParameterError) -> [(key: String, value: String)] {
+        var out: [(key: String, value: String)] = []
+        var rest = Substring(text)
+        while true {
+            rest = rest.drop { $0 == " " }
+            guard !rest.isEmpty else { return out }
+            guard let equals = rest.firstIndex(of: "="), equals != rest.startIndex, !rest[..<equals].contains(" ") else {
+                throw .malformedTags(parameter: parameter, value: text, reason: "is not key=value pairs such as http.status_code=500 error=true")
+            }
+            let key = String(rest[..<equals])
+            rest = rest[rest.index(after: equals)...]
+            var value = ""
+            if rest.first == "\"" {
+                rest = rest.dropFirst()
+                var closed = false
+                while let c = rest.first {
+                    rest = rest.dropFirst()
+                    if c == "\\", let next = rest.first {
+                        value.append(next)
+                        rest = rest.dropFirst()
+                    } else if c == "\"" {
+                        closed = true
+                        break
+                    } else {
+                        value.append(c)
+                    }
+                }
+                guard closed else { throw .malformedTags(parameter: parameter, value: text, reason: "has an unclosed quote") }
+            } else {
+                let end = rest.firstIndex(of: " ") ?? rest.endIndex
+                value = String(rest[..<end])
+                rest = rest[end...]
+            }
+            out.append((key, value))
+        }
+    }
+
     /// Parses Jaeger's repeated `tag=key:value`.
     static func tag(pair text: String, parameter: String) throws(QueryParameterError) -> (key: String, value: String) {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {

@@ -106,14 +106,15 @@ struct QuerySecurityAndLimitsTests {
         }
     }
 
-    @Test func theOpenAPIDocumentDescribesEveryRoute() async throws {
+    @Test func theOpenAPIDocumentDescribesEveryJSONRoute() async throws {
         try await withQueryServer { port in
             let response = try await HTTPTestClient.get(port: port, "/api/openapi.json")
             #expect(response.status == 200)
             let document = try response.object()
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
-            for route in QueryAPI.builtInRoutes {
+            // The web UI's HTML pages are not part of the API the document describes.
+            for route in QueryAPI.builtInRoutes where route.contentType == "application/json" {
                 #expect(paths[route.pattern]?[route.method.rawValue.lowercased()] != nil, "\(route.method) \(route.pattern) is not in openapi.json")
             }
         }

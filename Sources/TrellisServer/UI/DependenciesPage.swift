@@ -1,0 +1,43 @@
+import Glibc
+import TrellisAnalysis
+import TrellisModel
+
+/// `/dependencies?lookback=` (or `start=&end=`, Unix µs): the service graph of the write-time
+/// dependency aggregates over the lookback (default 24h) as an SVG (services on a circle, calls as arrows labelled with their
+/// count, virtual peers dashed), and the edges as a table.
+enum DependenciesPage {
+    @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
+        let p = call.parameters
+        try p.reject(allowing: ["lookback", "start", "end"])
+        let lookbackText = try p.single("lookback") ?? "24h"
+        guard let lookback = UIRoutes.lookback(lookbackText) else {
+            throw QueryParameterError.notOneOf(parameter: "lookback", value: lookbackText, allowed: SearchPage.lookbacks)
+        }
+        let end = try p.epochTime("end", unitNanos: 1000, unitName: "microseconds") ?? WallClock.nowNanos()
+        let start = try p.epochTime("start", unitNanos: 1000, unitName: "microseconds") ?? end - min(end, lookback)
+        try QueryParameters.checkRange(start, end, names: ("start", "end"))
+        let graph = DependencyGraph(summary: try await call.reader.dependencies(from: start, to: end))
+        guard !graph.nodes.isEmpty else { return UIPage.render(title: "Dependencies", body: "<p class=\"muted\">No calls between services in the last \(UIPage.escape(lookbackText)).</p>") }
+        let e = UIPage.escape
+        let size = 520.0, radius = 200.0
+        var position: [String: (x: Double, y: Double)] = [:]
+        for (i, node) in graph.nodes.enumerated() {
+            let angle = Double(i) / Double(graph.nodes.count) * 2 * Double.pi - Double.pi / 2
+            position[node.service] = (size / 2 + radius * cos(angle), size / 2 + radius * sin(angle))
+        }
+        let edges = graph.edges.compactMap { edge -> String? in
+            guard let from = position[edge.parent], let to = position[edge.child] else { return nil }
+            return "<g class=\"edge\"><line x1=\"\(Int(from.x))\" y1=\"\(Int(from.y))\" x2=\"\(Int(to.x))\" y2=\"\(Int(to.y))\" stroke=\"\(edge.errorCount > 0 ? "#b00020" : "#888")\" marker-end=\"url(#arrow)\"/><text x=\"\(Int((from.x + to.x) / 2))\" y=\"\(Int((from.y + to.y) / 2))\">\(edge.callCount)</text></g>"
+        }.joined()
+        let nodes = graph.nodes.map { node in
+            let p = position[node.service]!
+            return "<g class=\"node\"><circle cx=\"\(Int(p.x))\" cy=\"\(Int(p.y))\" r=\"22\" fill=\"\(UIPage.color(of: node.service))\"\(node.virtual ? " stroke-dasharray=\"4\" stroke=\"#333\" fill-opacity=\"0.3\"" : "")/><text x=\"\(Int(p.x) - 30)\" y=\"\(Int(p.y) + 36)\">\(e(node.service))</text></g>"
+        }.joined()
+        let rows = graph.edges.map { "<tr><td>\(e($0.parent))</td><td>\(e($0.child))</td><td>\($0.callCount)</td><td>\($0.errorCount)</td></tr>" }.joined()
+        let body = """
+        <svg id="graph" width="\(Int(size))" height="\(Int(size))"><defs><marker id="arrow" viewBox="0 0 10 10" refX="30" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#888"/></marker></defs>\(edges)\(nodes)</svg>
+        <table id="edges"><tr><th>Caller</th><th>Called</th><th>Calls</th><th>Errors</th></tr>\(rows)</table>
+        """
+        return UIPage.render(title: "Dependencies", body: body)
+    }
+}

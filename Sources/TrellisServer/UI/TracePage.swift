@@ -1,0 +1,97 @@
+import TrellisAnalysis
+import TrellisCodec
+import TrellisModel
+import TrellisStorage
+
+/// `/trace/{traceID}`: the header (name, start, duration, services, depth, span count, warnings
+/// such as clock skew), a minimap, time ticks, and the waterfall: a collapsible span tree with
+/// service colours, error markers, the critical path outlined on the bars and each span's self
+/// time; each span's detail (attributes, resource, scope, events relative to the trace start,
+/// links, status, kind, warnings) folds open under it. `/trace/{a}...{b}` compares two traces.
+enum TracePage {
+    @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
+        try call.parameters.reject(allowing: [])
+        let path = call.path("traceID")
+        if let range = path.range(of: "...") {
+            return try await ComparePage.render(call, String(path[..<range.lowerBound]), String(path[range.upperBound...]))
+        }
+        let trace = try await stored(call, path)
+        guard let timeline = Timeline(trace: trace), let summary = TraceSummary(trace: trace) else {
+            throw QueryError.notFound("the trace has no spans")
+        }
+        return UIPage.render(title: "\(summary.rootServiceName): \(summary.rootOperationName)", body: header(timeline, summary) + waterfall(timeline, trace: trace))
+    }
+
+    static func stored(_ call: QueryCall, _ text: String) async throws -> TraceBatch {
+        let id = try TraceID(parameter: "traceID", text)
+        guard let trace = try await call.reader.trace(id) else { throw QueryError.notFound("trace \(id.hex) not found") }
+        return trace
+    }
+
+    private static func header(_ t: Timeline, _ s: TraceSummary) -> String {
+        let depth = (t.spans.map(\.depth).max() ?? 0) + 1
+        let services = t.services.map { "<span class=\"chip\" style=\"background:\(UIPage.color(of: $0.service))\"></span>\(UIPage.escape($0.service)) (\($0.spanCount))" }.joined(separator: " ")
+        let warnings = t.warnings.map { "<div class=\"warning\">\(UIPage.escape($0))</div>" }.joined()
+        return """
+        <table id="trace-header"><tr><th>Trace</th><td>\(t.traceID)</td><th>Start</th><td>\(RFC3339.string(unixNanos: t.start * 1000))</td>
+        <th>Duration</th><td>\(UIPage.duration(micros: t.duration))</td></tr>
+        <tr><th>Spans</th><td>\(t.spanCount)\(t.errorCount > 0 ? " <span class=\"err\">\(t.errorCount) errors</span>" : "")</td><th>Depth</th><td>\(depth)</td>
+        <th>Services</th><td>\(services)</td></tr></table>\(warnings)
+        <p><a href="/api/traces/\(t.traceID)">JSON</a> · <a href="/api/traces/\(t.traceID)/critical-path">critical path</a></p>
+        """
+    }
+
+    private static func waterfall(_ t: Timeline, trace: TraceBatch) -> String {
+        let total = Double(max(t.duration, 1))
+        func percent(_ micros: UInt64) -> String { String(Double(Int(Double(micros) / total * 10_000)) / 100) }
+        var details: [String: (resource: Resource, scope: InstrumentationScope, span: Span)] = [:]
+        for entry in trace.flattened where details[entry.span.spanID.hex] == nil { details[entry.span.spanID.hex] = entry }
+        var children: [String: [TimelineSpan]] = [:]
+        var roots: [TimelineSpan] = []
+        let known = Set(t.spans.map(\.spanID))
+        for span in t.spans {
+            if let parent = span.parentSpanID, known.contains(parent), span.depth > 0 { children[parent, default: []].append(span) } else { roots.append(span) }
+        }
+        let minimap = t.spans.enumerated().map { i, span in
+            "<rect x=\"\(percent(span.offset))%\" y=\"\(i * 40 / max(t.spans.count, 1))\" width=\"\(max(0.2, Double(percent(span.duration)) ?? 0))%\" height=\"2\" fill=\"\(UIPage.color(of: span.service))\"/>"
+        }.joined()
+        let ticks = (0...4).map { "<span>\(UIPage.duration(micros: t.duration * UInt64($0) / 4))</span>" }.joined()
+
+        func row(_ span: TimelineSpan) -> String {
+            let e = UIPage.escape
+            let error = span.statusCode == "error" ? "<span class=\"err\" title=\"error\">!</span> " : ""
+            let bar = "<div class=\"bar\(span.onCriticalPath ? " critical" : "")\" style=\"left:\(percent(span.offset))%;width:\(max(0.2, Double(percent(span.duration)) ?? 0))%;background:\(UIPage.color(of: span.service))\" title=\"\(e(span.name)) \(UIPage.duration(micros: span.duration))\"></div>"
+            let label = "<div class=\"label\">\(error)<span class=\"chip\" style=\"background:\(UIPage.color(of: span.service))\"></span>\(e(span.service)) <b>\(e(span.name))</b> <span class=\"muted\">\(UIPage.duration(micros: span.duration)), self \(UIPage.duration(micros: span.selfTime))</span></div>"
+            let detail = details[span.spanID].map { spanDetail($0, traceStart: t.start, kind: span.kind) } ?? ""
+            let inner = "<div class=\"row\" id=\"span-\(span.spanID)\" data-critical=\"\(span.onCriticalPath)\">\(label)<div class=\"track\">\(bar)</div></div>\(detail)"
+            guard let kids = children[span.spanID], !kids.isEmpty else { return "<div class=\"span leaf\">\(inner)</div>" }
+            return "<details class=\"span\" open><summary>\(inner)</summary><div class=\"children\">\(kids.map(row).joined())</div></details>"
+        }
+        return """
+        <svg id="minimap" width="100%" height="44" preserveAspectRatio="none">\(minimap)</svg>
+        <div class="ticks">\(ticks)</div><div class="waterfall" id="waterfall">\(roots.map(row).joined())</div>
+        """
+    }
+
+    private static func spanDetail(_ entry: (resource: Resource, scope: InstrumentationScope, span: Span), traceStart: UInt64, kind: String) -> String {
+        let e = UIPage.escape
+        let span = entry.span
+        func table(_ attributes: [Attribute]) -> String {
+            attributes.isEmpty ? "<span class=\"muted\">none</span>"
+                : "<table>" + attributes.map { "<tr><td>\(e($0.key))</td><td>\(e(JaegerTags.text(of: $0.value)))</td></tr>" }.joined() + "</table>"
+        }
+        let events = span.events.map { event in
+            "<li>+\(UIPage.duration(micros: event.timeUnixNano / 1000 &- traceStart)) <b>\(e(event.name))</b> \(table(event.attributes))</li>"
+        }.joined()
+        let links = span.links.map { "<li><a href=\"/trace/\($0.traceID.hex)\">\($0.traceID.hex)</a> span \($0.spanID.hex)</li>" }.joined()
+        let warnings = span.warnings.map { "<div class=\"warning\">\(e($0))</div>" }.joined()
+        return """
+        <details class="detail"><summary>details</summary>\(warnings)
+        <p>Span \(span.spanID.hex) · kind \(e(kind.isEmpty ? "unspecified" : kind)) · status \(e(span.status.code == .error ? "error" : span.status.code == .ok ? "ok" : "unset"))\(span.status.message.isEmpty ? "" : ": " + e(span.status.message))</p>
+        <h4>Attributes</h4>\(table(span.attributes.filter { $0.key != Span.warningsAttributeKey }))<h4>Resource</h4>\(table(entry.resource.attributes))
+        <h4>Scope</h4><p>\(e(entry.scope.name)) \(e(entry.scope.version))</p>
+        \(events.isEmpty ? "" : "<h4>Events</h4><ul>\(events)</ul>")\(links.isEmpty ? "" : "<h4>Links</h4><ul>\(links)</ul>")
+        </details>
+        """
+    }
+}

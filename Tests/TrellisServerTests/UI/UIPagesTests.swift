@@ -1,0 +1,90 @@
+import Testing
+import TrellisModel
+@testable import TrellisServer
+
+/// The web UI's pages over the query fixture, as HTML on the wire (the e2e suite checks them in a real browser).
+@Suite struct UIPagesTests {
+    private static let window = "start=\((QueryFixture.base - 60 * QueryFixture.ms * 1000) / 1000)&end=\((QueryFixture.base + 60 * QueryFixture.ms * 1000) / 1000)"
+
+    private func page(_ port: Int, _ target: String, status: Int = 200) async throws -> String {
+        let response = try await HTTPTestClient.get(port: port, target)
+        #expect(response.status == status, "\(target)")
+        #expect(response.header("content-type") == "text/html; charset=utf-8")
+        return String(decoding: response.body, as: UTF8.self)
+    }
+
+    @Test func searchListsEachTraceWithItsSummaryAndPlotsIt() async throws {
+        try await withQueryServer { port in
+            let html = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&\(Self.window)")
+            #expect(html.contains("<option selected>node-service</option>"))
+            #expect(html.contains("<option selected>POST /api/simulate</option>"))
+            #expect(html.components(separatedBy: "<tr class=\"trace\">").count - 1 == 2)
+            #expect(html.components(separatedBy: "<circle").count - 1 == 2)
+            #expect(html.contains("href=\"/trace/\(QueryFixture.errorID.hex)\""))
+            #expect(html.contains("<span class=\"err\">3 errors</span>"))
+            let longest = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&sort=longest&\(Self.window)")
+            let slow = try #require(longest.range(of: QueryFixture.slowID.hex)), failed = try #require(longest.range(of: "<tr class=\"trace\"><td><a href=\"/trace/\(QueryFixture.errorID.hex)"))
+            #expect(slow.lowerBound < failed.lowerBound)
+        }
+    }
+
+    @Test func searchTakesTheUIsTagBoxAndSaysWhenNothingMatches() async throws {
+        try await withQueryServer { port in
+            let html = try await page(port, "/search?service=demo-service&tags=error%3Dtrue%20http.method%3D%22POST%22&\(Self.window)")
+            #expect(html.components(separatedBy: "<tr class=\"trace\">").count - 1 == 1)
+            #expect(try await page(port, "/search?service=demo-service&tags=http.method%3DPATCH&\(Self.window)").contains("id=\"no-results\""))
+            let bad = try await page(port, "/search?service=demo-service&tags=%3Dx", status: 400)
+            #expect(bad.contains("parameter &#39;tags&#39;: &#39;=x&#39; is not key=value pairs"))
+        }
+    }
+
+    @Test func thePlainRootAndAnEmptySearchShowTheForm() async throws {
+        try await withQueryServer { port in
+            let html = try await page(port, "/")
+            #expect(html.contains("<form class=\"search\""))
+            #expect(html.contains("<option>demo-service</option>"))
+            #expect(!html.contains("<table id=\"results\""))
+        }
+    }
+
+    @Test func aTraceShowsItsTreeCriticalPathSelfTimesAndDetails() async throws {
+        try await withQueryServer { port in
+            let html = try await page(port, "/trace/\(QueryFixture.errorID.hex)")
+            #expect(html.contains("<title>node-service: POST /api/simulate · Trellis</title>"))
+            for n in 1...3 { #expect(html.contains("id=\"span-\(QueryFixture.spanID(101, UInt64(n)).hex)\"")) }
+            #expect(html.components(separatedBy: "class=\"bar critical\"").count - 1 >= 1)
+            #expect(html.contains("self "))
+            #expect(html.contains("<b>exception</b>"))
+            #expect(html.contains("SimulatedFailure"))
+            // The client span nests inside the node server span, the demo server span inside it.
+            let server = try #require(html.range(of: "id=\"span-\(QueryFixture.spanID(101, 1).hex)\""))
+            let demo = try #require(html.range(of: "id=\"span-\(QueryFixture.spanID(101, 3).hex)\""))
+            #expect(server.lowerBound < demo.lowerBound)
+            #expect(try await page(port, "/trace/\(TraceID(high: 9, low: 9).hex)", status: 404).contains("not found"))
+        }
+    }
+
+    @Test func twoTracesCompareBySpanCountsPerServiceAndOperation() async throws {
+        try await withQueryServer { port in
+            let html = try await page(port, "/trace/\(QueryFixture.greetingID.hex)...\(QueryFixture.consumerID.hex)")
+            #expect(html.contains("<table id=\"compare\">"))
+            #expect(html.contains("<tr class=\"differs\"><td>node-service · GET /api/greeting</td><td>1</td><td>0</td><td>-1</td></tr>"))
+            #expect(html.contains("<tr class=\"differs\"><td>node-service · greeting.audit</td><td>0</td><td>1</td><td>+1</td></tr>"))
+        }
+    }
+
+    @Test func dependenciesDrawTheServiceGraph() async throws {
+        try await withQueryServer { port in
+            let html = try await page(port, "/dependencies?\(Self.window)")
+            #expect(html.contains("<table id=\"edges\">"))
+            #expect(html.contains("<tr><td>node-service</td><td>demo-service</td><td>7</td><td>1</td></tr>"))
+            #expect(html.components(separatedBy: "<g class=\"node\">").count - 1 == 2)
+        }
+    }
+
+    @Test func textIsEscaped() {
+        #expect(UIPage.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        #expect(RFC3339.string(unixNanos: 1_700_000_000_123_456_789) == "2023-11-14T22:13:20.123Z")
+        #expect(RFC3339.string(unixNanos: 951_782_400_000_000_000) == "2000-02-29T00:00:00.000Z")
+    }
+}
