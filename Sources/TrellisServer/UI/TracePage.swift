@@ -37,7 +37,7 @@ enum TracePage {
         <th>Duration</th><td>\(UIPage.duration(micros: t.duration))</td></tr>
         <tr><th>Spans</th><td>\(t.spanCount)\(t.errorCount > 0 ? " <span class=\"err\">\(t.errorCount) errors</span>" : "")</td><th>Depth</th><td>\(depth)</td>
         <th>Services</th><td>\(services)</td></tr></table>\(warnings)
-        <p><a href="/api/traces/\(t.traceID)">JSON</a> · <a href="/api/traces/\(t.traceID)/critical-path">critical path</a></p>
+        <p><a href="/api/v3/traces/\(t.traceID)" download="trace-\(t.traceID).json">OTLP/JSON</a> · <a href="/api/traces/\(t.traceID)">Jaeger JSON</a> · <a href="/api/traces/\(t.traceID)/critical-path">critical path</a></p>
         """
     }
 

@@ -1,5 +1,6 @@
 import Testing
 import TrellisModel
+import TrellisStorage
 @testable import TrellisServer
 
 /// The web UI's pages over the query fixture, as HTML on the wire (the e2e suite checks them in a real browser).
@@ -78,11 +79,29 @@ import TrellisModel
             let html = try await page(port, "/dependencies?\(Self.window)")
             #expect(html.contains("<table id=\"edges\">"))
             #expect(html.contains("<tr><td>node-service</td><td>demo-service</td><td>7</td><td>1</td></tr>"))
-            #expect(html.components(separatedBy: "<g class=\"node\">").count - 1 == 2)
+            #expect(html.components(separatedBy: "<a class=\"node\" href=\"/search?service=").count - 1 == 2)
+            #expect(html.contains("7 calls, 1 errors"))
+        }
+    }
+
+    @Test func hostileSpanNamesRenderAsText() async throws {
+        let store = RingStore(maxBytes: 1 << 20)
+        let id = TraceID(high: 0xBAD, low: 1)
+        try await store.write(TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("<b>svc</b>"))]), scopeSpans: [
+            ScopeSpans(scope: InstrumentationScope(), spans: [Span(traceID: id, spanID: SpanID(1), name: "<script>alert(1)</script>", startTimeUnixNano: 1_000, endTimeUnixNano: 2_000,
+                                                                  attributes: [Attribute("q", .string("\"><img src=x onerror=alert(1)>"))])]),
+        ])]))
+        try await withQueryServer(reader: store) { port in
+            let html = try await page(port, "/trace/\(id.hex)")
+            #expect(!html.contains("<script>alert(1)</script>") && !html.contains("<img src=x"))
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
+            #expect(html.contains("&lt;b&gt;svc&lt;/b&gt;"))
         }
     }
 
     @Test func textIsEscaped() {
+        #expect(PercentEncoding.query("a b/ü") == "a%20b%2F%C3%BC")
         #expect(UIPage.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         #expect(RFC3339.string(unixNanos: 1_700_000_000_123_456_789) == "2023-11-14T22:13:20.123Z")
         #expect(RFC3339.string(unixNanos: 951_782_400_000_000_000) == "2000-02-29T00:00:00.000Z")
