@@ -163,7 +163,7 @@ def query_auth_needs_the_bearer_token_and_leaves_health_open(t):
     try:
         status, headers, body = http("GET", secured.url("query", "/api/services"))
         assert status == 401 and headers.get("WWW-Authenticate") == 'Bearer realm="trellis"', (status, headers)
-        assert json.loads(body)["errors"] == [{"code": 401, "msg": "this API needs a bearer token: send 'Authorization: Bearer <token>'"}]
+        assert json.loads(body)["errors"] == [{"code": 401, "msg": "this API needs a bearer token: send 'Authorization: Bearer <token>' (browsers: log in at /login)"}]
         assert http("GET", secured.url("query", "/api/services"), headers={"Authorization": "Bearer wrong"})[0] == 401
         assert http("GET", secured.url("query", "/api/openapi.json"))[0] == 401
         assert http("GET", secured.url("query", "/healthz"))[0] == 200

@@ -32,6 +32,7 @@ public final class QueryAPI: Sendable {
 
     /// Answers one request. The handler runs on the query threads; the future completes on any thread.
     public func respond(to request: HTTPRequest, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponse> {
+        if request.path == "/login" { return eventLoop.makeSucceededFuture(UILogin.respond(to: request, auth: auth)) }
         let style = QueryAPIStyle(path: request.path)
         let call: (route: QueryRoute, call: QueryCall)
         do {

@@ -33,7 +33,7 @@ enum UIPage {
 
     /// The page for an error answer.
     static func error(status: Int, message: String) -> [UInt8] {
-        render(title: "Error \(status)", body: "<p class=\"error\">\(escape(message))</p>")
+        render(title: "Error \(status)", body: "<p class=\"error\">\(escape(message))</p>" + (status == 401 ? "<p><a href=\"/login\">Log in</a></p>" : ""))
     }
 
     /// A stable colour for a service (a hue from its name's FNV-1a hash).

@@ -31,7 +31,7 @@ enum HTTPTestClient {
         try await send(port: port, method: "GET", target, headers: headers)
     }
 
-    static func send(port: Int, method: String, _ target: String, headers: [(String, String)] = []) async throws -> WireResponse {
+    static func send(port: Int, method: String, _ target: String, headers: [(String, String)] = [], body: String = "") async throws -> WireResponse {
         let done = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: [UInt8].self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -40,7 +40,8 @@ enum HTTPTestClient {
             .connect(host: "127.0.0.1", port: port).get()
         var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        request += "\r\n"
+        if !body.isEmpty { request += "Content-Length: \(body.utf8.count)\r\n" }
+        request += "\r\n" + body
         try await channel.writeAndFlush(channel.allocator.buffer(string: request)).get()
         let raw = try await done.futureResult.get()
         return try parse(raw)

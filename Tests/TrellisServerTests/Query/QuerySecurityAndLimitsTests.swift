@@ -30,7 +30,7 @@ struct QuerySecurityAndLimitsTests {
             let missing = try await HTTPTestClient.get(port: port, "/api/services")
             #expect(missing.status == 401)
             #expect(missing.header("www-authenticate") == #"Bearer realm="trellis""#)
-            #expect(text(missing) == JSONWriterText.jaegerError(code: 401, "this API needs a bearer token: send 'Authorization: Bearer <token>'"))
+            #expect(text(missing) == JSONWriterText.jaegerError(code: 401, "this API needs a bearer token: send 'Authorization: Bearer <token>' (browsers: log in at /login)"))
             let wrong = try await HTTPTestClient.get(port: port, "/api/services", headers: [("Authorization", "Bearer s3cret-tokem")])
             #expect(wrong.status == 401)
             #expect(text(wrong) == JSONWriterText.jaegerError(code: 401, "the bearer token is not valid"))

@@ -100,6 +100,30 @@ import TrellisStorage
         }
     }
 
+    @Test func withQueryAuthTheLoginSetsAnHttpOnlyCookieThePagesThenAccept() async throws {
+        try await withQueryServer(QueryConfiguration(bearerToken: "s3cret token")) { port in
+            let refused = try await HTTPTestClient.get(port: port, "/search")
+            #expect(refused.status == 401)
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("<a href=\"/login\">Log in</a>"))
+            #expect(try await page(port, "/login").contains("<input type=\"password\" name=\"token\""))
+            let form = [("Content-Type", "application/x-www-form-urlencoded")]
+            let wrong = try await HTTPTestClient.send(port: port, method: "POST", "/login", headers: form, body: "token=guess")
+            #expect(wrong.status == 401)
+            #expect(wrong.header("set-cookie") == nil)
+            let right = try await HTTPTestClient.send(port: port, method: "POST", "/login?next=/dependencies", headers: form, body: "token=s3cret+token")
+            #expect(right.status == 303)
+            #expect(right.header("location") == "/dependencies")
+            let cookie = try #require(right.header("set-cookie"))
+            #expect(cookie == "trellis_token=s3cret%20token; HttpOnly; SameSite=Strict; Path=/")
+            let value = String(cookie.split(separator: ";")[0])
+            #expect(try await HTTPTestClient.get(port: port, "/search", headers: [("Cookie", "theme=dark; " + value)]).status == 200)
+            #expect(try await HTTPTestClient.get(port: port, "/api/services", headers: [("Cookie", value)]).status == 200)
+            #expect(try await HTTPTestClient.get(port: port, "/search", headers: [("Cookie", "trellis_token=nope")]).status == 401)
+            let elsewhere = try await HTTPTestClient.send(port: port, method: "POST", "/login?next=//evil.example", headers: form, body: "token=s3cret+token")
+            #expect(elsewhere.header("location") == "/search")
+        }
+    }
+
     @Test func textIsEscaped() {
         #expect(PercentEncoding.query("a b/ü") == "a%20b%2F%C3%BC")
         #expect(UIPage.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
