@@ -21,7 +21,7 @@ struct CheckConfigCommand: ParsableCommand {
         }
         print("\(file): valid")
         for listener in config.listeners {
-            print("  \(listener.component) listens on \(listener.endpoint)")
+            print("  \(listener.component) listens on \(listener.endpoint)\(listener.udp ? " (UDP)" : "")")
         }
         let pipeline = config.service.traces
         print("  pipeline traces: \(pipeline.receivers.joined(separator: ", ")) -> [\(pipeline.processors.joined(separator: ", "))] -> \(pipeline.exporters.joined(separator: ", "))")

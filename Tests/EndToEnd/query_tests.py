@@ -292,7 +292,7 @@ def browser_dom(url):
 
 
 @test
-def the_web_ui_renders_search_trace_compare_and_dependencies_in_a_real_browser(t):
+def the_web_ui_renders_search_trace_compare_endpoint_and_dependencies_in_a_real_browser(t):
     trellis = stored_flows()
     search = browser_dom(trellis.url("query", "/search?service=demo-service&lookback=1h&limit=20"))
     assert search.count('<tr class="trace">') == 5, search[-3000:]
@@ -309,6 +309,9 @@ def the_web_ui_renders_search_trace_compare_and_dependencies_in_a_real_browser(t
     other = next(i for i in trace_ids if i != error_trace)
     compare = browser_dom(trellis.url("query", f"/trace/{error_trace}...{other}"))
     assert '<table id="compare">' in compare
+    endpoint = browser_dom(trellis.url("query", "/endpoint?service=node-service&operation=POST%20%2Fapi%2Fsimulate&lookback=1h"))
+    first_part = endpoint.split('<tr class="part">')[1]
+    assert "demo-service" in first_part and "POST /api/simulate" in first_part, endpoint[-3000:]  # the slow flow waits on demo-service
     dependencies = browser_dom(trellis.url("query", "/dependencies?lookback=1h"))
     assert "<td>node-service</td><td>demo-service</td><td>5</td><td>1</td>" in dependencies, dependencies[-2000:]
 

@@ -55,7 +55,10 @@ import TrellisModel
         let listeners = Dictionary(uniqueKeysWithValues: config.listeners.map { ($0.component, $0.endpoint.description) })
         #expect(listeners["receivers.jaeger.protocols.grpc"] == "127.0.0.1:14250")
         #expect(listeners["receivers.jaeger.protocols.thrift_http"] == "127.0.0.1:24268")
-        #expect(listeners["receivers.jaeger.protocols.thrift_compact (UDP)"] == "127.0.0.1:6831")
+        #expect(listeners["receivers.jaeger.protocols.thrift_compact"] == "127.0.0.1:6831")
+        // A UDP port may share its number with a TCP listener.
+        let shared = yaml.replacingOccurrences(of: "thrift_compact:\n", with: "thrift_compact: { endpoint: 127.0.0.1:24268 }\n")
+        #expect(try TrellisConfig.parse(shared).listeners.filter { $0.endpoint.port == 24268 }.count == 2)
         let unknown = yaml.replacingOccurrences(of: "thrift_compact:\n", with: "thrift_binary:\n")
         guard case .unknownKey(let path, let allowed)? = error(unknown) else { Issue.record("expected unknownKey"); return }
         #expect(path == "receivers.jaeger.protocols.thrift_binary")

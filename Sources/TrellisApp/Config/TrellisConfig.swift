@@ -98,23 +98,24 @@ public struct TrellisConfig: Decodable, Sendable {
         return try T(from: decoder)
     }
 
-    /// Every listener the config opens, named by its config path.
-    public var listeners: [(component: String, endpoint: Endpoint)] {
-        var out: [(component: String, endpoint: Endpoint)] = []
+    /// Every listener the config opens, named by its config path; `udp` for datagram listeners
+    /// (which may share a port number with a TCP one).
+    public var listeners: [(component: String, endpoint: Endpoint, udp: Bool)] {
+        var out: [(component: String, endpoint: Endpoint, udp: Bool)] = []
         for (name, receiver) in receivers where service.traces.receivers.contains(name) {
             switch receiver {
             case .otlp(let otlp):
-                if let grpc = otlp.grpc { out.append(("receivers.\(name).protocols.grpc", grpc.endpoint)) }
-                if let http = otlp.http { out.append(("receivers.\(name).protocols.http", http.endpoint)) }
+                if let grpc = otlp.grpc { out.append(("receivers.\(name).protocols.grpc", grpc.endpoint, false)) }
+                if let http = otlp.http { out.append(("receivers.\(name).protocols.http", http.endpoint, false)) }
             case .zipkin(let zipkin):
-                out.append(("receivers.\(name)", zipkin.http.endpoint))
+                out.append(("receivers.\(name)", zipkin.http.endpoint, false))
             case .jaeger(let jaeger):
-                if let grpc = jaeger.grpc { out.append(("receivers.\(name).protocols.grpc", grpc.endpoint)) }
-                if let http = jaeger.thriftHTTP { out.append(("receivers.\(name).protocols.thrift_http", http.endpoint)) }
-                if let udp = jaeger.thriftCompact { out.append(("receivers.\(name).protocols.thrift_compact (UDP)", udp.endpoint)) }
+                if let grpc = jaeger.grpc { out.append(("receivers.\(name).protocols.grpc", grpc.endpoint, false)) }
+                if let http = jaeger.thriftHTTP { out.append(("receivers.\(name).protocols.thrift_http", http.endpoint, false)) }
+                if let udp = jaeger.thriftCompact { out.append(("receivers.\(name).protocols.thrift_compact", udp.endpoint, true)) }
             }
         }
-        out.append(("query", query.endpoint))
+        out.append(("query", query.endpoint, false))
         return out
     }
 
@@ -153,12 +154,13 @@ public struct TrellisConfig: Decodable, Sendable {
             throw .undefinedComponent(path: "service.pipelines.traces.exporters[\(i)]", name: name)
         }
         try checkRingFitsTheMemoryLimit()
-        var seen: [Int: (component: String, endpoint: Endpoint)] = [:]
+        var seen: [String: String] = [:]
         for listener in listeners where listener.endpoint.port != 0 {
-            if let first = seen[listener.endpoint.port] {
-                throw .duplicateEndpoint(endpoint: listener.endpoint.description, first: first.component, second: listener.component)
+            let key = "\(listener.udp ? "udp" : "tcp")/\(listener.endpoint.port)"
+            if let first = seen[key] {
+                throw .duplicateEndpoint(endpoint: listener.endpoint.description, first: first, second: listener.component)
             }
-            seen[listener.endpoint.port] = listener
+            seen[key] = listener.component
         }
     }
 

@@ -12,6 +12,7 @@ public enum AnalysisRoutes {
         .get("/api/traces/{traceID}/timeline", timeline),
         .get("/api/traces/{traceID}/critical-path", criticalPath),
         .get("/api/dependencies/graph", graph),
+        .get("/api/endpoints/critical-path", endpointBreakdown),
     ]
 
     /// The range a dependency query covers when it names none: the last 24 hours.
@@ -35,6 +36,27 @@ public enum AnalysisRoutes {
         try QueryParameters.checkRange(start, end, names: ("start", "end"))
         let summary = try await call.reader.dependencies(from: start, to: end)
         return try encode(DependencyGraph(summary: summary, service: try p.single("service")))
+    }
+
+    /// The critical paths of up to `limit` (default `query.max_limit`) traces of `service` and
+    /// `operation` that started between `start` and `end` (µs; default the last hour), aggregated.
+    @Sendable static func endpointBreakdown(_ call: QueryCall) async throws -> [UInt8] {
+        let p = call.parameters
+        try p.reject(allowing: ["service", "operation", "start", "end", "limit"])
+        return try encode(try await breakdown(call, service: try p.required("service"), operation: try p.required("operation"),
+                                              start: try p.epochTime("start", unitNanos: 1_000, unitName: "microseconds"),
+                                              end: try p.epochTime("end", unitNanos: 1_000, unitName: "microseconds"), defaultLookback: 3_600_000_000_000))
+    }
+
+    /// The breakdown the API route and the UI's `/endpoint` page share.
+    static func breakdown(_ call: QueryCall, service: String, operation: String, start: UInt64?, end: UInt64?, defaultLookback: UInt64) async throws -> EndpointBreakdown {
+        let limit = min(try call.parameters.positiveInteger("limit") ?? call.configuration.maxLimit, call.configuration.maxLimit)
+        var query = TraceQuery(service: service, operation: operation, limit: limit)
+        query.end = end ?? WallClock.nowNanos()
+        query.start = start ?? query.end! - min(query.end!, defaultLookback)
+        try QueryParameters.checkRange(query.start, query.end, names: ("start", "end"))
+        let traces = try await TraceSearch(query: query).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
+        return EndpointBreakdown(service: service, operation: operation, traces: traces)
     }
 
     private static func storedTrace(_ call: QueryCall) async throws -> TraceBatch {

@@ -33,6 +33,9 @@ enum SearchPage {
             try QueryParameters.checkRange(query.minDuration, query.maxDuration, names: ("minDuration", "maxDuration"))
             let tags = try p.single("tags").map { text throws(QueryParameterError) in try TraceSearch.tags(logfmt: text, parameter: "tags") } ?? []
             let found = try await TraceSearch(query: query, tags: tags).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
+            if let operation = query.operation {
+                body += "<p><a id=\"endpoint\" href=\"/endpoint?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;lookback=\(PercentEncoding.query(lookbackText))\">Where the time goes for \(UIPage.escape(operation))</a></p>"
+            }
             body += results(found.compactMap(TraceSummary.init(trace:)), sort: sort)
         }
         return UIPage.render(title: "Search", body: body)

@@ -7,6 +7,7 @@ import TrellisModel
 /// - `GET /` and `GET /search?service=&operation=&tags=&lookback=&minDuration=&maxDuration=&limit=&sort=`
 /// - `GET /trace/{traceID}`, and `GET /trace/{a}...{b}` to compare two traces
 /// - `GET /dependencies?lookback=`
+/// - `GET /endpoint?service=&operation=&lookback=`: where the time goes for an endpoint
 /// - `GET`/`POST /login` when `query.auth` is set (`UILogin`)
 public enum UIRoutes {
     public static let routes: [QueryRoute] = [
@@ -14,11 +15,12 @@ public enum UIRoutes {
         .page("/search", SearchPage.render),
         .page("/trace/{traceID}", TracePage.render),
         .page("/dependencies", DependenciesPage.render),
+        .page("/endpoint", EndpointPage.render),
     ]
 
     /// True for the UI's paths.
     static func owns(_ path: Substring) -> Bool {
-        path == "/" || path == "/search" || path == "/dependencies" || path == "/login" || path.hasPrefix("/trace/")
+        path == "/" || path == "/search" || path == "/dependencies" || path == "/endpoint" || path == "/login" || path.hasPrefix("/trace/")
     }
 
     /// A lookback such as `1h`, `30m`, `2d` or `7d`, in nanoseconds: a Go duration, or whole days.

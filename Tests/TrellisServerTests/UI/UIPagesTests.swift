@@ -124,6 +124,25 @@ import TrellisStorage
         }
     }
 
+    @Test func theEndpointBreakdownNamesWhatTheCriticalPathWaitsOn() async throws {
+        try await withQueryServer { port in
+            let api = try await HTTPTestClient.get(port: port, "/api/endpoints/critical-path?service=node-service&operation=POST%20/api/simulate&\(Self.window)")
+            #expect(api.status == 200)
+            let object = try api.object()
+            #expect(object["traces"] as? Int == 2)
+            let parts = try #require(object["parts"] as? [[String: Any]])
+            #expect(parts.first?["service"] as? String == "demo-service")
+            #expect((parts.first?["shareP50"] as? Double ?? 0) > 0.5)
+            let slowest = try #require(object["slowest"] as? [[String: Any]])
+            #expect(slowest.map { $0["traceID"] as? String } == [QueryFixture.slowID.hex])
+            let html = try await page(port, "/endpoint?service=node-service&operation=POST%20/api/simulate&\(Self.window)")
+            #expect(html.components(separatedBy: "<tr class=\"part\">").count - 1 == 3)
+            #expect(html.contains("<ul id=\"slowest\"><li><a href=\"/trace/\(QueryFixture.slowID.hex)\">"))
+            let search = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&\(Self.window)")
+            #expect(search.contains("href=\"/endpoint?service=node-service&amp;operation=POST%20%2Fapi%2Fsimulate&amp;lookback=1h\""))
+        }
+    }
+
     @Test func textIsEscaped() {
         #expect(PercentEncoding.query("a b/ü") == "a%20b%2F%C3%BC")
         #expect(UIPage.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")

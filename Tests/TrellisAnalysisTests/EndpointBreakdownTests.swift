@@ -1,0 +1,35 @@
+import Testing
+import TrellisAnalysis
+import TrellisModel
+
+@Suite struct EndpointBreakdownTests {
+    /// `GET /x` (0 to `end` µs) waiting on a database call of `db` µs that starts at 10 µs.
+    private func request(_ n: UInt64, db: UInt64, end: UInt64 = 100) -> TraceBatch {
+        let id = TraceID(high: 7, low: n)
+        let spans = [
+            Span(traceID: id, spanID: SpanID(1), name: "GET /x", kind: .server, startTimeUnixNano: 0, endTimeUnixNano: end * 1000),
+            Span(traceID: id, spanID: SpanID(2), parentSpanID: SpanID(1), name: "SELECT", kind: .client, startTimeUnixNano: 10_000, endTimeUnixNano: (10 + db) * 1000),
+        ]
+        return TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("api"))]),
+                                                        scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])])
+    }
+
+    @Test func sharesOfTheCriticalPathAreAggregatedAcrossTraces() {
+        let breakdown = EndpointBreakdown(service: "api", operation: "GET /x", traces: (1...10).map { request($0, db: $0 * 8) })
+        #expect(breakdown.traces == 10)
+        let select = breakdown.parts.first { $0.operation == "SELECT" }
+        let server = breakdown.parts.first { $0.operation == "GET /x" }
+        #expect(select?.traces == 10 && server?.traces == 10)
+        // SELECT takes 8, 16, … 80 µs of 100: median 0.4, p95 0.8.
+        #expect(select?.shareP50 == 0.4 && select?.shareP95 == 0.8)
+        // The server's own time is the rest: 0.92 down to 0.2, median 0.52.
+        #expect(server?.shareP50 == 0.52)
+        #expect(breakdown.parts.first?.operation == "GET /x")
+    }
+
+    @Test func theExamplesAreTheSlowestTenth() {
+        let breakdown = EndpointBreakdown(service: "api", operation: "GET /x", traces: (1...20).map { request($0, db: 5, end: 100 + $0) })
+        #expect(breakdown.slowest.map(\.traceID) == [TraceID(high: 7, low: 20).hex, TraceID(high: 7, low: 19).hex])
+        #expect(breakdown.slowest.map(\.duration) == [120, 119])
+    }
+}
