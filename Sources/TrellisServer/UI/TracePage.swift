@@ -7,19 +7,57 @@ import TrellisStorage
 /// such as clock skew), a minimap, time ticks, and the waterfall: a collapsible span tree with
 /// service colours, error markers, the critical path outlined on the bars and each span's self
 /// time; each span's detail (attributes, resource, scope, events relative to the trace start,
-/// links, status, kind, warnings) folds open under it. `/trace/{a}...{b}` compares two traces.
+/// links, status, kind, warnings) folds open under it. `find=` marks the spans whose service,
+/// name or attributes contain the text (or hold `key=value`). `view=statistics`, `view=flamegraph`
+/// and `view=table` show the trace's other views (`TraceViews`). `/trace/{a}...{b}` compares two traces.
 enum TracePage {
+    static let views = ["timeline", "statistics", "flamegraph", "table"]
+
     @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
-        try call.parameters.reject(allowing: [])
+        try call.parameters.reject(allowing: ["view", "find"])
         let path = call.path("traceID")
         if let range = path.range(of: "...") {
             return try await ComparePage.render(call, String(path[..<range.lowerBound]), String(path[range.upperBound...]))
         }
+        let view = try call.parameters.single("view") ?? "timeline"
+        guard views.contains(view) else { throw QueryParameterError.notOneOf(parameter: "view", value: view, allowed: views) }
         let trace = try await stored(call, path)
         guard let timeline = Timeline(trace: trace), let summary = TraceSummary(trace: trace) else {
             throw QueryError.notFound("the trace has no spans")
         }
-        return UIPage.render(title: "\(summary.rootServiceName): \(summary.rootOperationName)", body: header(timeline, summary) + waterfall(timeline, trace: trace))
+        let find = try call.parameters.single("find")
+        let content: String = switch view {
+        case "statistics": TraceViews.statistics(timeline)
+        case "flamegraph": TraceViews.flameGraph(timeline)
+        case "table": TraceViews.table(timeline)
+        default: findForm(timeline.traceID, find) + waterfall(timeline, trace: trace, matches: find.map { matching($0, in: trace) } ?? [])
+        }
+        return UIPage.render(title: "\(summary.rootServiceName): \(summary.rootOperationName)", body: header(timeline, summary) + tabs(timeline.traceID, view) + content)
+    }
+
+    private static func tabs(_ traceID: String, _ current: String) -> String {
+        "<p class=\"tabs\">" + views.map { view in
+            view == current ? "<b>\(view)</b>" : "<a href=\"/trace/\(traceID)\(view == "timeline" ? "" : "?view=" + view)\">\(view)</a>"
+        }.joined(separator: " · ") + "</p>"
+    }
+
+    private static func findForm(_ traceID: String, _ find: String?) -> String {
+        "<form method=\"get\" action=\"/trace/\(traceID)\"><label>Find <input name=\"find\" value=\"\(UIPage.escape(find ?? ""))\" placeholder=\"text or key=value\"></label> <button type=\"submit\">Find</button></form>"
+    }
+
+    /// The span IDs whose service, name or an attribute's key or value contains `text`, or that hold the attribute `key=value`.
+    private static func matching(_ text: String, in trace: TraceBatch) -> Set<String> {
+        let needle = text.lowercased()
+        let pair = text.split(separator: "=", maxSplits: 1).map(String.init)
+        var out: Set<String> = []
+        for (resource, _, span) in trace.flattened {
+            let attributes = span.attributes + resource.attributes
+            let hit = pair.count == 2
+                ? attributes.contains { $0.key == pair[0] && JaegerTags.text(of: $0.value) == pair[1] }
+                : ([resource.serviceName, span.name] + attributes.flatMap { [$0.key, JaegerTags.text(of: $0.value)] }).contains { $0.lowercased().contains(needle) }
+            if hit { out.insert(span.spanID.hex) }
+        }
+        return out
     }
 
     static func stored(_ call: QueryCall, _ text: String) async throws -> TraceBatch {
@@ -41,7 +79,7 @@ enum TracePage {
         """
     }
 
-    private static func waterfall(_ t: Timeline, trace: TraceBatch) -> String {
+    private static func waterfall(_ t: Timeline, trace: TraceBatch, matches: Set<String>) -> String {
         let total = Double(max(t.duration, 1))
         func percent(_ micros: UInt64) -> String { String(Double(Int(Double(micros) / total * 10_000)) / 100) }
         var details: [String: (resource: Resource, scope: InstrumentationScope, span: Span)] = [:]
@@ -63,7 +101,7 @@ enum TracePage {
             let bar = "<div class=\"bar\(span.onCriticalPath ? " critical" : "")\" style=\"left:\(percent(span.offset))%;width:\(max(0.2, Double(percent(span.duration)) ?? 0))%;background:\(UIPage.color(of: span.service))\" title=\"\(e(span.name)) \(UIPage.duration(micros: span.duration))\"></div>"
             let label = "<div class=\"label\">\(error)<span class=\"chip\" style=\"background:\(UIPage.color(of: span.service))\"></span>\(e(span.service)) <b>\(e(span.name))</b> <span class=\"muted\">\(UIPage.duration(micros: span.duration)), self \(UIPage.duration(micros: span.selfTime))</span></div>"
             let detail = details[span.spanID].map { spanDetail($0, traceStart: t.start, kind: span.kind) } ?? ""
-            let inner = "<div class=\"row\" id=\"span-\(span.spanID)\" data-critical=\"\(span.onCriticalPath)\">\(label)<div class=\"track\">\(bar)</div></div>\(detail)"
+            let inner = "<div class=\"row\(matches.contains(span.spanID) ? " match" : "")\" id=\"span-\(span.spanID)\" data-critical=\"\(span.onCriticalPath)\">\(label)<div class=\"track\">\(bar)</div></div>\(detail)"
             guard let kids = children[span.spanID], !kids.isEmpty else { return "<div class=\"span leaf\">\(inner)</div>" }
             return "<details class=\"span\" open><summary>\(inner)</summary><div class=\"children\">\(kids.map(row).joined())</div></details>"
         }

@@ -65,6 +65,30 @@ import TrellisStorage
         }
     }
 
+    @Test func findMarksTheMatchingSpansByTextOrTag() async throws {
+        try await withQueryServer { port in
+            let byText = try await page(port, "/trace/\(QueryFixture.errorID.hex)?find=demo")
+            #expect(byText.components(separatedBy: "class=\"row match\"").count - 1 == 1)
+            let byTag = try await page(port, "/trace/\(QueryFixture.errorID.hex)?find=http.method%3DPOST")
+            #expect(byTag.components(separatedBy: "class=\"row match\"").count - 1 == 3)
+            #expect(try await page(port, "/trace/\(QueryFixture.errorID.hex)?find=nothing-like-this").contains("class=\"row match\"") == false)
+        }
+    }
+
+    @Test func statisticsFlameGraphAndSpanTableShowEverySpan() async throws {
+        try await withQueryServer { port in
+            let statistics = try await page(port, "/trace/\(QueryFixture.errorID.hex)?view=statistics")
+            #expect(statistics.contains("<tr><td>demo-service</td><td>POST /api/simulate</td><td>1</td>"))
+            #expect(statistics.contains("<a href=\"/trace/\(QueryFixture.errorID.hex)\">timeline</a>"))
+            let flame = try await page(port, "/trace/\(QueryFixture.errorID.hex)?view=flamegraph")
+            #expect(flame.components(separatedBy: "<rect").count - 1 == 3)
+            let table = try await page(port, "/trace/\(QueryFixture.errorID.hex)?view=table")
+            #expect(table.components(separatedBy: "<td>\(QueryFixture.spanID(101, 1).hex)</td>").count - 1 == 1)
+            #expect(table.components(separatedBy: "<span class=\"err\">error</span>").count - 1 == 3)
+            #expect(try await page(port, "/trace/\(QueryFixture.errorID.hex)?view=pie", status: 400).contains("is not one of timeline, statistics, flamegraph, table"))
+        }
+    }
+
     @Test func twoTracesCompareBySpanCountsPerServiceAndOperation() async throws {
         try await withQueryServer { port in
             let html = try await page(port, "/trace/\(QueryFixture.greetingID.hex)...\(QueryFixture.consumerID.hex)")
