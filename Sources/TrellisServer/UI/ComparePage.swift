@@ -1,32 +1,66 @@
 import TrellisAnalysis
 import TrellisModel
 
-/// `/trace/{a}...{b}`: two traces side by side: their summaries, then the span count of each
-/// service and operation in each, with the differences marked.
+/// `/trace/{a}...{b}`: two traces as a structural diff of their service/operation trees. Each node
+/// is a path of `service · operation` from a root; a node is only in A, only in B, or in both, and
+/// then marked when its span count or average duration differs (by more than a fifth).
 enum ComparePage {
+    /// One node of a trace's service/operation tree: how many spans sit at that path and their durations.
+    struct Node {
+        var depth: Int
+        var label: String
+        var count = 0
+        var totalDuration: UInt64 = 0
+        var average: UInt64 { count == 0 ? 0 : totalDuration / UInt64(count) }
+    }
+
     static func render(_ call: QueryCall, _ a: String, _ b: String) async throws -> [UInt8] {
-        let left = try await TracePage.stored(call, a)
-        let right = try await TracePage.stored(call, b)
-        guard let leftSummary = TraceSummary(trace: left), let rightSummary = TraceSummary(trace: right) else {
+        guard let left = Timeline(trace: try await TracePage.stored(call, a)), let right = Timeline(trace: try await TracePage.stored(call, b)) else {
             throw QueryError.notFound("a trace has no spans")
         }
-        func counts(_ trace: TraceBatch) -> [String: Int] {
-            var out: [String: Int] = [:]
-            for (resource, _, span) in trace.flattened { out["\(resource.serviceName) · \(span.name)", default: 0] += 1 }
-            return out
-        }
-        let (l, r) = (counts(left), counts(right))
+        let (l, r) = (tree(left), tree(right))
+        var order: [String] = []
+        for key in l.order + r.order where !order.contains(key) { order.append(key) }
+        order.sort()
         let e = UIPage.escape
-        let rows = Set(l.keys).union(r.keys).sorted().map { key in
-            let (x, y) = (l[key] ?? 0, r[key] ?? 0)
-            return "<tr class=\"\(x == y ? "same" : "differs")\"><td>\(e(key))</td><td>\(x)</td><td>\(y)</td><td>\(x == y ? "" : (y > x ? "+" : "") + String(y - x))</td></tr>"
+        let rows = order.map { key -> String in
+            let (x, y) = (l.nodes[key], r.nodes[key])
+            let node = x ?? y!
+            let state: String
+            switch (x, y) {
+            case (nil, _): state = "only-b"
+            case (_, nil): state = "only-a"
+            case let (x?, y?):
+                let slower = max(x.average, y.average), faster = max(1, min(x.average, y.average))
+                state = x.count != y.count || Double(slower) / Double(faster) > 1.2 ? "changed" : "same"
+            }
+            func cell(_ n: Node?) -> String { n.map { "\($0.count) × \(UIPage.duration(micros: $0.average))" } ?? "—" }
+            return "<tr class=\"\(state)\"><td style=\"padding-left:\(node.depth + 1)em\">\(e(node.label))</td><td>\(cell(x))</td><td>\(cell(y))</td><td>\(state.replacingOccurrences(of: "-", with: " "))</td></tr>"
         }.joined()
-        func column(_ s: TraceSummary) -> String {
-            "<a href=\"/trace/\(s.traceID.hex)\">\(e(s.rootServiceName)): \(e(s.rootOperationName))</a><br>\(s.spanCount) spans, \(UIPage.duration(micros: s.durationNanos / 1000))"
-        }
+        func heading(_ t: Timeline, _ id: String) -> String { "<a href=\"/trace/\(id)\">\(id.prefix(8))…</a> \(t.spanCount) spans, \(UIPage.duration(micros: t.duration))" }
         let body = """
-        <table id="compare"><tr><th>Service · operation</th><th>\(column(leftSummary))</th><th>\(column(rightSummary))</th><th>Difference</th></tr>\(rows)</table>
+        <style>tr.only-a{background:#fde0e0}tr.only-b{background:#dff5df}tr.changed{background:#fff4ce}</style>
+        <table id="compare"><tr><th>Service · operation</th><th>A: \(heading(left, left.traceID))</th><th>B: \(heading(right, right.traceID))</th><th></th></tr>\(rows)</table>
         """
         return UIPage.render(title: "Compare traces", body: body)
+    }
+
+    /// The trace's service/operation tree, keyed by the path from the root.
+    static func tree(_ t: Timeline) -> (nodes: [String: Node], order: [String]) {
+        var paths: [String: String] = [:]
+        var nodes: [String: Node] = [:]
+        var order: [String] = []
+        for span in t.spans {  // display order: a parent comes before its children
+            let label = "\(span.service) · \(span.name)"
+            let path = (span.parentSpanID.flatMap { paths[$0] }.map { $0 + " > " } ?? "") + label
+            paths[span.spanID] = path
+            if nodes[path] == nil {
+                nodes[path] = Node(depth: span.depth, label: label)
+                order.append(path)
+            }
+            nodes[path]!.count += 1
+            nodes[path]!.totalDuration += span.duration
+        }
+        return (nodes, order)
     }
 }

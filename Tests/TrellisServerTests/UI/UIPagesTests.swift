@@ -89,12 +89,15 @@ import TrellisStorage
         }
     }
 
-    @Test func twoTracesCompareBySpanCountsPerServiceAndOperation() async throws {
+    @Test func twoTracesCompareAsAStructuralDiffOfTheirTrees() async throws {
         try await withQueryServer { port in
+            let same = try await page(port, "/trace/\(QueryFixture.greetingID.hex)...\(QueryFixture.traceID(2).hex)")
+            #expect(same.components(separatedBy: "<tr class=\"same\">").count - 1 == 3)
             let html = try await page(port, "/trace/\(QueryFixture.greetingID.hex)...\(QueryFixture.consumerID.hex)")
-            #expect(html.contains("<table id=\"compare\">"))
-            #expect(html.contains("<tr class=\"differs\"><td>node-service · GET /api/greeting</td><td>1</td><td>0</td><td>-1</td></tr>"))
-            #expect(html.contains("<tr class=\"differs\"><td>node-service · greeting.audit</td><td>0</td><td>1</td><td>+1</td></tr>"))
+            #expect(html.contains("<tr class=\"only-a\"><td style=\"padding-left:1em\">node-service · GET /api/greeting</td><td>1 × 10ms</td><td>—</td><td>only a</td></tr>"))
+            #expect(html.contains("<tr class=\"only-b\"><td style=\"padding-left:2em\">node-service · audit.write</td><td>—</td><td>1 × 3ms</td><td>only b</td></tr>"))
+            let slow = try await page(port, "/trace/\(QueryFixture.errorID.hex)...\(QueryFixture.slowID.hex)")
+            #expect(slow.components(separatedBy: "<tr class=\"changed\">").count - 1 == 3)
         }
     }
 
