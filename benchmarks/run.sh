@@ -5,6 +5,7 @@
 #   benchmarks/run.sh pipeline      memory limiter + tail sampling (production policies) + batch into the sink, over gRPC
 #   benchmarks/run.sh ingest-full   the default config (ring + SQLite archive), gRPC and http/protobuf
 #   benchmarks/run.sh query         query API latency (get-trace, search, timeline, critical path, dependencies) over ~1M stored spans
+#   benchmarks/run.sh ui            web UI page time and bytes: search (20 results) and 100/1,000/10,000-span trace pages over ~1M stored spans
 #   benchmarks/run.sh overload      3x the sustainable gRPC rate for 60 s: peak RSS, refusals, archive count = acknowledged
 #   benchmarks/run.sh soak          50 % of the sustainable rate for 10 minutes: RSS and p99 at the start and the end
 #   benchmarks/run.sh store         the trace store: archive write throughput, get-trace and search latency, bytes per span
@@ -209,36 +210,47 @@ PY
 # now_us: the wall clock in microseconds, the unit of the search's start and end.
 now_us() { python3 -c 'import time; print(int(time.time() * 1e6))'; }
 
-# The query API's latency with about QUERY_BENCH_SPANS (1,000,000) spans stored by the default config:
-# the demo flows, then 50-span loadgen traces until the receivers have accepted enough. The first
-# second of loadgen traces are the old ones: the ring is full within 440,000 spans, so they
-# are evicted by the end. Loadgen runs are paced at 40,000 spans/s, about what the archive
+# Fills the running server (the default config) with about QUERY_BENCH_SPANS (1,000,000) spans:
+# the demo flows, then 50-span loadgen traces until the receivers have accepted enough; sets
+# old_start, old_end, recent_start and recent_end (µs) around the first and the last loadgen runs.
+# The first second of loadgen traces are the old ones: the ring is full within 440,000 spans, so
+# they are evicted by the end. Loadgen runs are paced at 40,000 spans/s, about what the archive
 # commits: at full speed the tail sampler buffers hundreds of MiB and the process RSS passes the
 # memory limiter's 512 MiB, after which it refuses everything. Each run has its own seed, so no
-# trace ID repeats. Once the store has every accepted span, query_latency.py times each route.
-bench_query() {
-    release_build trellis
-    serve_start benchmarks/configs/ingest-full.yaml
+# trace ID repeats.
+fill_store() {
     local target="${QUERY_BENCH_SPANS:-1000000}" grpc="http://127.0.0.1:$TRELLIS_BENCH_GRPC_PORT"
     .build/release/trellis demo --endpoint "$grpc" --rate 400 --duration 5s >&2
-    local seed=1 duration=1s old_start old_end recent_start recent_end accepted
-    old_start="$(now_us)"
+    local seed=1 duration=1s accepted
+    old_start="$(now_us)" old_end=""
     while (( (accepted = $(metric trellis_receiver_accepted_spans_total)) < target )); do
         recent_start="$(now_us)"
         load grpc --spans-per-trace 50 --seed "$seed" --duration "$duration" --rate 40000 --connections 2 --concurrency 16 >&2 || true
-        [[ -n "${old_end:-}" ]] || old_end="$(now_us)"
+        [[ -n "$old_end" ]] || old_end="$(now_us)"
         if (( $(metric trellis_receiver_accepted_spans_total) == accepted )); then
-            echo "query: the server accepts no more spans (memory limiter); measuring with $accepted" >&2
+            echo "fill: the server accepts no more spans (memory limiter); measuring with $accepted" >&2
             break
         fi
         seed=$(( seed + 1 )) duration=5s
     done
     recent_end="$(now_us)"
-    # Tail sampling keeps every trace, so the store is complete when it has sent every accepted span.
+    wait_stored
+}
+
+# Tail sampling keeps every trace, so the store is complete when it has sent every accepted span.
+wait_stored() {
     for _ in $(seq 120); do
         (( $(metric trellis_exporter_sent_spans_total) < $(metric trellis_receiver_accepted_spans_total) )) || break
         sleep 0.5
     done
+}
+
+# The query API's latency over the filled store: query_latency.py times each route.
+bench_query() {
+    release_build trellis
+    serve_start benchmarks/configs/ingest-full.yaml
+    local old_start old_end recent_start recent_end
+    fill_store
     local recorder=""
     if [[ -n "${QUERY_PROFILE:-}" ]]; then
         mkdir -p benchmarks/out
@@ -252,6 +264,23 @@ bench_query() {
         wait "$recorder" || true
         perf_reports benchmarks/out/query-perf.data query
     fi
+    serve_stop
+}
+
+# The web UI's pages over about QUERY_BENCH_SPANS stored spans: the search page with 20 results,
+# and the trace page of a 100-, a 1,000- and a 10,000-span trace (sent after the fill); server
+# time (client side, loopback) and bytes before gzip (benchmarks/ui_latency.py).
+bench_ui() {
+    release_build trellis
+    serve_start benchmarks/configs/ingest-full.yaml
+    local old_start old_end recent_start recent_end big_start
+    fill_store
+    big_start="$(now_us)"
+    for spans in 100 1000 10000; do
+        load grpc --spans-per-trace "$spans" --seed "$(( 9000 + spans ))" --duration 1s --rate "$spans" --connections 1 --concurrency 1 >&2 || true
+    done
+    wait_stored
+    python3 benchmarks/ui_latency.py "$TRELLIS_BENCH_QUERY_PORT" "$(metric trellis_exporter_sent_spans_total)" "$big_start" "$(now_us)"
     serve_stop
 }
 
@@ -301,6 +330,7 @@ case "${1:-}" in
     pipeline) bench_pipeline ;;
     ingest-full) bench_ingest_full ;;
     query) bench_query ;;
+    ui) bench_ui ;;
     overload) bench_overload ;;
     soak) bench_soak ;;
     store) bench_store ;;
@@ -308,5 +338,5 @@ case "${1:-}" in
     profile) bench_profile ;;
     fuzz) scripts/fuzz all "${FUZZ_SECONDS:-600}" ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|query|store|overload|soak|profile|fuzz|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|query|ui|store|overload|soak|profile|fuzz|all" >&2; exit 2 ;;
 esac

@@ -7,7 +7,7 @@ import TrellisApp
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Receive spans (OTLP/gRPC, OTLP/HTTP, Zipkin) and run the configured pipeline."
+        abstract: "Receive spans (OTLP/gRPC, OTLP/HTTP, Zipkin, Jaeger) and run the configured pipeline; serve the query API and the web UI."
     )
 
     @Option(name: .long, help: "The configuration file.")

@@ -5,7 +5,7 @@ import ArgumentParser
 struct TrellisCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trellis",
-        abstract: "A distributed-tracing collector and store: OTLP and Zipkin in, traces out.",
+        abstract: "A distributed-tracing collector and store: OTLP, Zipkin and Jaeger in, traces out.",
         subcommands: [ServeCommand.self, CheckConfigCommand.self, HealthCheckCommand.self, LoadgenCommand.self, DemoCommand.self]
     )
 }
