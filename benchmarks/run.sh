@@ -277,7 +277,9 @@ bench_ui() {
     fill_store
     big_start="$(now_us)"
     for spans in 100 1000 10000; do
-        load grpc --spans-per-trace "$spans" --seed "$(( 9000 + spans ))" --duration 1s --rate "$spans" --connections 1 --concurrency 1 >&2 || true
+        # A trace's spans go in one request: loadgen's traces never span requests.
+        load grpc --spans-per-request "$spans" --spans-per-trace "$spans" --seed "$(( 9000 + spans ))" --duration 1s --rate "$spans" \
+            --connections 1 --concurrency 1 >&2 || true
     done
     wait_stored
     python3 benchmarks/ui_latency.py "$TRELLIS_BENCH_QUERY_PORT" "$(metric trellis_exporter_sent_spans_total)" "$big_start" "$(now_us)"

@@ -84,30 +84,43 @@ enum TracePage {
         func percent(_ micros: UInt64) -> String { String(Double(Int(Double(micros) / total * 10_000)) / 100) }
         var details: [String: (resource: Resource, scope: InstrumentationScope, span: Span)] = [:]
         for entry in trace.flattened where details[entry.span.spanID.hex] == nil { details[entry.span.spanID.hex] = entry }
-        var children: [String: [TimelineSpan]] = [:]
-        var roots: [TimelineSpan] = []
-        let known = Set(t.spans.map(\.spanID))
-        for span in t.spans {
-            if let parent = span.parentSpanID, known.contains(parent), span.depth > 0 { children[parent, default: []].append(span) } else { roots.append(span) }
-        }
         let minimap = t.spans.enumerated().map { i, span in
             "<rect x=\"\(percent(span.offset))%\" y=\"\(i * 40 / max(t.spans.count, 1))\" width=\"\(max(0.2, Double(percent(span.duration)) ?? 0))%\" height=\"2\" fill=\"\(UIPage.color(of: span.service))\"/>"
         }.joined()
         let ticks = (0...4).map { "<span>\(UIPage.duration(micros: t.duration * UInt64($0) / 4))</span>" }.joined()
 
-        func row(_ span: TimelineSpan) -> String {
+        func row(_ span: TimelineSpan, indent: Int) -> String {
             let e = UIPage.escape
             let error = span.statusCode == "error" ? "<span class=\"err\" title=\"error\">!</span> " : ""
             let bar = "<div class=\"bar\(span.onCriticalPath ? " critical" : "")\" style=\"left:\(percent(span.offset))%;width:\(max(0.2, Double(percent(span.duration)) ?? 0))%;background:\(UIPage.color(of: span.service))\" title=\"\(e(span.name)) \(UIPage.duration(micros: span.duration))\"></div>"
-            let label = "<div class=\"label\">\(error)<span class=\"chip\" style=\"background:\(UIPage.color(of: span.service))\"></span>\(e(span.service)) <b>\(e(span.name))</b> <span class=\"muted\">\(UIPage.duration(micros: span.duration)), self \(UIPage.duration(micros: span.selfTime))</span></div>"
+            let padding = indent > 0 ? " style=\"padding-left:\(Double(indent) * 0.9)em\"" : ""
+            let label = "<div class=\"label\"\(padding)>\(error)<span class=\"chip\" style=\"background:\(UIPage.color(of: span.service))\"></span>\(e(span.service)) <b>\(e(span.name))</b> <span class=\"muted\">\(UIPage.duration(micros: span.duration)), self \(UIPage.duration(micros: span.selfTime))</span></div>"
             let detail = details[span.spanID].map { spanDetail($0, traceStart: t.start, kind: span.kind) } ?? ""
-            let inner = "<div class=\"row\(matches.contains(span.spanID) ? " match" : "")\" id=\"span-\(span.spanID)\" data-critical=\"\(span.onCriticalPath)\">\(label)<div class=\"track\">\(bar)</div></div>\(detail)"
-            guard let kids = children[span.spanID], !kids.isEmpty else { return "<div class=\"span leaf\">\(inner)</div>" }
-            return "<details class=\"span\" open><summary>\(inner)</summary><div class=\"children\">\(kids.map(row).joined())</div></details>"
+            return "<div class=\"row\(matches.contains(span.spanID) ? " match" : "")\" id=\"span-\(span.spanID)\" data-critical=\"\(span.onCriticalPath)\">\(label)<div class=\"track\">\(bar)</div></div>\(detail)"
         }
+        // The tree, built in display order (depth-first) without recursion: a span with children opens a
+        // `<details>` up to `maxNesting` levels (deeper spans are indented rows, as browsers cap nesting);
+        // subtrees that start past the first `openRows` rows are collapsed, every span still on the page.
+        let maxNesting = 32, openRows = 200
+        var html = "", nested: [Int] = []
+        for (i, span) in t.spans.enumerated() {
+            while let depth = nested.last, depth >= span.depth {
+                html += "</div></details>"
+                nested.removeLast()
+            }
+            let hasChildren = i + 1 < t.spans.count && t.spans[i + 1].depth > span.depth
+            let inner = row(span, indent: max(0, span.depth - nested.count))
+            if hasChildren && nested.count < maxNesting {
+                html += "<details class=\"span\"\(i < openRows ? " open" : "")><summary>\(inner)</summary><div class=\"children\">"
+                nested.append(span.depth)
+            } else {
+                html += "<div class=\"span leaf\">\(inner)</div>"
+            }
+        }
+        html += String(repeating: "</div></details>", count: nested.count)
         return """
         <svg id="minimap" width="100%" height="44" preserveAspectRatio="none">\(minimap)</svg>
-        <div class="ticks">\(ticks)</div><div class="waterfall" id="waterfall">\(roots.map(row).joined())</div>
+        <div class="ticks">\(ticks)</div><div class="waterfall" id="waterfall">\(html)</div>
         """
     }
 

@@ -170,6 +170,25 @@ import TrellisStorage
         }
     }
 
+    @Test func aTwoThousandDeepChainRendersEverySpanWithBoundedNesting() async throws {
+        let store = RingStore(maxBytes: 64 << 20)
+        let id = TraceID(high: 0xDEE9, low: 1)
+        var spans: [Span] = []
+        for i in UInt64(1)...2000 {
+            let parent = i == 1 ? SpanID.none : SpanID(i - 1)
+            spans.append(Span(traceID: id, spanID: SpanID(i), parentSpanID: parent, name: "step \(i)",
+                              startTimeUnixNano: i * 1_000, endTimeUnixNano: 10_000_000 - i * 1_000))
+        }
+        try await store.write(TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("deep"))]),
+                                                                       scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])]))
+        try await withQueryServer(reader: store) { port in
+            let html = try await page(port, "/trace/\(id.hex)")
+            #expect(html.components(separatedBy: "class=\"row\"").count - 1 == 2000)
+            #expect(html.components(separatedBy: "<details class=\"span\"").count - 1 == 32)
+            #expect(html.components(separatedBy: "<details class=\"span\"").count == html.components(separatedBy: "</div></details>").count)
+        }
+    }
+
     @Test func textIsEscaped() {
         #expect(PercentEncoding.query("a b/ü") == "a%20b%2F%C3%BC")
         #expect(UIPage.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
