@@ -32,7 +32,7 @@ enum TracePage {
         case "table": TraceViews.table(timeline)
         default: findForm(timeline.traceID, find) + waterfall(timeline, trace: trace, matches: find.map { matching($0, in: trace) } ?? [])
         }
-        return UIPage.render(title: "\(summary.rootServiceName): \(summary.rootOperationName)", body: header(timeline, summary) + tabs(timeline.traceID, view) + content)
+        return UIPage.render(title: "\(summary.rootServiceName): \(summary.rootOperationName)", body: header(timeline, summary) + resources(trace) + tabs(timeline.traceID, view) + content)
     }
 
     private static func tabs(_ traceID: String, _ current: String) -> String {
@@ -66,6 +66,26 @@ enum TracePage {
         return trace
     }
 
+    /// Each distinct resource of the trace once, folded (spans name theirs by number, `R1`, `R2`, …).
+    private static func resources(_ trace: TraceBatch) -> String {
+        let list = resourceNumbers(trace).sorted { $0.value < $1.value }.map { resource, number in
+            "<li>R\(number) <b>\(UIPage.escape(resource.serviceName))</b> \(attributeTable(resource.attributes))</li>"
+        }.joined()
+        return "<details id=\"resources\"><summary>Resources</summary><ul>\(list)</ul></details>"
+    }
+
+    /// Resources numbered from 1 in order of first appearance.
+    private static func resourceNumbers(_ trace: TraceBatch) -> [Resource: Int] {
+        var numbers: [Resource: Int] = [:]
+        for rs in trace.resourceSpans where numbers[rs.resource] == nil { numbers[rs.resource] = numbers.count + 1 }
+        return numbers
+    }
+
+    static func attributeTable(_ attributes: [Attribute]) -> String {
+        attributes.isEmpty ? "<span class=\"muted\">none</span>"
+            : "<table>" + attributes.map { "<tr><td>\(UIPage.escape($0.key))</td><td>\(UIPage.escape(JaegerTags.text(of: $0.value)))</td></tr>" }.joined() + "</table>"
+    }
+
     private static func header(_ t: Timeline, _ s: TraceSummary) -> String {
         let depth = (t.spans.map(\.depth).max() ?? 0) + 1
         let services = t.services.map { "<span class=\"chip\" style=\"background:\(UIPage.color(of: $0.service))\"></span>\(UIPage.escape($0.service)) (\($0.spanCount))" }.joined(separator: " ")
@@ -82,8 +102,11 @@ enum TracePage {
     private static func waterfall(_ t: Timeline, trace: TraceBatch, matches: Set<String>) -> String {
         let total = Double(max(t.duration, 1))
         func percent(_ micros: UInt64) -> String { String(Double(Int(Double(micros) / total * 10_000)) / 100) }
-        var details: [String: (resource: Resource, scope: InstrumentationScope, span: Span)] = [:]
-        for entry in trace.flattened where details[entry.span.spanID.hex] == nil { details[entry.span.spanID.hex] = entry }
+        let numbers = resourceNumbers(trace)
+        var details: [String: (resource: Int, scope: InstrumentationScope, span: Span)] = [:]
+        for entry in trace.flattened where details[entry.span.spanID.hex] == nil {
+            details[entry.span.spanID.hex] = (numbers[entry.resource] ?? 0, entry.scope, entry.span)
+        }
         let minimap = t.spans.enumerated().map { i, span in
             "<rect x=\"\(percent(span.offset))%\" y=\"\(i * 40 / max(t.spans.count, 1))\" width=\"\(max(0.2, Double(percent(span.duration)) ?? 0))%\" height=\"2\" fill=\"\(UIPage.color(of: span.service))\"/>"
         }.joined()
@@ -124,13 +147,10 @@ enum TracePage {
         """
     }
 
-    private static func spanDetail(_ entry: (resource: Resource, scope: InstrumentationScope, span: Span), traceStart: UInt64, kind: String) -> String {
+    private static func spanDetail(_ entry: (resource: Int, scope: InstrumentationScope, span: Span), traceStart: UInt64, kind: String) -> String {
         let e = UIPage.escape
         let span = entry.span
-        func table(_ attributes: [Attribute]) -> String {
-            attributes.isEmpty ? "<span class=\"muted\">none</span>"
-                : "<table>" + attributes.map { "<tr><td>\(e($0.key))</td><td>\(e(JaegerTags.text(of: $0.value)))</td></tr>" }.joined() + "</table>"
-        }
+        let table = attributeTable
         let events = span.events.map { event in
             "<li>+\(UIPage.duration(micros: event.timeUnixNano / 1000 &- traceStart)) <b>\(e(event.name))</b> \(table(event.attributes))</li>"
         }.joined()
@@ -139,8 +159,8 @@ enum TracePage {
         return """
         <details class="detail"><summary>details</summary>\(warnings)
         <p>Span \(span.spanID.hex) · kind \(e(kind.isEmpty ? "unspecified" : kind)) · status \(e(span.status.code == .error ? "error" : span.status.code == .ok ? "ok" : "unset"))\(span.status.message.isEmpty ? "" : ": " + e(span.status.message))</p>
-        <h4>Attributes</h4>\(table(span.attributes.filter { $0.key != Span.warningsAttributeKey }))<h4>Resource</h4>\(table(entry.resource.attributes))
-        <h4>Scope</h4><p>\(e(entry.scope.name)) \(e(entry.scope.version))</p>
+        <h4>Attributes</h4>\(table(span.attributes.filter { $0.key != Span.warningsAttributeKey }))
+        <p>Resource R\(entry.resource) (under Resources above) · scope \(e(entry.scope.name)) \(e(entry.scope.version))</p>
         \(events.isEmpty ? "" : "<h4>Events</h4><ul>\(events)</ul>")\(links.isEmpty ? "" : "<h4>Links</h4><ul>\(links)</ul>")
         </details>
         """
