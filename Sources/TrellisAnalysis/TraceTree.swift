@@ -77,7 +77,12 @@ struct TraceTree {
                 nodes[parent].children.append(index)
             }
         }
-        for index in nodes.indices { nodes[index].children.sort(by: startsEarlier) }
+        // Sort with the keys copied out: a comparator reading `self` while `nodes` is mutated would
+        // copy the whole array for every node (quadratic: 4 s for a 10,000-span trace).
+        let keys = nodes.map { (start: $0.start, spanID: $0.span.spanID) }
+        for index in nodes.indices where nodes[index].children.count > 1 {
+            nodes[index].children.sort { (keys[$0].start, keys[$0].spanID) < (keys[$1].start, keys[$1].spanID) }
+        }
         roots = nodes.indices.filter { nodes[$0].parent == nil }.sorted(by: startsEarlier)
     }
 
