@@ -63,7 +63,7 @@ enum UIPage {
     .ticks{display:flex;justify-content:space-between;font-size:.75em;color:#777;margin-left:34%}.detail{font-size:.85em;margin:.2em 0 .5em 1em}
     svg text{font:11px system-ui,sans-serif;fill:currentColor}.row.match{background:#fff2a8;color:#222}.warning{background:#fff4ce;color:#222;padding:.3em .6em;margin:.2em 0}
     a:focus,summary:focus,button:focus,select:focus,input:focus{outline:2px solid #3366cc}
-    @media (max-width:700px){.label{width:50%}.ticks{margin-left:50%}main{padding:.5em}}
+    @media (max-width:700px){.label{width:50%}.ticks{margin-left:50%}main{padding:.5em}table{display:block;overflow-x:auto}}
     @media (prefers-color-scheme:dark){body{background:#15191e;color:#ddd}a{color:#8ab4f8}td,th{border-color:#333}
     .waterfall{border-color:#444}.row{border-color:#222}.muted{color:#999}.bar.critical{outline-color:#fff}}
     """
