@@ -2,8 +2,8 @@
 /// previous field of the same struct, booleans folded into field headers, little-endian doubles.
 /// Jaeger clients send agent `emitBatch` messages in it over UDP (port 6831).
 struct ThriftCompactReader: ThriftReader {
-    private let bytes: UnsafeRawBufferPointer
-    private(set) var offset = 0
+    private var input: ThriftInput
+    var offset: Int { input.offset }
     let maxDepth: Int
     /// The last field ID of each open struct, innermost last.
     private var lastFieldIDs: [Int16] = [0]
@@ -14,14 +14,14 @@ struct ThriftCompactReader: ThriftReader {
     enum MessageType: UInt8 { case call = 1, reply = 2, exception = 3, oneway = 4 }
 
     init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 16) {
-        self.bytes = bytes
+        input = ThriftInput(bytes)
         self.maxDepth = maxDepth
     }
 
     /// Reads a message header: protocol ID 0x82, version 1, the message type, sequence ID, name.
     mutating func readMessageBegin() throws(ThriftReadError) -> (name: String, type: MessageType) {
         let at = offset
-        let header = try take(2, "a message header")
+        let header = try input.take(2, "a message header")
         guard header[0] == 0x82 else { throw ThriftReadError(offset: at, reason: "not a compact-protocol message (protocol ID 0x\(String(header[0], radix: 16)), expected 0x82)") }
         guard header[1] & 0x1F == 1 else { throw ThriftReadError(offset: at + 1, reason: "compact protocol version \(header[1] & 0x1F), expected 1") }
         guard let type = MessageType(rawValue: header[1] >> 5) else { throw ThriftReadError(offset: at + 1, reason: "unknown message type \(header[1] >> 5)") }
@@ -30,21 +30,11 @@ struct ThriftCompactReader: ThriftReader {
         return (String(decoding: name, as: UTF8.self), type)
     }
 
-    private mutating func take(_ count: Int, _ what: String) throws(ThriftReadError) -> UnsafeRawBufferPointer {
-        guard count <= bytes.count - offset else {
-            throw ThriftReadError(offset: offset, reason: "input ends inside \(what) (\(count) bytes needed, \(bytes.count - offset) left)")
-        }
-        defer { offset += count }
-        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
-    }
-
     private mutating func varint(_ what: String) throws(ThriftReadError) -> UInt64 {
         let at = offset
         var result: UInt64 = 0
         for shift in stride(from: 0, to: 70, by: 7) {
-            guard offset < bytes.count else { throw ThriftReadError(offset: offset, reason: "input ends inside \(what)") }
-            let byte = bytes[offset]
-            offset += 1
+            guard let byte = input.next() else { throw ThriftReadError(offset: offset, reason: "input ends inside \(what)") }
             result |= UInt64(byte & 0x7F) << UInt64(shift)
             if byte & 0x80 == 0 { return result }
         }
@@ -76,8 +66,8 @@ struct ThriftCompactReader: ThriftReader {
     }
 
     private mutating func size(_ what: String, _ size: UInt64, at position: Int, minimumItemBytes: Int) throws(ThriftReadError) -> Int {
-        guard size <= UInt64(Int32.max), Int(size) * minimumItemBytes <= bytes.count - offset else {
-            throw ThriftReadError(offset: position, reason: "\(what) \(size) is more than the \(bytes.count - offset) bytes left can hold")
+        guard size <= UInt64(Int32.max), Int(size) * minimumItemBytes <= input.remaining else {
+            throw ThriftReadError(offset: position, reason: "\(what) \(size) is more than the \(input.remaining) bytes left can hold")
         }
         return Int(size)
     }
@@ -87,7 +77,7 @@ struct ThriftCompactReader: ThriftReader {
 
     mutating func readFieldBegin() throws(ThriftReadError) -> (type: ThriftType, id: Int16)? {
         let at = offset
-        let header = try take(1, "a field header")[0]
+        let header = try input.take(1, "a field header")[0]
         if header == 0 { return nil }
         let code = header & 0x0F
         let type = try type(code, at: at)
@@ -111,10 +101,10 @@ struct ThriftCompactReader: ThriftReader {
             pendingBool = nil
             return value
         }
-        return try take(1, "a bool")[0] == 1
+        return try input.take(1, "a bool")[0] == 1
     }
 
-    mutating func readByte() throws(ThriftReadError) -> Int8 { Int8(bitPattern: try take(1, "a byte")[0]) }
+    mutating func readByte() throws(ThriftReadError) -> Int8 { Int8(bitPattern: try input.take(1, "a byte")[0]) }
 
     mutating func readI16() throws(ThriftReadError) -> Int16 {
         let at = offset
@@ -131,17 +121,17 @@ struct ThriftCompactReader: ThriftReader {
     mutating func readI64() throws(ThriftReadError) -> Int64 { try zigzag("an i64") }
 
     mutating func readDouble() throws(ThriftReadError) -> Double {
-        Double(bitPattern: try take(8, "a double").reversed().reduce(0) { $0 << 8 | UInt64($1) })
+        Double(bitPattern: try input.take(8, "a double").reversed().reduce(0) { $0 << 8 | UInt64($1) })
     }
 
     mutating func readBinary() throws(ThriftReadError) -> UnsafeRawBufferPointer {
         let at = offset
-        return try take(try size("string length", try varint("a string length"), at: at, minimumItemBytes: 1), "a string")
+        return try input.take(try size("string length", try varint("a string length"), at: at, minimumItemBytes: 1), "a string")
     }
 
     mutating func readListBegin() throws(ThriftReadError) -> (element: ThriftType, count: Int) {
         let at = offset
-        let header = try take(1, "a list header")[0]
+        let header = try input.take(1, "a list header")[0]
         let element = try type(header & 0x0F, at: at)
         let count = header >> 4 == 15 ? try varint("a list size") : UInt64(header >> 4)
         return (element, try size("list size", count, at: at, minimumItemBytes: 1))
@@ -151,7 +141,7 @@ struct ThriftCompactReader: ThriftReader {
         let at = offset
         let count = try varint("a map size")
         guard count > 0 else { return (.binary, .binary, 0) }
-        let types = try take(1, "a map header")[0]
+        let types = try input.take(1, "a map header")[0]
         return (try type(types >> 4, at: at), try type(types & 0x0F, at: at), try size("map size", count, at: at, minimumItemBytes: 2))
     }
 }

@@ -31,10 +31,8 @@ public enum AnalysisRoutes {
     @Sendable static func graph(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
         try p.reject(allowing: ["start", "end", "service"])
-        let end = try p.epochTime("end", unitNanos: 1_000, unitName: "microseconds") ?? WallClock.nowNanos()
-        let start = try p.epochTime("start", unitNanos: 1_000, unitName: "microseconds") ?? end - min(end, defaultLookbackNanos)
-        try QueryParameters.checkRange(start, end, names: ("start", "end"))
-        let summary = try await call.reader.dependencies(from: start, to: end)
+        let range = try p.microsecondRange(lookback: defaultLookbackNanos)
+        let summary = try await call.reader.dependencies(from: range.start, to: range.end)
         return try encode(DependencyGraph(summary: summary, service: try p.single("service")))
     }
 
@@ -44,17 +42,13 @@ public enum AnalysisRoutes {
         let p = call.parameters
         try p.reject(allowing: ["service", "operation", "start", "end", "limit"])
         return try encode(try await breakdown(call, service: try p.required("service"), operation: try p.required("operation"),
-                                              start: try p.epochTime("start", unitNanos: 1_000, unitName: "microseconds"),
-                                              end: try p.epochTime("end", unitNanos: 1_000, unitName: "microseconds"), defaultLookback: 3_600_000_000_000))
+                                              range: try p.microsecondRange(lookback: 3_600_000_000_000)))
     }
 
-    /// The breakdown the API route and the UI's `/endpoint` page share.
-    static func breakdown(_ call: QueryCall, service: String, operation: String, start: UInt64?, end: UInt64?, defaultLookback: UInt64) async throws -> EndpointBreakdown {
-        let limit = min(try call.parameters.positiveInteger("limit") ?? call.configuration.maxLimit, call.configuration.maxLimit)
-        var query = TraceQuery(service: service, operation: operation, limit: limit)
-        query.end = end ?? WallClock.nowNanos()
-        query.start = start ?? query.end! - min(query.end!, defaultLookback)
-        try QueryParameters.checkRange(query.start, query.end, names: ("start", "end"))
+    /// The breakdown the API route and the UI's `/endpoint` page share, over `range` (Unix ns).
+    static func breakdown(_ call: QueryCall, service: String, operation: String, range: (start: UInt64, end: UInt64)) async throws -> EndpointBreakdown {
+        var query = TraceQuery(service: service, operation: operation, limit: try call.limit("limit", default: call.configuration.maxLimit))
+        (query.start, query.end) = range
         let traces = try await TraceSearch(query: query).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
         return EndpointBreakdown(service: service, operation: operation, traces: traces)
     }

@@ -22,8 +22,8 @@ public struct QueryCall: Sendable {
     }
 
     /// The search limit from a parameter of `parameters` (the call's own by default):
-    /// `defaultLimit` when absent, at most `maxLimit`.
-    public func limit(_ name: String, in parameters: QueryParameters? = nil) throws(QueryParameterError) -> Int {
-        min(try (parameters ?? self.parameters).positiveInteger(name) ?? configuration.defaultLimit, configuration.maxLimit)
+    /// `fallback` (`defaultLimit` unless given) when absent, at most `maxLimit`.
+    public func limit(_ name: String, in parameters: QueryParameters? = nil, default fallback: Int? = nil) throws(QueryParameterError) -> Int {
+        min(try (parameters ?? self.parameters).positiveInteger(name) ?? fallback ?? configuration.defaultLimit, configuration.maxLimit)
     }
 }

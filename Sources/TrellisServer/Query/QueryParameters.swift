@@ -85,6 +85,15 @@ public struct QueryParameters: Sendable {
         return value * unitNanos
     }
 
+    /// `start` and `end` (Unix µs, as Jaeger's search writes them) in nanoseconds: `end` defaults to
+    /// now, `start` to `lookback` nanoseconds before `end`. Throws when `start` is after `end`.
+    public func microsecondRange(lookback: UInt64) throws(QueryParameterError) -> (start: UInt64, end: UInt64) {
+        let end = try epochTime("end", unitNanos: 1_000, unitName: "microseconds") ?? WallClock.nowNanos()
+        let start = try epochTime("start", unitNanos: 1_000, unitName: "microseconds") ?? end - min(end, lookback)
+        try Self.checkRange(start, end, names: ("start", "end"))
+        return (start, end)
+    }
+
     /// An RFC 3339 time, in nanoseconds since the Unix epoch.
     public func rfc3339Time(_ name: String) throws(QueryParameterError) -> UInt64? {
         guard let text = try single(name) else { return nil }

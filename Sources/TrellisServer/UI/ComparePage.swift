@@ -19,12 +19,9 @@ enum ComparePage {
             throw QueryError.notFound("a trace has no spans")
         }
         let (l, r) = (tree(left), tree(right))
-        var order: [String] = []
-        for key in l.order + r.order where !order.contains(key) { order.append(key) }
-        order.sort()
         let e = UIPage.escape
-        let rows = order.map { key -> String in
-            let (x, y) = (l.nodes[key], r.nodes[key])
+        let rows = Set(l.keys).union(r.keys).sorted().map { key -> String in
+            let (x, y) = (l[key], r[key])
             let node = x ?? y!
             let state: String
             switch (x, y) {
@@ -46,21 +43,16 @@ enum ComparePage {
     }
 
     /// The trace's service/operation tree, keyed by the path from the root.
-    static func tree(_ t: Timeline) -> (nodes: [String: Node], order: [String]) {
+    static func tree(_ t: Timeline) -> [String: Node] {
         var paths: [String: String] = [:]
         var nodes: [String: Node] = [:]
-        var order: [String] = []
         for span in t.spans {  // display order: a parent comes before its children
             let label = "\(span.service) · \(span.name)"
             let path = (span.parentSpanID.flatMap { paths[$0] }.map { $0 + " > " } ?? "") + label
             paths[span.spanID] = path
-            if nodes[path] == nil {
-                nodes[path] = Node(depth: span.depth, label: label)
-                order.append(path)
-            }
-            nodes[path]!.count += 1
+            nodes[path, default: Node(depth: span.depth, label: label)].count += 1
             nodes[path]!.totalDuration += span.duration
         }
-        return (nodes, order)
+        return nodes
     }
 }

@@ -10,15 +10,10 @@ enum DependenciesPage {
     @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
         try p.reject(allowing: ["lookback", "start", "end"])
-        let lookbackText = try p.single("lookback") ?? "24h"
-        guard let lookback = UIRoutes.lookback(lookbackText) else {
-            throw QueryParameterError.notOneOf(parameter: "lookback", value: lookbackText, allowed: SearchPage.lookbacks)
-        }
-        let end = try p.epochTime("end", unitNanos: 1000, unitName: "microseconds") ?? WallClock.nowNanos()
-        let start = try p.epochTime("start", unitNanos: 1000, unitName: "microseconds") ?? end - min(end, lookback)
-        try QueryParameters.checkRange(start, end, names: ("start", "end"))
-        let graph = DependencyGraph(summary: try await call.reader.dependencies(from: start, to: end))
-        guard !graph.nodes.isEmpty else { return UIPage.render(title: "Dependencies", body: "<p class=\"muted\">No calls between services in the last \(UIPage.escape(lookbackText)).</p>") }
+        let lookback = try UIRoutes.lookback(p, default: "24h")
+        let range = try p.microsecondRange(lookback: lookback.nanos)
+        let graph = DependencyGraph(summary: try await call.reader.dependencies(from: range.start, to: range.end))
+        guard !graph.nodes.isEmpty else { return UIPage.render(title: "Dependencies", body: "<p class=\"muted\">No calls between services in the last \(UIPage.escape(lookback.text)).</p>") }
         let e = UIPage.escape
         let size = 520.0, radius = 200.0
         var position: [String: (x: Double, y: Double)] = [:]

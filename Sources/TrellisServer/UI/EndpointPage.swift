@@ -9,13 +9,8 @@ enum EndpointPage {
         let p = call.parameters
         try p.reject(allowing: ["service", "operation", "lookback", "start", "end", "limit"])
         let service = try p.required("service"), operation = try p.required("operation")
-        let lookbackText = try p.single("lookback") ?? "1h"
-        guard let lookback = UIRoutes.lookback(lookbackText) else {
-            throw QueryParameterError.notOneOf(parameter: "lookback", value: lookbackText, allowed: SearchPage.lookbacks)
-        }
-        let breakdown = try await AnalysisRoutes.breakdown(call, service: service, operation: operation,
-                                                           start: try p.epochTime("start", unitNanos: 1000, unitName: "microseconds"),
-                                                           end: try p.epochTime("end", unitNanos: 1000, unitName: "microseconds"), defaultLookback: lookback)
+        let lookback = try UIRoutes.lookback(p, default: "1h")
+        let breakdown = try await AnalysisRoutes.breakdown(call, service: service, operation: operation, range: try p.microsecondRange(lookback: lookback.nanos))
         let e = UIPage.escape
         func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
         let rows = breakdown.parts.map { part in
@@ -26,7 +21,7 @@ enum EndpointPage {
             """
         }.joined()
         let examples = breakdown.slowest.map { "<li><a href=\"/trace/\($0.traceID)\">\($0.traceID)</a> \(UIPage.duration(micros: $0.duration))</li>" }.joined()
-        let body = breakdown.traces == 0 ? "<p class=\"muted\" id=\"no-results\">No traces of this endpoint in the last \(e(lookbackText)).</p>" : """
+        let body = breakdown.traces == 0 ? "<p class=\"muted\" id=\"no-results\">No traces of this endpoint in the last \(e(lookback.text)).</p>" : """
         <p>The critical paths of \(breakdown.traces) traces of \(e(service)) <b>\(e(operation))</b>: which operations the endpoint waits on, and their share of its latency.</p>
         <table id="breakdown"><tr><th>Operation on the critical path</th><th>Traces</th><th>Median share</th><th>p95 share</th><th></th></tr>\(rows)</table>
         <h2>Slowest traces</h2><ul id="slowest">\(examples)</ul>

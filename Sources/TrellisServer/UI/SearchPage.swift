@@ -6,7 +6,6 @@ import TrellisStorage
 /// traces, and the list of matching traces (root service and operation, span and error counts,
 /// duration, services with span counts, start), sorted as asked.
 enum SearchPage {
-    static let lookbacks = ["5m", "15m", "30m", "1h", "2h", "3h", "6h", "12h", "24h", "2d", "7d"]
     static let sorts = [("recent", "Most recent"), ("longest", "Longest first"), ("shortest", "Shortest first"), ("spans", "Most spans")]
 
     @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
@@ -16,25 +15,20 @@ enum SearchPage {
         let service = try p.single("service")
         var operations: [String] = []
         if let service { operations = Array(Set(try await call.reader.operations(service: service).map(\.name))).sorted() }
-        let lookbackText = try p.single("lookback") ?? "1h"
-        guard let lookback = UIRoutes.lookback(lookbackText) else {
-            throw QueryParameterError.notOneOf(parameter: "lookback", value: lookbackText, allowed: lookbacks)
-        }
+        let lookback = try UIRoutes.lookback(p, default: "1h")
         let sort = try p.single("sort") ?? "recent"
         guard sorts.contains(where: { $0.0 == sort }) else { throw QueryParameterError.notOneOf(parameter: "sort", value: sort, allowed: sorts.map(\.0)) }
-        var body = form(call, services: services, operations: operations, service: service, lookback: lookbackText, sort: sort)
+        var body = form(call, services: services, operations: operations, service: service, lookback: lookback.text, sort: sort)
         if let service {
-            let now = WallClock.nowNanos()
             var query = TraceQuery(service: service, operation: try p.single("operation"), limit: try call.limit("limit"))
-            query.end = try p.epochTime("end", unitNanos: 1000, unitName: "microseconds") ?? now
-            query.start = try p.epochTime("start", unitNanos: 1000, unitName: "microseconds") ?? (query.end! - min(query.end!, lookback))
+            (query.start, query.end) = try p.microsecondRange(lookback: lookback.nanos)
             query.minDuration = try p.duration("minDuration")
             query.maxDuration = try p.duration("maxDuration")
             try QueryParameters.checkRange(query.minDuration, query.maxDuration, names: ("minDuration", "maxDuration"))
             let tags = try p.single("tags").map { text throws(QueryParameterError) in try TraceSearch.tags(logfmt: text, parameter: "tags") } ?? []
             let found = try await TraceSearch(query: query, tags: tags).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
             if let operation = query.operation {
-                body += "<p><a id=\"endpoint\" href=\"/endpoint?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;lookback=\(PercentEncoding.query(lookbackText))\">Where the time goes for \(UIPage.escape(operation))</a></p>"
+                body += "<p><a id=\"endpoint\" href=\"/endpoint?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;lookback=\(PercentEncoding.query(lookback.text))\">Where the time goes for \(UIPage.escape(operation))</a></p>"
             }
             body += results(found.compactMap(TraceSummary.init(trace:)), sort: sort)
         }
@@ -47,7 +41,7 @@ enum SearchPage {
         let serviceOptions = services.map { "<option\($0 == service ? " selected" : "")>\(e($0))</option>" }.joined()
         let operation = (try? call.parameters.single("operation")) ?? nil
         let operationOptions = "<option value=\"\">all</option>" + operations.map { "<option\($0 == operation ? " selected" : "")>\(e($0))</option>" }.joined()
-        let lookbackOptions = lookbacks.map { "<option\($0 == lookback ? " selected" : "")>\($0)</option>" }.joined()
+        let lookbackOptions = UIRoutes.lookbacks.map { "<option\($0 == lookback ? " selected" : "")>\($0)</option>" }.joined()
         let sortOptions = sorts.map { "<option value=\"\($0.0)\"\($0.0 == sort ? " selected" : "")>\($0.1)</option>" }.joined()
         return """
         <form class="search" method="get" action="/search">

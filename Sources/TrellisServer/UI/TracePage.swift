@@ -101,21 +101,22 @@ enum TracePage {
 
     private static func waterfall(_ t: Timeline, trace: TraceBatch, matches: Set<String>) -> String {
         let total = Double(max(t.duration, 1))
-        func percent(_ micros: UInt64) -> String { String(Double(Int(Double(micros) / total * 10_000)) / 100) }
+        /// A share of the trace's duration in percent, to two decimals; bars are at least 0.2 % wide.
+        func percent(_ micros: UInt64) -> Double { Double(Int(Double(micros) / total * 10_000)) / 100 }
         let numbers = resourceNumbers(trace)
         var details: [String: (resource: Int, scope: InstrumentationScope, span: Span)] = [:]
         for entry in trace.flattened where details[entry.span.spanID.hex] == nil {
             details[entry.span.spanID.hex] = (numbers[entry.resource] ?? 0, entry.scope, entry.span)
         }
         let minimap = t.spans.enumerated().map { i, span in
-            "<rect x=\"\(percent(span.offset))%\" y=\"\(i * 40 / max(t.spans.count, 1))\" width=\"\(max(0.2, Double(percent(span.duration)) ?? 0))%\" height=\"2\" fill=\"\(UIPage.color(of: span.service))\"/>"
+            "<rect x=\"\(percent(span.offset))%\" y=\"\(i * 40 / max(t.spans.count, 1))\" width=\"\(max(0.2, percent(span.duration)))%\" height=\"2\" fill=\"\(UIPage.color(of: span.service))\"/>"
         }.joined()
         let ticks = (0...4).map { "<span>\(UIPage.duration(micros: t.duration * UInt64($0) / 4))</span>" }.joined()
 
         func row(_ span: TimelineSpan, indent: Int) -> String {
             let e = UIPage.escape
             let error = span.statusCode == "error" ? "<span class=\"err\" title=\"error\">!</span> " : ""
-            let bar = "<div class=\"bar\(span.onCriticalPath ? " critical" : "")\" style=\"left:\(percent(span.offset))%;width:\(max(0.2, Double(percent(span.duration)) ?? 0))%;background:\(UIPage.color(of: span.service))\" title=\"\(e(span.name)) \(UIPage.duration(micros: span.duration))\"></div>"
+            let bar = "<div class=\"bar\(span.onCriticalPath ? " critical" : "")\" style=\"left:\(percent(span.offset))%;width:\(max(0.2, percent(span.duration)))%;background:\(UIPage.color(of: span.service))\" title=\"\(e(span.name)) \(UIPage.duration(micros: span.duration))\"></div>"
             let padding = indent > 0 ? " style=\"padding-left:\(Double(indent) * 0.9)em\"" : ""
             let label = "<div class=\"label\"\(padding)>\(error)<span class=\"chip\" style=\"background:\(UIPage.color(of: span.service))\"></span>\(e(span.service)) <b>\(e(span.name))</b> <span class=\"muted\">\(UIPage.duration(micros: span.duration)), self \(UIPage.duration(micros: span.selfTime))</span></div>"
             let detail = details[span.spanID].map { spanDetail($0, traceStart: t.start, kind: span.kind) } ?? ""

@@ -23,9 +23,17 @@ public enum UIRoutes {
         path == "/" || path == "/search" || path == "/dependencies" || path == "/endpoint" || path == "/login" || path.hasPrefix("/trace/")
     }
 
-    /// A lookback such as `1h`, `30m`, `2d` or `7d`, in nanoseconds: a Go duration, or whole days.
-    static func lookback(_ text: String) -> UInt64? {
-        if text.hasSuffix("d"), let days = UInt64(text.dropLast()), days > 0, days <= 366 { return days * 86_400_000_000_000 }
-        return DurationText.nanoseconds(text).flatMap { $0 > 0 ? $0 : nil }
+    /// The lookbacks the search form offers.
+    static let lookbacks = ["5m", "15m", "30m", "1h", "2h", "3h", "6h", "12h", "24h", "2d", "7d"]
+
+    /// The `lookback` parameter (`fallback` when absent) as written and in nanoseconds: a Go
+    /// duration such as `30m`, or whole days such as `2d`.
+    static func lookback(_ p: QueryParameters, default fallback: String) throws(QueryParameterError) -> (text: String, nanos: UInt64) {
+        let text = try p.single("lookback") ?? fallback
+        if text.hasSuffix("d"), let days = UInt64(text.dropLast()), days > 0, days <= 366 { return (text, days * 86_400_000_000_000) }
+        guard let nanos = DurationText.nanoseconds(text), nanos > 0 else {
+            throw .notOneOf(parameter: "lookback", value: text, allowed: lookbacks)
+        }
+        return (text, nanos)
     }
 }
