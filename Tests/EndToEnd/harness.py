@@ -23,9 +23,20 @@ EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
 
 
 def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1, kind)[0]
+
+
+def free_ports(count, kind=socket.SOCK_STREAM):
+    """`count` distinct free ports: every socket stays bound until all are chosen, so the kernel
+    cannot hand the same port out twice (which one at a time it may)."""
+    sockets = [socket.socket(socket.AF_INET, kind) for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def http(method, url, body=None, headers=None, timeout=10):
@@ -52,7 +63,8 @@ class Trellis:
 
     def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", read_header="10s", queue_spans=65536, processors="", pipeline_processors="[]",
                  exporter="nop: {}", exporter_name="nop", query=""):
-        self.ports = {name: free_port() for name in ("grpc", "http", "zipkin", "jaeger_grpc", "jaeger_http", "query")}
+        names = ("grpc", "http", "zipkin", "jaeger_grpc", "jaeger_http", "query")
+        self.ports = dict(zip(names, free_ports(len(names))))
         self.ports["jaeger_udp"] = free_port(socket.SOCK_DGRAM)
         self.config = os.path.join(WORK, f"trellis-{self.ports['grpc']}.yaml")
         with open(self.config, "w") as f:
