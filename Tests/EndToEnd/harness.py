@@ -140,6 +140,12 @@ query:
         return code
 
 
+def _default_sigint():
+    """A run started in the background ignores SIGINT, and children inherit that; Python then
+    never raises KeyboardInterrupt, so `Services.stop` would wait out its timeout. Undo it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Services:
     """node-service → demo-service under opentelemetry-instrument, exporting with `exporter_env`."""
 
@@ -160,7 +166,7 @@ class Services:
             log = open(os.path.join(WORK, f"{name}-{port}.log"), "w")
             self.processes.append(subprocess.Popen(
                 [os.path.join(VENV_BIN, "opentelemetry-instrument"), os.path.join(VENV_BIN, "python"), os.path.join(HERE, "apps", app)],
-                env=env, stdout=log, stderr=subprocess.STDOUT))
+                env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_default_sigint))
         for port in (self.demo_port, self.node_port):
             if not wait_until(lambda: self._up(port), timeout=30):
                 raise AssertionError(f"service on port {port} did not start")

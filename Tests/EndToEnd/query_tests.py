@@ -273,49 +273,6 @@ def every_route_and_parameter_answers_as_the_jaeger_ui_and_grafana_read_it(t):
     assert api(trellis, f"/api/dependencies?endTs={ms + 60_000}&lookback=3600000&service=nobody")["data"] == []
 
 
-def chromium(url, *arguments):
-    """Runs a real headless Chromium on `url` with `arguments`; it ends when done (killed on timeout)."""
-    profile = tempfile.mkdtemp(dir=WORK, prefix="chromium-")
-    done = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}", "--window-size=1300,900", *arguments, url],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
-def browser_dom(url):
-    """The DOM the browser builds for `url`; a screenshot of the page is saved beside it (WORK/screenshots) and must not be blank."""
-    os.makedirs(os.path.join(WORK, "screenshots"), exist_ok=True)
-    shot = os.path.join(WORK, "screenshots", re.sub(r"[^a-z0-9]+", "-", urllib.parse.urlsplit(url).path.lower()).strip("-") + f"-{free_port()}.png")
-    chromium(url, f"--screenshot={shot}")
-    assert os.path.getsize(shot) > 8000, (url, os.path.getsize(shot))
-    return chromium(url, "--dump-dom")
-
-
-@test
-def the_web_ui_renders_search_trace_compare_endpoint_and_dependencies_in_a_real_browser(t):
-    trellis = stored_flows()
-    search = browser_dom(trellis.url("query", "/search?service=demo-service&lookback=1h&limit=20"))
-    assert search.count('<tr class="trace">') == 5, search[-3000:]
-    assert search.count("<circle") == 5 and search.count('class="err"') >= 1
-    trace_ids = list(dict.fromkeys(re.findall(r'href="/trace/([0-9a-f]{32})"', search)))
-    errors = browser_dom(trellis.url("query", "/search?service=demo-service&lookback=1h&tags=error%3Dtrue"))
-    [error_trace] = list(dict.fromkeys(re.findall(r'href="/trace/([0-9a-f]{32})"', errors)))
-    trace = browser_dom(trellis.url("query", f"/trace/{error_trace}"))
-    assert trace.count('class="row"') == 3, trace[-3000:]
-    assert 'class="bar critical"' in trace and "POST /api/simulate" in trace and 'class="err"' in trace
-    assert "<svg" in trace and 'id="minimap"' in trace
-    marked = set(re.findall(r'id="span-([0-9a-f]{16})" data-critical="true"', trace))
-    assert marked == {s["spanID"] for s in api(trellis, f"/api/traces/{error_trace}/critical-path")["spans"]}, marked
-    other = next(i for i in trace_ids if i != error_trace)
-    compare = browser_dom(trellis.url("query", f"/trace/{error_trace}...{other}"))
-    assert '<table id="compare">' in compare
-    endpoint = browser_dom(trellis.url("query", "/endpoint?service=node-service&operation=POST%20%2Fapi%2Fsimulate&lookback=1h"))
-    first_part = endpoint.split('<tr class="part">')[1]
-    assert "demo-service" in first_part and "POST /api/simulate" in first_part, endpoint[-3000:]  # the slow flow waits on demo-service
-    dependencies = browser_dom(trellis.url("query", "/dependencies?lookback=1h"))
-    assert "<td>node-service</td><td>demo-service</td><td>5</td><td>1</td>" in dependencies, dependencies[-2000:]
-
-
 @test
 def schemathesis_finds_no_server_error_and_every_answer_matches_the_openapi_document(t):
     """Schemathesis (PyPI) generates requests for every operation of the served document, valid

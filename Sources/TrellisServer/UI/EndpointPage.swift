@@ -15,7 +15,7 @@ enum EndpointPage {
         func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
         let rows = breakdown.parts.map { part in
             """
-            <tr class="part"><td><span class="chip" style="background:\(UIPage.color(of: part.service))"></span>\(e(part.service)) <b>\(e(part.operation))</b></td>
+            <tr class="part"><td>\(UIPage.chip(part.service))\(e(part.service)) <b>\(e(part.operation))</b></td>
             <td>\(part.traces) of \(breakdown.traces)</td><td>\(percent(part.shareP50))</td><td>\(percent(part.shareP95))</td>
             <td><svg width="200" height="12"><rect width="\(Int(part.shareP95 * 200))" height="12" fill="#ccd"/><rect width="\(Int(part.shareP50 * 200))" height="12" fill="\(UIPage.color(of: part.service))"/></svg></td></tr>
             """

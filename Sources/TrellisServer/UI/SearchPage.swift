@@ -2,7 +2,8 @@ import TrellisAnalysis
 import TrellisModel
 import TrellisStorage
 
-/// `/search`: the search form, a duration-over-time scatter plot whose dots link to their
+/// `/search`: the search form (with JavaScript, choosing a service reloads it with that service's
+/// operations; without, the operations come with the first search), a duration-over-time scatter plot whose dots link to their
 /// traces, and the list of matching traces (root service and operation, span and error counts,
 /// duration, services with span counts, start), sorted as asked.
 enum SearchPage {
@@ -45,7 +46,7 @@ enum SearchPage {
         let sortOptions = sorts.map { "<option value=\"\($0.0)\"\($0.0 == sort ? " selected" : "")>\($0.1)</option>" }.joined()
         return """
         <form class="search" method="get" action="/search">
-        <label>Service<select name="service">\(service == nil ? "<option value=\"\"></option>" : "")\(serviceOptions)</select></label>
+        <label>Service<select name="service" onchange="this.form.operation.value='';this.form.submit()">\(service == nil ? "<option value=\"\"></option>" : "")\(serviceOptions)</select></label>
         <label>Operation<select name="operation">\(operationOptions)</select></label>
         <label>Tags<input name="tags" placeholder="http.status_code=500 error=true" value="\(value("tags"))" size="28"></label>
         <label>Lookback<select name="lookback">\(lookbackOptions)</select></label>
@@ -68,7 +69,7 @@ enum SearchPage {
         }
         let e = UIPage.escape
         let rows = sorted.map { s in
-            let services = s.services.map { "<span class=\"chip\" style=\"background:\(UIPage.color(of: $0.name))\"></span>\(e($0.name)) (\($0.spanCount))" }.joined(separator: " ")
+            let services = s.services.map { UIPage.chip($0.name) + "\(e($0.name)) (\($0.spanCount))" }.joined(separator: " ")
             return """
             <tr class="trace"><td><a href="/trace/\(s.traceID.hex)">\(e(s.rootServiceName)): \(e(s.rootOperationName))</a><div class="muted">\(s.traceID.hex)</div></td>
             <td>\(s.spanCount) spans\(s.errorSpanCount > 0 ? " <span class=\"err\">\(s.errorSpanCount) errors</span>" : "")</td>
@@ -90,7 +91,7 @@ enum SearchPage {
             return "<a href=\"/trace/\(s.traceID.hex)\"><circle cx=\"\(Int(x))\" cy=\"\(Int(y))\" r=\"5\" fill=\"\(s.errorSpanCount > 0 ? "#b00020" : "#3366cc")\"><title>\(UIPage.escape(s.rootOperationName)) \(UIPage.duration(micros: s.durationNanos / 1000))</title></circle></a>"
         }.joined()
         return """
-        <svg id="scatter" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="trace duration over time">
+        <svg id="scatter" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" class="fit" role="img" aria-label="trace duration over time">
         <line x1="\(Int(pad))" y1="\(Int(height - pad))" x2="\(Int(width - pad))" y2="\(Int(height - pad))" stroke="#999"/>
         <line x1="\(Int(pad))" y1="\(Int(pad))" x2="\(Int(pad))" y2="\(Int(height - pad))" stroke="#999"/>
         <text x="\(Int(pad) + 4)" y="\(Int(pad) - 6)">\(UIPage.duration(micros: UInt64(longest) / 1000))</text>\(dots)</svg>

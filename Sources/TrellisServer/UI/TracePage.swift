@@ -5,9 +5,10 @@ import TrellisStorage
 
 /// `/trace/{traceID}`: the header (name, start, duration, services, depth, span count, warnings
 /// such as clock skew), a minimap, time ticks, and the waterfall: a collapsible span tree with
-/// service colours, error markers, the critical path outlined on the bars and each span's self
-/// time; each span's detail (attributes, resource, scope, events relative to the trace start,
-/// links, status, kind, warnings) folds open under it. `find=` marks the spans whose service,
+/// service colours, error markers, the critical path outlined on the bars (and its rows marked
+/// `data-critical="true"`) and each span's self time; each span's detail (attributes, resource,
+/// scope, events relative to the trace start, links, status, kind, warnings) folds open under it.
+/// A short script adds zoom and keys (`UIScript.timeline`). `find=` marks the spans whose service,
 /// name or attributes contain the text (or hold `key=value`). `view=statistics`, `view=flamegraph`
 /// and `view=table` show the trace's other views (`TraceViews`). `/trace/{a}...{b}` compares two traces.
 enum TracePage {
@@ -42,7 +43,7 @@ enum TracePage {
     }
 
     private static func findForm(_ traceID: String, _ find: String?) -> String {
-        "<form method=\"get\" action=\"/trace/\(traceID)\"><label>Find <input name=\"find\" value=\"\(UIPage.escape(find ?? ""))\" placeholder=\"text or key=value\"></label> <button type=\"submit\">Find</button></form>"
+        "<form method=\"get\" action=\"/trace/\(traceID)\"><label>Find <input name=\"find\" value=\"\(UIPage.escape(find ?? ""))\" placeholder=\"text or key=value\"></label> <button type=\"submit\">Find</button> <span class=\"muted\">keys: j/k row, Enter fold, d detail, / find, + − 0 zoom (or drag on the minimap)</span></form>"
     }
 
     /// The span IDs whose service, name or an attribute's key or value contains `text`, or that hold the attribute `key=value`.
@@ -83,12 +84,12 @@ enum TracePage {
 
     static func attributeTable(_ attributes: [Attribute]) -> String {
         attributes.isEmpty ? "<span class=\"muted\">none</span>"
-            : "<table>" + attributes.map { "<tr><td>\(UIPage.escape($0.key))</td><td>\(UIPage.escape(JaegerTags.text(of: $0.value)))</td></tr>" }.joined() + "</table>"
+            : "<table>" + attributes.map { "<tr><td>\(UIPage.escape($0.key))<td>\(UIPage.escape(JaegerTags.text(of: $0.value)))" }.joined() + "</table>"
     }
 
     private static func header(_ t: Timeline, _ s: TraceSummary) -> String {
         let depth = (t.spans.map(\.depth).max() ?? 0) + 1
-        let services = t.services.map { "<span class=\"chip\" style=\"background:\(UIPage.color(of: $0.service))\"></span>\(UIPage.escape($0.service)) (\($0.spanCount))" }.joined(separator: " ")
+        let services = t.services.map { UIPage.chip($0.service) + "\(UIPage.escape($0.service)) (\($0.spanCount))" }.joined(separator: " ")
         let warnings = t.warnings.map { "<div class=\"warning\">\(UIPage.escape($0))</div>" }.joined()
         return """
         <table id="trace-header"><tr><th>Trace</th><td>\(t.traceID)</td><th>Start</th><td>\(RFC3339.string(unixNanos: t.start * 1000))</td>
@@ -101,26 +102,30 @@ enum TracePage {
 
     private static func waterfall(_ t: Timeline, trace: TraceBatch, matches: Set<String>) -> String {
         let total = Double(max(t.duration, 1))
-        /// A share of the trace's duration in percent, to two decimals; bars are at least 0.2 % wide.
+        /// A share of the trace's duration in percent, to two decimals.
         func percent(_ micros: UInt64) -> Double { Double(Int(Double(micros) / total * 10_000)) / 100 }
         let numbers = resourceNumbers(trace)
         var details: [String: (resource: Int, scope: InstrumentationScope, span: Span)] = [:]
         for entry in trace.flattened where details[entry.span.spanID.hex] == nil {
             details[entry.span.spanID.hex] = (numbers[entry.resource] ?? 0, entry.scope, entry.span)
         }
+        // Each service's colour is written once, as a class setting `--s` (rows, chips, bars and minimap marks use it).
+        var colour: [String: Int] = [:]
+        for service in t.services.map(\.service) { colour[service] = colour.count }
+        let palette = "<style>" + t.services.map { ".c\(colour[$0.service]!){--s:\(UIPage.color(of: $0.service))}" }.joined() + "</style>"
         let minimap = t.spans.enumerated().map { i, span in
-            "<rect x=\"\(percent(span.offset))%\" y=\"\(i * 40 / max(t.spans.count, 1))\" width=\"\(max(0.2, percent(span.duration)))%\" height=\"2\" fill=\"\(UIPage.color(of: span.service))\"/>"
+            "<rect class=\"c\(colour[span.service] ?? 0)\" x=\"\(percent(span.offset))%\" y=\"\(i * 40 / max(t.spans.count, 1))\" width=\"\(max(0.2, percent(span.duration)))%\" height=\"2\"/>"
         }.joined()
         let ticks = (0...4).map { "<span>\(UIPage.duration(micros: t.duration * UInt64($0) / 4))</span>" }.joined()
 
         func row(_ span: TimelineSpan, indent: Int) -> String {
             let e = UIPage.escape
             let error = span.statusCode == "error" ? "<span class=\"err\" title=\"error\">!</span> " : ""
-            let bar = "<div class=\"bar\(span.onCriticalPath ? " critical" : "")\" style=\"left:\(percent(span.offset))%;width:\(max(0.2, percent(span.duration)))%;background:\(UIPage.color(of: span.service))\" title=\"\(e(span.name)) \(UIPage.duration(micros: span.duration))\"></div>"
+            let bar = "<div class=\"bar\(span.onCriticalPath ? " critical" : "")\" style=\"--l:\(percent(span.offset));--d:\(percent(span.duration))\"></div>"
             let padding = indent > 0 ? " style=\"padding-left:\(Double(indent) * 0.9)em\"" : ""
-            let label = "<div class=\"label\"\(padding)>\(error)<span class=\"chip\" style=\"background:\(UIPage.color(of: span.service))\"></span>\(e(span.service)) <b>\(e(span.name))</b> <span class=\"muted\">\(UIPage.duration(micros: span.duration)), self \(UIPage.duration(micros: span.selfTime))</span></div>"
+            let label = "<div class=\"label\"\(padding)>\(error)<i class=\"chip\"></i>\(e(span.service)) <b>\(e(span.name))</b> <small>\(UIPage.duration(micros: span.duration)), self \(UIPage.duration(micros: span.selfTime))</small></div>"
             let detail = details[span.spanID].map { spanDetail($0, traceStart: t.start, kind: span.kind) } ?? ""
-            return "<div class=\"row\(matches.contains(span.spanID) ? " match" : "")\" id=\"span-\(span.spanID)\" data-critical=\"\(span.onCriticalPath)\">\(label)<div class=\"track\">\(bar)</div></div>\(detail)"
+            return "<div class=\"row c\(colour[span.service] ?? 0)\(matches.contains(span.spanID) ? " match" : "")\" id=\"span-\(span.spanID)\"\(span.onCriticalPath ? " data-critical=\"true\"" : "")>\(label)<div class=\"track\">\(bar)</div></div>\(detail)"
         }
         // The tree, built in display order (depth-first) without recursion: a span with children opens a
         // `<details>` up to `maxNesting` levels (deeper spans are indented rows, as browsers cap nesting);
@@ -138,13 +143,14 @@ enum TracePage {
                 html += "<details class=\"span\"\(i < openRows ? " open" : "")><summary>\(inner)</summary><div class=\"children\">"
                 nested.append(span.depth)
             } else {
-                html += "<div class=\"span leaf\">\(inner)</div>"
+                html += "<div class=\"leaf\">\(inner)</div>"
             }
         }
         html += String(repeating: "</div></details>", count: nested.count)
         return """
-        <svg id="minimap" width="100%" height="44" preserveAspectRatio="none">\(minimap)</svg>
-        <div class="ticks">\(ticks)</div><div class="waterfall" id="waterfall">\(html)</div>
+        \(palette)<svg id="minimap" width="100%" height="44" preserveAspectRatio="none">\(minimap)<rect id="zoom" x="0" y="0" width="100%" height="44"/></svg>
+        <div class="ticks" id="ticks" data-duration="\(t.duration)">\(ticks)</div><div class="waterfall" id="waterfall">\(html)</div>
+        <script>\(UIScript.timeline)</script>
         """
     }
 
@@ -161,7 +167,7 @@ enum TracePage {
         <details class="detail"><summary>details</summary>\(warnings)
         <p>Span \(span.spanID.hex) · kind \(e(kind.isEmpty ? "unspecified" : kind)) · status \(e(span.status.code == .error ? "error" : span.status.code == .ok ? "ok" : "unset"))\(span.status.message.isEmpty ? "" : ": " + e(span.status.message))</p>
         <h4>Attributes</h4>\(table(span.attributes.filter { $0.key != Span.warningsAttributeKey }))
-        <p>Resource R\(entry.resource) (under Resources above) · scope \(e(entry.scope.name)) \(e(entry.scope.version))</p>
+        <p>resource R\(entry.resource) · scope \(e(entry.scope.name)) \(e(entry.scope.version))</p>
         \(events.isEmpty ? "" : "<h4>Events</h4><ul>\(events)</ul>")\(links.isEmpty ? "" : "<h4>Links</h4><ul>\(links)</ul>")
         </details>
         """

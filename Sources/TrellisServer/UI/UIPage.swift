@@ -23,7 +23,7 @@ enum UIPage {
         Array("""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title)) · Trellis</title><style>\(style)</style></head>
+        <link rel="icon" href="data:,"><title>\(escape(title)) · Trellis</title><style>\(style)</style></head>
         <body><nav><a class="brand" href="/search">Trellis</a><a href="/search">Search</a><a href="/dependencies">Dependencies</a></nav>
         <main><h1>\(escape(title))</h1>
         \(body)
@@ -43,6 +43,11 @@ enum UIPage {
         return "hsl(\(hash % 360), 60%, 45%)"
     }
 
+    /// A round colour mark for `service`, before its name.
+    static func chip(_ service: String) -> String {
+        "<span class=\"chip\" style=\"background:\(color(of: service))\"></span>"
+    }
+
     /// Microseconds as `850µs`, `12.3ms`, `4.56s`.
     static func duration(micros: UInt64) -> String {
         if micros < 1_000 { return "\(micros)µs" }
@@ -53,19 +58,20 @@ enum UIPage {
     private static let style = """
     body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}nav{background:#1d2b3a;padding:.5em 1em}nav a{color:#dde;margin-right:1.5em;text-decoration:none}
     nav .brand{font-weight:bold;color:#fff}main{padding:1em 1.5em}h1{font-size:1.3em;margin:.3em 0 .8em}table{border-collapse:collapse}
-    td,th{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.error{color:#b00020}.muted{color:#777}
+    td,th{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.error{color:#b00020}.muted,small{color:#777}
     form.search{display:flex;flex-wrap:wrap;gap:.6em;align-items:end;margin-bottom:1em}form.search label{display:flex;flex-direction:column;font-size:.85em}
-    .chip{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.3em}.err{color:#b00020;font-weight:bold}
+    .chip{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.3em;background:var(--s)}.err{color:#b00020;font-weight:bold}
     .waterfall{border:1px solid #ccc}.row{display:flex;align-items:center;border-bottom:1px solid #f0f0f0;min-height:1.6em}
-    .label{width:34%;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-size:.9em}.track{position:relative;flex:1;height:1.1em}
-    .bar{position:absolute;top:.2em;height:.7em;border-radius:2px;opacity:.8}.bar.critical{outline:2px solid #000;opacity:1}
+    .label{width:34%;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-size:.9em}.track{position:relative;flex:1;height:1.1em;overflow:hidden}
+    .bar{position:absolute;top:.2em;height:.7em;border-radius:2px;opacity:.8;background:var(--s);left:calc((var(--l) - var(--a,0))/var(--w,1)*1%);width:max(.2%,calc(var(--d)/var(--w,1)*1%))}
+    #minimap rect{fill:var(--s)}#minimap #zoom{fill:#3366cc;fill-opacity:.06;stroke:#3366cc;cursor:crosshair}.row:focus{outline:2px solid #3366cc}.bar.critical{outline:2px solid #000;opacity:1}
     details.span>summary{list-style:none;cursor:pointer}details.span>summary::-webkit-details-marker{display:none}.children{margin-left:.9em}
     .ticks{display:flex;justify-content:space-between;font-size:.75em;color:#777;margin-left:34%}.detail{font-size:.85em;margin:.2em 0 .5em 1em}
-    svg text{font:11px system-ui,sans-serif;fill:currentColor}.row.match{background:#fff2a8;color:#222}.warning{background:#fff4ce;color:#222;padding:.3em .6em;margin:.2em 0}
+    svg.fit{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:currentColor}.row.match{background:#fff2a8;color:#222}.warning{background:#fff4ce;color:#222;padding:.3em .6em;margin:.2em 0}
     a:focus,summary:focus,button:focus,select:focus,input:focus{outline:2px solid #3366cc}
     @media (max-width:700px){.label{width:50%}.ticks{margin-left:50%}main{padding:.5em}table{display:block;overflow-x:auto}}
     @media (prefers-color-scheme:dark){body{background:#15191e;color:#ddd}a{color:#8ab4f8}td,th{border-color:#333}
-    .waterfall{border-color:#444}.row{border-color:#222}.muted{color:#999}.bar.critical{outline-color:#fff}}
+    .waterfall{border-color:#444}.row{border-color:#222}.muted,small{color:#999}.bar.critical{outline-color:#fff}}
     """
 }
 

@@ -68,10 +68,10 @@ import TrellisStorage
     @Test func findMarksTheMatchingSpansByTextOrTag() async throws {
         try await withQueryServer { port in
             let byText = try await page(port, "/trace/\(QueryFixture.errorID.hex)?find=demo")
-            #expect(byText.components(separatedBy: "class=\"row match\"").count - 1 == 1)
+            #expect(byText.components(separatedBy: " match\" id=\"span-").count - 1 == 1)
             let byTag = try await page(port, "/trace/\(QueryFixture.errorID.hex)?find=http.method%3DPOST")
-            #expect(byTag.components(separatedBy: "class=\"row match\"").count - 1 == 3)
-            #expect(try await page(port, "/trace/\(QueryFixture.errorID.hex)?find=nothing-like-this").contains("class=\"row match\"") == false)
+            #expect(byTag.components(separatedBy: " match\" id=\"span-").count - 1 == 3)
+            #expect(try await page(port, "/trace/\(QueryFixture.errorID.hex)?find=nothing-like-this").contains(" match\" id=\"span-") == false)
         }
     }
 
@@ -183,7 +183,7 @@ import TrellisStorage
                                                                        scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])]))
         try await withQueryServer(reader: store) { port in
             let html = try await page(port, "/trace/\(id.hex)")
-            #expect(html.components(separatedBy: "class=\"row\"").count - 1 == 2000)
+            #expect(html.components(separatedBy: "class=\"row c0\"").count - 1 == 2000)
             #expect(html.components(separatedBy: "<details class=\"span\"").count - 1 == 32)
             #expect(html.components(separatedBy: "<details class=\"span\"").count == html.components(separatedBy: "</div></details>").count)
         }
