@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "TrellisPipeline", dependencies: [
             "TrellisModel", "TrellisCodec",
             .product(name: "Metrics", package: "swift-metrics"),
-        ], exclude: ["Exporters/Nop/README.md", "Processors/MemoryLimiter/README.md", "Processors/Batch/README.md", "Processors/Attributes/README.md", "Processors/TailSampling/README.md"]),
+        ], exclude: ["Exporters/Nop/README.md", "Processors/MemoryLimiter/README.md", "Processors/Batch/README.md", "Processors/Attributes/README.md", "Processors/TailSampling/README.md", "Connectors/SpanMetrics/README.md"]),
         .target(name: "TrellisServer", dependencies: [
             "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisStorage", "TrellisAnalysis", "CNGHTTP2",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", "TrellisCodec", .product(name: "Metrics", package: "swift-metrics")]),
-        .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel"]),
+        .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel", "TrellisPipeline"]),
         .testTarget(name: "TrellisStorageTests", dependencies: ["TrellisStorage", "TrellisModel", "TrellisCodec"]),
         .testTarget(name: "TrellisAnalysisTests", dependencies: ["TrellisAnalysis", "TrellisModel"]),
     ],

@@ -3,7 +3,8 @@
 #   benchmarks/run.sh decode        OTLP decode throughput against libprotobuf-c's raw unpack
 #   benchmarks/run.sh ingest-null   receivers into a counting sink, loaded by `trellis loadgen` (gRPC, http/protobuf)
 #   benchmarks/run.sh pipeline      memory limiter + tail sampling (production policies) + batch into the sink, over gRPC
-#   benchmarks/run.sh ingest-full   the default config (ring + SQLite archive), gRPC and http/protobuf
+#   benchmarks/run.sh ingest-full   the default config (ring + SQLite archive, spanmetrics), gRPC and http/protobuf
+#   benchmarks/run.sh spanmetrics   ingest-full over gRPC with and without the spanmetrics connector, twice each, in turn
 #   benchmarks/run.sh query         query API latency (get-trace, search, timeline, critical path, dependencies) over ~1M stored spans
 #   benchmarks/run.sh ui            web UI page time and bytes: search (20 results) and 100/1,000/10,000-span trace pages over ~1M stored spans
 #   benchmarks/run.sh overload      3x the sustainable gRPC rate for 60 s: peak RSS, refusals, archive count = acknowledged
@@ -155,6 +156,47 @@ bench_ingest_full() {
     release_build trellis
     ingest_run ingest-full benchmarks/configs/ingest-full.yaml grpc
     ingest_run ingest-full benchmarks/configs/ingest-full.yaml http/protobuf
+}
+
+# ingest-full over gRPC with the spanmetrics connector (as the default config) and without it
+# (the same config with its traces/spanmetrics pipeline taken out), in turn, twice each; prints
+# both rates and the connector's cost in throughput and in spans per server CPU-second.
+bench_spanmetrics() {
+    release_build trellis
+    local without; without="$(mktemp --suffix=.yaml)"
+    python3 - benchmarks/configs/ingest-full.yaml "$without" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+out, skip = [], False
+for line in lines:
+    if line.startswith("connectors:") or line.strip().startswith("traces/spanmetrics:"):
+        skip = True
+        continue
+    if skip and (line.startswith("  ") and not line.startswith("    traces:") and not line.startswith("  pipelines")):
+        continue
+    skip = False
+    out.append(line)
+open(sys.argv[2], "w").write("\n".join(out))
+PY
+    local runs=()
+    for _ in 1 2; do
+        runs+=("$(ingest_run ingest-full-spanmetrics benchmarks/configs/ingest-full.yaml grpc)")
+        runs+=("$(ingest_run ingest-full-no-spanmetrics "$without" grpc)")
+    done
+    rm -f "$without"
+    python3 - "${runs[@]}" <<'PY'
+import json, sys
+runs = [json.loads(r) for r in sys.argv[1:]]
+def mean(name, key): 
+    values = [r[key] for r in runs if r["benchmark"] == name]
+    return sum(values) / len(values)
+on, off = mean("ingest-full-spanmetrics", "spans_per_sec"), mean("ingest-full-no-spanmetrics", "spans_per_sec")
+on_cpu, off_cpu = mean("ingest-full-spanmetrics", "spans_per_server_cpu_second"), mean("ingest-full-no-spanmetrics", "spans_per_server_cpu_second")
+print(json.dumps({"benchmark": "spanmetrics", "protocol": "grpc", "spans_per_sec_with": round(on), "spans_per_sec_without": round(off),
+                  "throughput_cost_percent": round((off - on) / off * 100, 1),
+                  "spans_per_cpu_second_with": round(on_cpu), "spans_per_cpu_second_without": round(off_cpu),
+                  "cpu_cost_percent": round((off_cpu - on_cpu) / off_cpu * 100, 1), "runs": len(runs)}, separators=(",", ":")))
+PY
 }
 
 # The default config's sustainable gRPC rate: SUSTAINABLE, or an ingest-full run's figure.
@@ -322,7 +364,7 @@ perf_reports() {
 
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
-    local lines; lines="$( { bench_decode; bench_idle; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_query; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
+    local lines; lines="$( { bench_decode; bench_idle; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_spanmetrics; bench_query; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
     python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
 }
 
@@ -331,6 +373,7 @@ case "${1:-}" in
     ingest-null) bench_ingest_null ;;
     pipeline) bench_pipeline ;;
     ingest-full) bench_ingest_full ;;
+    spanmetrics) bench_spanmetrics ;;
     query) bench_query ;;
     ui) bench_ui ;;
     overload) bench_overload ;;
@@ -340,5 +383,5 @@ case "${1:-}" in
     profile) bench_profile ;;
     fuzz) scripts/fuzz all "${FUZZ_SECONDS:-600}" ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|query|ui|store|overload|soak|profile|fuzz|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|spanmetrics|query|ui|store|overload|soak|profile|fuzz|all" >&2; exit 2 ;;
 esac

@@ -1,21 +1,70 @@
 import CoreMetrics
 import Logging
+import TrellisModel
 import TrellisPipeline
 import TrellisStorage
 
-/// Builds the traces pipeline from `service.pipelines.traces`: the health gate →
+/// Builds the traces pipelines of `service.pipelines`. Each is the health gate →
 /// `memory_limiter` (when listed, it must come first) → the admission queue → the other
-/// processors in order → a fan-out to the exporters. Every buffering stage counts its bytes
-/// in one `MemoryAccountant`, which the memory limiter reads.
-enum PipelineBuilder {
-    /// Returns the pipeline's entry point. `stores` holds the store of each `trellis_store`
-    /// exporter of the pipeline, by exporter name, as `TraceStores` opened them.
+/// processors in order → a fan-out to its exporters and connectors; a pipeline with no
+/// processors hands its slices straight to its exporters (no queue: a connector-only pipeline
+/// costs the receivers no hand-over). Every buffering stage counts its bytes in one
+/// `MemoryAccountant`, which the memory limiters read. A connector is built once however many
+/// pipelines name it.
+struct PipelineBuilder: Sendable {
+    /// What each receiver hands its slices to: the pipelines that list it, `traces` first, in a
+    /// fan-out that stops at the first refusal (so a counting pipeline sees only accepted spans).
+    let byReceiver: [String: any SpanConsumer]
+    /// Every pipeline's entry, in order, for shutdown.
+    let pipelines: [any SpanConsumer]
+    /// The spanmetrics connectors, whose series `/metrics` appends.
+    let spanMetrics: [SpanMetricsConnector]
+
+    /// `stores` holds the store of each `trellis_store` exporter by exporter name, as
+    /// `TraceStores` opened them; the spanmetrics connectors flush into `stores.queried`'s archive.
     /// A `HealthGate` on `health` comes first: while a component reports a problem, new data is refused.
-    static func build(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, metrics: any MetricsFactory, logger: Logger) -> any SpanConsumer {
+    init(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, metrics: any MetricsFactory, logger: Logger) {
         let accountant = MemoryAccountant()
-        let pipeline = config.service.traces
+        var connectors: [String: SpanMetricsConnector] = [:]
+        for (name, connector) in config.connectors {
+            switch connector {
+            case .spanMetrics(let settings):
+                let archive = stores.queried?.archive
+                connectors[name] = SpanMetricsConnector(name: name, config: settings, metrics: metrics) { minutes in
+                    do {
+                        try archive?.writeSpanMetrics(minutes)
+                    } catch {
+                        logger.error("could not store span metrics in the archive", metadata: ["connector": "\(name)", "error": "\(error)"])
+                    }
+                }
+            }
+        }
+        var entries: [String: any SpanConsumer] = [:]
+        var ordered: [any SpanConsumer] = []
+        for pipeline in config.service.pipelines {
+            let entry = Self.pipeline(pipeline, config, connectors: connectors, stores: stores, accountant: accountant, health: health,
+                                      metrics: metrics, logger: logger)
+            entries[pipeline.name] = entry
+            ordered.append(entry)
+        }
+        var byReceiver: [String: any SpanConsumer] = [:]
+        for receiver in config.service.receivers {
+            let heads = config.service.pipelines.filter { $0.receivers.contains(receiver) }.map { entries[$0.name]! }
+            byReceiver[receiver] = heads.count == 1 ? heads[0] : FanOutConsumer(heads)
+        }
+        self.byReceiver = byReceiver
+        pipelines = ordered
+        spanMetrics = connectors.keys.sorted().map { connectors[$0]! }
+    }
+
+    private static func pipeline(_ pipeline: TracesPipelineConfig, _ config: TrellisConfig, connectors: [String: SpanMetricsConnector], stores: TraceStores,
+                                 accountant: MemoryAccountant, health: PipelineHealth, metrics: any MetricsFactory, logger: Logger) -> any SpanConsumer {
         var exporters: [any SpanConsumer] = []
         for name in pipeline.exporters {
+            if let connector = connectors[name] {
+                exporters.append(connector)
+                continue
+            }
             switch config.exporters.first(where: { $0.name == name })!.config {
             case .nop: exporters.append(NopExporter(name: name, metrics: metrics))
             case .trellisStore(let settings):
@@ -24,6 +73,7 @@ enum PipelineBuilder {
             }
         }
         var chain: any SpanConsumer = exporters.count == 1 ? exporters[0] : FanOutConsumer(exporters)
+        guard !pipeline.processors.isEmpty else { return HealthGate(health: health, next: chain) }
         var limiter: MemoryLimiterConfig?
         for name in pipeline.processors.reversed() {
             switch config.processors.first(where: { $0.name == name })!.config {

@@ -21,7 +21,7 @@ public final class TrellisService: Sendable {
     private let health = PipelineHealth()
     private let readiness: Readiness
     private let stores: TraceStores
-    private let pipeline: any SpanConsumer
+    private let pipelines: PipelineBuilder
     private let queryAPI: QueryAPI
     /// Which listeners stop first on shutdown: receivers, then (after the drain) the query/admin listener.
     private enum ListenerRole { case receiver, admin }
@@ -36,20 +36,24 @@ public final class TrellisService: Sendable {
         metrics = PrometheusMetricsFactory(registry: registry)
         stores = try TraceStores(config, logger: logger)
         readiness = Readiness(health: health)
-        pipeline = PipelineBuilder.build(config, stores: stores, health: health, metrics: metrics, logger: logger)
+        pipelines = PipelineBuilder(config, stores: stores, health: health, metrics: metrics, logger: logger)
         queryAPI = QueryAPI(reader: stores.queried, configuration: QueryConfiguration(
             bearerToken: config.query.auth?.bearerToken, defaultLimit: config.query.defaultLimit, maxLimit: config.query.maxLimit,
             timeout: .nanoseconds(config.query.timeout.nanoseconds)))
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
 
-    /// The Prometheus text of every metric.
-    public func renderMetrics() -> [UInt8] { registry.emitToBuffer() }
+    /// The Prometheus text of every metric: Trellis's own, then the spanmetrics connectors' series.
+    public func renderMetrics() -> [UInt8] {
+        var text = registry.emitToBuffer()
+        for connector in pipelines.spanMetrics { text += Array(connector.prometheusText().utf8) }
+        return text
+    }
 
     /// Binds every listener; logs one line per listener. The service is ready when it returns.
     public func start() async throws {
-        let ingest = ExportIngest(consumer: pipeline, indexedKeys: stores.indexedKeys)
-        for (name, receiver) in config.receivers where config.service.traces.receivers.contains(name) {
+        for (name, receiver) in config.receivers where config.service.receivers.contains(name) {
+            let ingest = ExportIngest(consumer: pipelines.byReceiver[name]!, indexedKeys: stores.indexedKeys)
             switch receiver {
             case .otlp(let otlp):
                 if let grpc = otlp.grpc {
@@ -73,13 +77,12 @@ public final class TrellisService: Sendable {
             }
         }
         let readiness = self.readiness
-        let registry = self.registry
         let queryAPI = self.queryAPI
         var query = HTTPProtocolConfig()
         query.endpoint = config.query.endpoint
         query.idleTimeout = config.query.idleTimeout
         try await listenHTTP("query", query, what: "query API and admin (/api, /healthz, /readyz, /metrics)", as: .admin) {
-            QueryResponder(api: queryAPI, admin: AdminResponder(readiness: readiness, renderMetrics: { registry.emitToBuffer() }))
+            QueryResponder(api: queryAPI, admin: AdminResponder(readiness: readiness, renderMetrics: { [self] in renderMetrics() }))
         }
         readiness.set(true)
     }
@@ -182,8 +185,9 @@ public final class TrellisService: Sendable {
         readiness.set(false)
         logger.info("shutting down: no new connections, finishing in-flight requests")
         await Self.quiesce(listeners.withLock { $0.filter { $0.role == .receiver }.map { ($0.quiesce, $0.channel) } }, group: group)
-        logger.info("receivers closed; draining the pipeline")
-        await pipeline.shutdown(deadline: .now + Self.drainTimeout)
+        logger.info("receivers closed; draining the pipelines")
+        let deadline = ContinuousClock.now + Self.drainTimeout
+        for pipeline in pipelines.pipelines { await pipeline.shutdown(deadline: deadline) }
         await Self.quiesce(listeners.withLock { $0.filter { $0.role == .admin }.map { ($0.quiesce, $0.channel) } }, group: group)
         await queryAPI.shutdown()
         stores.close()

@@ -12,7 +12,7 @@ import TrellisModel
 /// archive, and merge: a trace with spans in both comes back whole (the union of its spans by
 /// span ID), searches rank the union of both result lists without duplicates, and the service
 /// and operation lists are the union of both.
-public final class CombinedStore: TraceWriter, TraceReader {
+public final class CombinedStore: TraceWriter, TraceReader, SpanMetricsReader {
     public let ring: RingStore
     public let archive: SQLiteArchive
     private let pairing: Mutex<DependencyPairing>
@@ -139,5 +139,10 @@ public final class CombinedStore: TraceWriter, TraceReader {
     /// From the archive alone, which holds every span the ring holds: nothing is counted twice.
     public func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary {
         try await archive.dependencies(from: startUnixNano, to: endUnixNano)
+    }
+
+    /// The archive's: span metrics are kept there only.
+    public func spanMetrics(service: String, from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [SpanMetricsKey: SpanMetricsCounts] {
+        try await archive.spanMetrics(service: service, from: startUnixNano, to: endUnixNano)
     }
 }

@@ -62,7 +62,7 @@ class Trellis:
     """A `trellis serve` process with its own ports and config."""
 
     def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", read_header="10s", queue_spans=65536, processors="", pipeline_processors="[]",
-                 exporter="nop: {}", exporter_name="nop", query=""):
+                 exporter="nop: {}", exporter_name="nop", query="", connectors="", extra_pipelines=""):
         names = ("grpc", "http", "zipkin", "jaeger_grpc", "jaeger_http", "query")
         self.ports = dict(zip(names, free_ports(len(names))))
         self.ports["jaeger_udp"] = free_port(socket.SOCK_DGRAM)
@@ -83,10 +83,11 @@ receivers:
 processors:{processors or " {}"}
 exporters:
   {exporter}
+connectors:{connectors or " {}"}
 service:
   pipelines:
     traces: {{ receivers: [otlp, zipkin, jaeger], processors: {pipeline_processors}, exporters: [{exporter_name}], queue_spans: {queue_spans} }}
-query:
+{extra_pipelines}query:
   endpoint: 127.0.0.1:{self.ports['query']}
 {query}""")
         self.log_path = self.config + ".log"
@@ -152,6 +153,7 @@ class Services:
     def __init__(self, exporter_env):
         self.node_port, self.demo_port = free_port(), free_port()
         self.processes = []
+        self.logs = []
         for name, port, app in (("demo-service", self.demo_port, "demo_service.py"), ("node-service", self.node_port, "node_service.py")):
             env = dict(os.environ)
             env.update(exporter_env)
@@ -163,7 +165,8 @@ class Services:
                 "PORT": str(port),
                 "DEMO_SERVICE_URL": f"http://127.0.0.1:{self.demo_port}",
             })
-            log = open(os.path.join(WORK, f"{name}-{port}.log"), "w")
+            self.logs.append(os.path.join(WORK, f"{name}-{port}.log"))
+            log = open(self.logs[-1], "w")
             self.processes.append(subprocess.Popen(
                 [os.path.join(VENV_BIN, "opentelemetry-instrument"), os.path.join(VENV_BIN, "python"), os.path.join(HERE, "apps", app)],
                 env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_default_sigint))
@@ -207,13 +210,20 @@ def store_exporter(db):
     return f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ path: {db}, retention: 24h }} }}"
 
 
+# The spanmetrics connector as the default config has it (flushing each second) and its pipeline.
+SPANMETRICS = "\n  spanmetrics: { metrics_flush_interval: 1s }"
+SPANMETRICS_PIPELINE = "    traces/spanmetrics: { receivers: [otlp, zipkin, jaeger], exporters: [spanmetrics] }\n"
+
+
 def storing_trellis(db):
     """A Trellis like the default config, with short waits: tail sampling keeps every trace (so a
     trace's spans from both services reach the store together), then batches (100 ms) into
-    `trellis_store` archiving to `db` (not started)."""
+    `trellis_store` archiving to `db`; the spanmetrics connector counts beside it, flushing each
+    second (not started)."""
     return Trellis(exporter=store_exporter(db), exporter_name="trellis_store", processors="""
   tail_sampling: { decision_wait: 2s, decision_wait_after_root_received: 500ms, policies: [{ name: keep-all, type: always_sample }] }
-  batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[tail_sampling, batch]")
+  batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[tail_sampling, batch]",
+                   connectors=SPANMETRICS, extra_pipelines=SPANMETRICS_PIPELINE)
 
 
 def run_flows_into(trellis):

@@ -272,6 +272,22 @@ def the_statistics_flame_graph_and_table_views_render(t):
 
 
 @test
+def the_monitor_page_charts_a_service_and_links_its_operations(t):
+    trellis, _ = filled()
+    # The connector flushes its per-minute counts to the archive each second.
+    assert wait_until(lambda: b"GET /api/greeting" in http("GET", trellis.url("query", "/monitor?service=demo-service"))[2])
+    driver = browser().open(trellis.url("query", "/monitor?service=demo-service&lookback=1h"), "monitor")
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".charts polyline")) == 5
+    rows = {r.find_element(By.TAG_NAME, "a").text: r for r in driver.find_elements(By.CSS_SELECTOR, "#operations tr")[1:]}
+    assert "GET /api/greeting" in rows and "POST /api/simulate" in rows, list(rows)
+    simulate = [td.text for td in rows["POST /api/simulate"].find_elements(By.TAG_NAME, "td")]
+    assert simulate[2] != "0%", simulate  # the error flow's 500s
+    browser().click_through(rows["GET /api/greeting"].find_element(By.TAG_NAME, "a"))
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(driver.current_url).query)
+    assert query["service"] == ["demo-service"] and query["operation"] == ["GET /api/greeting"], driver.current_url
+
+
+@test
 def every_page_fits_a_narrow_window(t):
     trellis, _ = filled()
     narrow = Browser(width=480, height=900)

@@ -4,7 +4,7 @@ import TrellisApp
 import TrellisModel
 
 @Suite struct TrellisConfigTests {
-    private static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     private func error(_ yaml: String, environment: [String: String] = [:]) -> ConfigError? {
         do {

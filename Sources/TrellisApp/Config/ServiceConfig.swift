@@ -1,22 +1,46 @@
 import TrellisModel
-/// `service`: which components form the traces pipeline.
+/// `service.pipelines`: the traces pipelines. `traces` is required; more are named `traces/<name>`
+/// (a pipeline that feeds the `spanmetrics` connector before sampling, say). A receiver listed by
+/// several pipelines hands each request to each of them in order, stopping at the first refusal.
 public struct ServiceConfig: Decodable, Sendable, Hashable {
-    public var traces: TracesPipelineConfig
+    /// Every pipeline: `traces` first, then the others by name.
+    public var pipelines: [TracesPipelineConfig]
+
+    /// `service.pipelines.traces`, the main pipeline (the query API reads its first store).
+    public var traces: TracesPipelineConfig { pipelines[0] }
+
+    /// The receivers any pipeline lists, each once, in order of first mention.
+    public var receivers: [String] {
+        var seen: Set<String> = []
+        return pipelines.flatMap(\.receivers).filter { seen.insert($0).inserted }
+    }
 
     private enum CodingKeys: String, CodingKey, CaseIterable { case pipelines }
-    private enum PipelineKeys: String, CodingKey, CaseIterable { case traces }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let pipelines = try c.superDecoder(forKey: .pipelines)
-        try pipelines.rejectUnknownKeys(PipelineKeys.self)
-        traces = try pipelines.container(keyedBy: PipelineKeys.self).decode(TracesPipelineConfig.self, forKey: .traces)
+        let section = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .pipelines)
+        var found: [TracesPipelineConfig] = []
+        for key in section.allKeys {
+            let name = key.stringValue
+            guard name == "traces" || (name.hasPrefix("traces/") && name.count > "traces/".count) else {
+                throw ConfigError.invalidValue(path: "service.pipelines.\(name)",
+                                               reason: "Trellis runs traces pipelines only: name them traces or traces/<name> (the spanmetrics connector's series are served on /metrics, with no metrics pipeline)")
+            }
+            var pipeline = try section.decode(TracesPipelineConfig.self, forKey: key)
+            pipeline.name = name
+            found.append(pipeline)
+        }
+        guard found.contains(where: { $0.name == "traces" }) else { throw ConfigError.missingKey(path: "service.pipelines.traces") }
+        pipelines = found.sorted { $0.name == "traces" || ($1.name != "traces" && $0.name < $1.name) }
     }
 }
 
-/// `service.pipelines.traces`: receivers → processors (in order) → exporters.
+/// `service.pipelines.traces[/name]`: receivers → processors (in order) → exporters (or connectors).
 public struct TracesPipelineConfig: Decodable, Sendable, Hashable {
+    /// `traces` or `traces/<name>`: the key it was configured under.
+    public var name = "traces"
     public var receivers: [String]
     public var processors: [String]
     public var exporters: [String]

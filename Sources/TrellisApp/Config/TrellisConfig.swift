@@ -4,8 +4,8 @@ import TrellisPipeline
 import Yams
 
 /// The whole configuration file, in the OpenTelemetry Collector's shape:
-/// components defined under `receivers`, `processors` and `exporters` by `type[/name]`,
-/// wired by `service.pipelines.traces`, plus Trellis's `query` listener.
+/// components defined under `receivers`, `processors`, `exporters` and `connectors` by
+/// `type[/name]`, wired by `service.pipelines.traces[/name]`, plus Trellis's `query` listener.
 public struct TrellisConfig: Decodable, Sendable {
     /// A configured receiver.
     public enum Receiver: Sendable, Hashable {
@@ -29,17 +29,24 @@ public struct TrellisConfig: Decodable, Sendable {
         case trellisStore(TrellisStoreConfig)
     }
 
+    /// A configured connector: an exporter of a traces pipeline that turns spans into something else.
+    public enum Connector: Sendable, Hashable {
+        case spanMetrics(SpanMetricsConfig)
+    }
+
     public static let receiverTypes = ["otlp", "zipkin", "jaeger"]
     public static let processorTypes = ["memory_limiter", "batch", "attributes", "resource", "tail_sampling"]
     public static let exporterTypes = ["nop", "trellis_store"]
+    public static let connectorTypes = ["spanmetrics"]
 
     public var receivers: [(name: String, config: Receiver)]
     public var exporters: [(name: String, config: Exporter)]
     public var processors: [(name: String, config: Processor)]
+    public var connectors: [(name: String, config: Connector)]
     public var service: ServiceConfig
     public var query: QueryConfig
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case receivers, processors, exporters, service, query }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case receivers, processors, exporters, connectors, service, query }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -67,6 +74,9 @@ public struct TrellisConfig: Decodable, Sendable {
                 try decoder.rejectUnknownKeys(NoKeys.self)
                 return .nop
             }
+        }
+        connectors = try Self.components(c, .connectors, known: Self.connectorTypes) { _, decoder in
+            .spanMetrics(try Self.decodeOrDefault(decoder, SpanMetricsConfig()))
         }
         guard c.contains(.service) else { throw ConfigError.missingKey(path: "service") }
         service = try c.decode(ServiceConfig.self, forKey: .service)
@@ -102,7 +112,7 @@ public struct TrellisConfig: Decodable, Sendable {
     /// (which may share a port number with a TCP one).
     public var listeners: [(component: String, endpoint: Endpoint, udp: Bool)] {
         var out: [(component: String, endpoint: Endpoint, udp: Bool)] = []
-        for (name, receiver) in receivers where service.traces.receivers.contains(name) {
+        for (name, receiver) in receivers where service.receivers.contains(name) {
             switch receiver {
             case .otlp(let otlp):
                 if let grpc = otlp.grpc { out.append(("receivers.\(name).protocols.grpc", grpc.endpoint, false)) }
@@ -122,8 +132,7 @@ public struct TrellisConfig: Decodable, Sendable {
     /// The ring holds its bytes for as long as the process runs, and they count toward the memory
     /// limiter's soft limit; a ring of more than three quarters of it would leave the pipeline too
     /// little room to work in (and a ring past the limit would refuse every batch).
-    private func checkRingFitsTheMemoryLimit() throws(ConfigError) {
-        let pipeline = service.traces
+    private func checkRingFitsTheMemoryLimit(_ pipeline: TracesPipelineConfig) throws(ConfigError) {
         guard let first = pipeline.processors.first, case .memoryLimiter(let limiter)? = processors.first(where: { $0.name == first })?.config else { return }
         let soft = limiter.limits(totalMemoryBytes: ProcessMemory.availableBytes()).soft
         for name in pipeline.exporters {
@@ -135,25 +144,27 @@ public struct TrellisConfig: Decodable, Sendable {
         }
     }
 
-    /// Checks what decoding alone cannot: the pipeline names defined components, no two listeners
+    /// Checks what decoding alone cannot: the pipelines name defined components, no two listeners
     /// share a port, and the ring leaves the pipeline room under the memory limit.
     public func validate() throws(ConfigError) {
-        let pipeline = service.traces
-        for (i, name) in pipeline.receivers.enumerated() where !receivers.contains(where: { $0.name == name }) {
-            throw .undefinedComponent(path: "service.pipelines.traces.receivers[\(i)]", name: name)
-        }
-        for (i, name) in pipeline.processors.enumerated() where !processors.contains(where: { $0.name == name }) {
-            throw .undefinedComponent(path: "service.pipelines.traces.processors[\(i)]", name: name)
-        }
-        for (i, name) in pipeline.processors.enumerated() {
-            if case .memoryLimiter? = processors.first(where: { $0.name == name })?.config, i != 0 {
-                throw .invalidValue(path: "service.pipelines.traces.processors[\(i)]", reason: "memory_limiter must be the first processor, so it can refuse data before anything holds it")
+        for pipeline in service.pipelines {
+            let path = "service.pipelines.\(pipeline.name)"
+            for (i, name) in pipeline.receivers.enumerated() where !receivers.contains(where: { $0.name == name }) {
+                throw .undefinedComponent(path: "\(path).receivers[\(i)]", name: name)
             }
+            for (i, name) in pipeline.processors.enumerated() where !processors.contains(where: { $0.name == name }) {
+                throw .undefinedComponent(path: "\(path).processors[\(i)]", name: name)
+            }
+            for (i, name) in pipeline.processors.enumerated() {
+                if case .memoryLimiter? = processors.first(where: { $0.name == name })?.config, i != 0 {
+                    throw .invalidValue(path: "\(path).processors[\(i)]", reason: "memory_limiter must be the first processor, so it can refuse data before anything holds it")
+                }
+            }
+            for (i, name) in pipeline.exporters.enumerated() where !exporters.contains(where: { $0.name == name }) && !connectors.contains(where: { $0.name == name }) {
+                throw .undefinedComponent(path: "\(path).exporters[\(i)]", name: name)
+            }
+            try checkRingFitsTheMemoryLimit(pipeline)
         }
-        for (i, name) in pipeline.exporters.enumerated() where !exporters.contains(where: { $0.name == name }) {
-            throw .undefinedComponent(path: "service.pipelines.traces.exporters[\(i)]", name: name)
-        }
-        try checkRingFitsTheMemoryLimit()
         var seen: [String: String] = [:]
         for listener in listeners where listener.endpoint.port != 0 {
             let key = "\(listener.udp ? "udp" : "tcp")/\(listener.endpoint.port)"

@@ -6,7 +6,7 @@ import TrellisStorage
 /// JSON, or HTML for the web UI (gzip-compressed when asked). It knows the store only as a `TraceReader`.
 public final class QueryAPI: Sendable {
     /// Every built-in route: Jaeger's `/api`, Trellis's analysis routes, `/api/v3`, the OpenAPI document and the web UI.
-    public static let builtInRoutes = JaegerRoutes.routes + AnalysisRoutes.routes + APIv3Routes.routes + [OpenAPIDocument.route] + UIRoutes.routes
+    public static let builtInRoutes = JaegerRoutes.routes + AnalysisRoutes.routes + MonitorRoutes.routes + APIv3Routes.routes + [OpenAPIDocument.route] + UIRoutes.routes
 
     private let router: QueryRouter
     private let reader: (any TraceReader)?

@@ -19,6 +19,8 @@ public enum QueryError: Error, Sendable {
     case timedOut(String)
     /// No store to read: the pipeline has no `trellis_store` exporter (503).
     case noStore
+    /// The store keeps no span metrics (501, as Jaeger answers with its metrics store disabled).
+    case noSpanMetrics
     /// Reading the store failed (500).
     case storage(String)
 
@@ -30,6 +32,7 @@ public enum QueryError: Error, Sendable {
         case .unauthorized: return .unauthorized
         case .timedOut, .noStore: return .serviceUnavailable
         case .storage: return .internalServerError
+        case .noSpanMetrics: return .notImplemented
         }
     }
 
@@ -44,6 +47,7 @@ public enum QueryError: Error, Sendable {
         case .timedOut(let reason): return reason
         case .noStore: return "no trace store is configured: add the trellis_store exporter to the traces pipeline to query traces"
         case .storage(let reason): return "reading the trace store failed: \(reason)"
+        case .noSpanMetrics: return "the trace store keeps no span metrics: the Monitor API reads what the spanmetrics connector stores in a trellis_store archive"
         }
     }
 

@@ -24,7 +24,7 @@ enum UIPage {
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <link rel="icon" href="data:,"><title>\(escape(title)) · Trellis</title><style>\(style)</style></head>
-        <body><nav><a class="brand" href="/search">Trellis</a><a href="/search">Search</a><a href="/dependencies">Dependencies</a></nav>
+        <body><nav><a class="brand" href="/search">Trellis</a><a href="/search">Search</a><a href="/dependencies">Dependencies</a><a href="/monitor">Monitor</a></nav>
         <main><h1>\(escape(title))</h1>
         \(body)
         </main></body></html>
@@ -67,7 +67,7 @@ enum UIPage {
     #minimap rect{fill:var(--s)}#minimap #zoom{fill:#3366cc;fill-opacity:.06;stroke:#3366cc;cursor:crosshair}.row:focus{outline:2px solid #3366cc}.bar.critical{outline:2px solid #000;opacity:1}
     details.span>summary{list-style:none;cursor:pointer}details.span>summary::-webkit-details-marker{display:none}.children{margin-left:.9em}
     .ticks{display:flex;justify-content:space-between;font-size:.75em;color:#777;margin-left:34%}.detail{font-size:.85em;margin:.2em 0 .5em 1em}
-    svg.fit{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:currentColor}.row.match{background:#fff2a8;color:#222}.warning{background:#fff4ce;color:#222;padding:.3em .6em;margin:.2em 0}
+    svg.fit{max-width:100%;height:auto}.charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}svg.chart{border:1px solid #ccc}svg text{font:11px system-ui,sans-serif;fill:currentColor}.row.match{background:#fff2a8;color:#222}.warning{background:#fff4ce;color:#222;padding:.3em .6em;margin:.2em 0}
     a:focus,summary:focus,button:focus,select:focus,input:focus{outline:2px solid #3366cc}
     @media (max-width:700px){.label{width:50%}.ticks{margin-left:50%}main{padding:.5em}table{display:block;overflow-x:auto}}
     @media (prefers-color-scheme:dark){body{background:#15191e;color:#ddd}a{color:#8ab4f8}td,th{border-color:#333}
@@ -75,7 +75,7 @@ enum UIPage {
     """
 }
 
-private extension String {
+extension String {
     /// Three significant digits at most, no trailing zeros (`12.3`, `4.56`, `100`).
     init(format3 value: Double) {
         let rounded = value >= 100 ? value.rounded() : value >= 10 ? (value * 10).rounded() / 10 : (value * 100).rounded() / 100

@@ -2,12 +2,14 @@ import TrellisModel
 
 /// The web UI on the query port: server-rendered HTML pages at the Jaeger UI's paths, reading
 /// only through the query API's store and analysis code (`TraceSearch`, `TraceSummary`,
-/// `Timeline`, `DependencyGraph`). No scripts, no assets fetched from anywhere.
+/// `Timeline`, `DependencyGraph`, `SpanMetricsQuery`). Nothing fetched from anywhere; the only
+/// script (`UIScript`) adds zoom and keys to the trace page.
 ///
 /// - `GET /` and `GET /search?service=&operation=&tags=&lookback=&minDuration=&maxDuration=&limit=&sort=`
 /// - `GET /trace/{traceID}`, and `GET /trace/{a}...{b}` to compare two traces
 /// - `GET /dependencies?lookback=`
 /// - `GET /endpoint?service=&operation=&lookback=`: where the time goes for an endpoint
+/// - `GET /monitor?service=&lookback=`: a service's request rate, error rate and latency (`MonitorPage`)
 /// - `GET`/`POST /login` when `query.auth` is set (`UILogin`)
 public enum UIRoutes {
     public static let routes: [QueryRoute] = [
@@ -16,11 +18,12 @@ public enum UIRoutes {
         .page("/trace/{traceID}", TracePage.render),
         .page("/dependencies", DependenciesPage.render),
         .page("/endpoint", EndpointPage.render),
+        .page("/monitor", MonitorPage.render),
     ]
 
     /// True for the UI's paths.
     static func owns(_ path: Substring) -> Bool {
-        path == "/" || path == "/search" || path == "/dependencies" || path == "/endpoint" || path == "/login" || path.hasPrefix("/trace/")
+        path == "/" || path == "/search" || path == "/dependencies" || path == "/endpoint" || path == "/monitor" || path == "/login" || path.hasPrefix("/trace/")
     }
 
     /// The lookbacks the search form offers.

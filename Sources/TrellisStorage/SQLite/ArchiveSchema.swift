@@ -33,9 +33,13 @@
 ///   so searches walk an index newest first.
 /// - `chunk_attributes`: the distinct (key, value) pairs of the indexed attribute keys in a
 ///   chunk, keyed by chunk, on spans or their resources.
+///
+/// Version 5 adds `span_metrics`: per (minute bucket, service, operation, kind), the spans the
+/// spanmetrics connector counted before sampling, their errors and their latency histogram
+/// (`HistogramBlob`), upserted at each connector flush.
 enum ArchiveSchema {
     /// The newest schema this build reads and writes.
-    static let currentVersion = 4
+    static let currentVersion = 5
 
     /// The statements that take a database from version `n - 1` to `n`, at index `n - 1`.
     static let migrations: [[String]] = [
@@ -94,6 +98,13 @@ enum ArchiveSchema {
             "CREATE INDEX chunk_groups_by_service ON chunk_groups (service_id, max_start)",
             "CREATE INDEX chunk_groups_by_operation ON chunk_groups (operation_id, max_start)",
             "CREATE TABLE chunk_attributes (chunk_id INTEGER NOT NULL, key TEXT NOT NULL, value NOT NULL, PRIMARY KEY (chunk_id, key, value)) WITHOUT ROWID",
+        ],
+        [
+            """
+            CREATE TABLE span_metrics (bucket INTEGER NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL, kind INTEGER NOT NULL,
+                calls INTEGER NOT NULL, errors INTEGER NOT NULL, latency BLOB NOT NULL,
+                PRIMARY KEY (bucket, service, operation, kind)) WITHOUT ROWID
+            """,
         ],
     ]
 

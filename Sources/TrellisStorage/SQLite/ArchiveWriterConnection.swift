@@ -136,7 +136,7 @@ final class ArchiveWriterConnection {
             select.bind(1, SQLiteValues.time(cutoff))
             select.bind(2, maxRows)
             let chunks = try deleteChunks(selectedBy: select)
-            return try chunks + DependencyRows.deleteExpired(olderThan: cutoff, maxBuckets: maxRows, in: db)
+            return try chunks + MinuteRows.deleteExpired(olderThan: cutoff, maxBuckets: maxRows, in: db)
         }
     }
 

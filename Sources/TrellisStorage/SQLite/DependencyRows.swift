@@ -20,7 +20,7 @@ enum DependencyRows {
         for (bucket, summary) in bucketed {
             let time = SQLiteValues.time(bucket)
             for link in summary.links.values {
-                try upsert(link, bucket: time, keys: [link.parent, link.child], select: selectLink, replace: replaceLink) { (row, stored) throws(StorageError) in
+                try MinuteRows.upsert(link, bucket: time, keys: [.text(link.parent), .text(link.child)], select: selectLink, replace: replaceLink) { (row, stored) throws(StorageError) in
                     row.merge(DependencyLink(parent: row.parent, child: row.child, callCount: UInt64(stored.int64(0)),
                                              errorCount: UInt64(stored.int64(1)), latency: try HistogramBlob.decode(stored.blob(2))))
                 } values: { row in
@@ -29,7 +29,7 @@ enum DependencyRows {
                 }
             }
             for activity in summary.services.values {
-                try upsert(activity, bucket: time, keys: [activity.service], select: selectService, replace: replaceService) { (row, stored) throws(StorageError) in
+                try MinuteRows.upsert(activity, bucket: time, keys: [.text(activity.service)], select: selectService, replace: replaceService) { (row, stored) throws(StorageError) in
                     row.merge(ServiceActivity(service: row.service, spanCount: UInt64(stored.int64(0)), errorCount: UInt64(stored.int64(1)),
                                               serverLatency: try HistogramBlob.decode(stored.blob(2))))
                 } values: { row in
@@ -37,37 +37,6 @@ enum DependencyRows {
                 }
             }
         }
-    }
-
-    /// A column value of a replaced row.
-    private enum Column {
-        case int(Int64)
-        case blob([UInt8])
-    }
-
-    /// Reads the row stored under (bucket, keys), merges it into `row`, and writes the result back.
-    /// Both statements take the bucket and the keys as their first parameters, the replace then `values`.
-    private static func upsert<Row>(
-        _ row: Row, bucket: Int64, keys: [String], select: SQLiteStatement, replace: SQLiteStatement,
-        merge: (inout Row, SQLiteStatement) throws(StorageError) -> Void, values: (Row) -> [Column]
-    ) throws(StorageError) {
-        var row = row
-        select.reset()
-        select.bind(1, bucket)
-        for (i, key) in keys.enumerated() { select.bind(Int32(i + 2), key) }
-        if try select.step() { try merge(&row, select) }
-        select.reset()
-        replace.reset()
-        replace.bind(1, bucket)
-        for (i, key) in keys.enumerated() { replace.bind(Int32(i + 2), key) }
-        for (i, value) in values(row).enumerated() {
-            let index = Int32(keys.count + 2 + i)
-            switch value {
-            case .int(let v): replace.bind(index, v)
-            case .blob(let b): replace.bind(index, blob: b)
-            }
-        }
-        try replace.run()
     }
 
     /// The SQL that reads the edges of a bucket range (tests check it searches the primary key).
@@ -99,28 +68,5 @@ enum DependencyRows {
                                       errorCount: UInt64(services.int64(2)), serverLatency: try HistogramBlob.decode(services.blob(3))))
         }
         return out
-    }
-
-    /// Deletes the buckets whose whole minute lies before `cutoff`, at most `maxBuckets` minutes
-    /// of them (oldest first). Returns how many rows went.
-    static func deleteExpired(olderThan cutoff: UInt64, maxBuckets: Int, in db: SQLiteConnection) throws(StorageError) -> Int {
-        guard cutoff >= DependencyBuckets.bucketNanos else { return 0 }
-        let lastExpired = SQLiteValues.time(cutoff - DependencyBuckets.bucketNanos)
-        var deleted = 0
-        for table in ["dependency_links", "dependency_services"] {
-            let oldest = try db.statement("SELECT min(bucket) FROM \(table)")
-            guard try oldest.step(), !oldest.isNull(0) else { oldest.reset(); continue }
-            let first = oldest.int64(0)
-            oldest.reset()
-            // At most `maxBuckets` minutes from the oldest bucket, and never past the cutoff.
-            let span = Int64(clamping: DependencyBuckets.bucketNanos).multipliedReportingOverflow(by: Int64(max(1, maxBuckets)))
-            let (end, overflow) = first.addingReportingOverflow(span.partialValue - 1)
-            let bound = span.overflow || overflow ? lastExpired : min(lastExpired, end)
-            let delete = try db.statement("DELETE FROM \(table) WHERE bucket <= ?1")
-            delete.bind(1, bound)
-            try delete.run()
-            deleted += db.changes
-        }
-        return deleted
     }
 }

@@ -31,7 +31,7 @@ import TrellisModel
 /// Retention is exposed as small steps for a caller's loop: `deleteExpired(olderThan:maxRows:)`
 /// and `deleteOldest(untilBytesBelow:maxRows:)`. Calls block the calling thread for the SQLite
 /// work (one transaction for writes and deletes).
-public final class SQLiteArchive: TraceWriter, TraceReader {
+public final class SQLiteArchive: TraceWriter, TraceReader, SpanMetricsReader {
     /// The attribute keys indexed when no other set is given: the HTTP semantic conventions
     /// (old and new names), `error`, and `deployment.environment`.
     public static let defaultIndexedAttributeKeys: Set<String> = [
@@ -301,6 +301,16 @@ public final class SQLiteArchive: TraceWriter, TraceReader {
 
     public func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary {
         try withReader { connection throws(StorageError) in try DependencyRows.summary(from: startUnixNano, to: endUnixNano, in: connection.db) }
+    }
+
+    public func spanMetrics(service: String, from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [SpanMetricsKey: SpanMetricsCounts] {
+        try withReader { connection throws(StorageError) in try SpanMetricsRows.counts(service: service, from: startUnixNano, to: endUnixNano, in: connection.db) }
+    }
+
+    /// Adds a spanmetrics connector flush to `span_metrics`, in one transaction of its own (not
+    /// through the write-ahead log: a crash loses at most the counts of one flush interval).
+    public func writeSpanMetrics(_ minutes: [SpanMetricsKey: SpanMetricsCounts]) throws(StorageError) {
+        try withWriter { connection throws(StorageError) in try SpanMetricsRows.upsert(minutes, into: connection.db) }
     }
 
     /// SQLite's plan for a query on the read connection (tests check searches use indexes).

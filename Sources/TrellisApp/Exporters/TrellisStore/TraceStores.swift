@@ -3,23 +3,24 @@ import TrellisModel
 import TrellisStorage
 
 /// The trace stores of a running Trellis: one per `trellis_store` exporter of the traces
-/// pipeline, opened once by `TrellisService` before the pipeline is built, handed to the
+/// pipelines, opened once by `TrellisService` before the pipeline is built, handed to the
 /// exporters (which write) and to the query API (which reads the first), and closed by the
 /// service after the pipeline has drained and the query API has stopped.
 struct TraceStores: Sendable {
     /// Each store by the name of its exporter.
     let byExporter: [String: CombinedStore]
-    /// The store the query API reads: that of the pipeline's first `trellis_store` exporter.
+    /// The store the query API reads (and the spanmetrics connectors flush into): that of the
+    /// `traces` pipeline's first `trellis_store` exporter.
     let queried: CombinedStore?
     /// Every attribute key an archive indexes: the receivers' slices collect their values.
     let indexedKeys: IndexedKeys
 
-    /// Opens the store of every `trellis_store` exporter the traces pipeline lists. Throws when
+    /// Opens the store of every `trellis_store` exporter the pipelines list. Throws when
     /// an archive cannot be opened (a newer schema, a corrupted file); stores opened before are closed.
     init(_ config: TrellisConfig, logger: Logger) throws(StorageError) {
         var stores: [String: CombinedStore] = [:]
         var queried: CombinedStore?
-        for name in config.service.traces.exporters {
+        for name in config.service.pipelines.flatMap(\.exporters) where stores[name] == nil {
             guard case .trellisStore(let settings) = config.exporters.first(where: { $0.name == name })?.config else { continue }
             do {
                 let store = try Self.open(settings, logger: logger)

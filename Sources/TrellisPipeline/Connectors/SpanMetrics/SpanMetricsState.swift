@@ -1,0 +1,97 @@
+import TrellisCodec
+import TrellisModel
+
+/// The spanmetrics connector's figures, owned by `SpanMetricsConnector` under one lock:
+/// - per series (a label set: service, span name, kind, status code, the configured dimensions),
+///   a call count and a duration histogram with the configured bounds, for `/metrics`;
+/// - per `SpanMetricsKey` (minute, service, operation, kind), the RED counts since the last
+///   `takeMinutes()`, for the archive.
+///
+/// At most `dimensions_cache_size` series: a span of a further label set counts in the one
+/// overflow series (`otel_metric_overflow="true"`, no other label) and in `overflowSpans`. With a
+/// `metrics_expiration`, `expire(now:)` drops series not updated for that long, which frees room.
+struct SpanMetricsState {
+    /// A series' identity: the standard labels (nil where excluded) and the dimension values
+    /// (nil where the span, its resource and the default have none: the label is left off).
+    struct SeriesKey: Hashable {
+        var service: String?
+        var name: String?
+        var kind: SpanKind?
+        var status: SpanStatus.Code?
+        var dimensions: [String?]
+    }
+
+    struct Series {
+        var calls: UInt64 = 0
+        /// Durations per bucket: `bounds[i]` holds those ≤ bound i and > bound i−1; the last, the rest.
+        var buckets: [UInt64]
+        var sumMillis: Double = 0
+        var lastUpdate: Duration
+
+        init(bucketCount: Int, now: Duration) {
+            buckets = Array(repeating: 0, count: bucketCount + 1)
+            lastUpdate = now
+        }
+    }
+
+    let config: SpanMetricsConfig
+    /// Bucket upper bounds in nanoseconds.
+    private let bounds: [UInt64]
+    private let keeps: (service: Bool, name: Bool, kind: Bool, status: Bool)
+    private(set) var series: [SeriesKey: Series] = [:]
+    private(set) var overflow: Series?
+    /// Spans counted in the overflow series.
+    private(set) var overflowSpans: UInt64 = 0
+    private(set) var minutes: [SpanMetricsKey: SpanMetricsCounts] = [:]
+
+    init(config: SpanMetricsConfig) {
+        self.config = config
+        bounds = config.buckets.map { UInt64($0.nanoseconds) }
+        let excluded = Set(config.excludeDimensions)
+        keeps = (!excluded.contains("service.name"), !excluded.contains("span.name"), !excluded.contains("span.kind"), !excluded.contains("status.code"))
+    }
+
+    /// Counts one span of `resource` (whose `service.name` is `service`).
+    mutating func record(_ span: Span, service: String, resource: Resource, now: Duration) {
+        let duration = span.durationNanos
+        let isError = span.status.code == .error
+        minutes[SpanMetricsKey(service: service, operation: span.name, kind: span.kind, startUnixNano: span.startTimeUnixNano), default: SpanMetricsCounts()]
+            .record(durationNanos: duration, isError: isError)
+
+        let key = SeriesKey(service: keeps.service ? service : nil, name: keeps.name ? span.name : nil, kind: keeps.kind ? span.kind : nil,
+                            status: keeps.status ? span.status.code : nil,
+                            dimensions: config.dimensions.map { dimension in
+                                (span.attributes[key: dimension.name] ?? resource.attributes[key: dimension.name]).map { JaegerTags.text(of: $0) } ?? dimension.defaultValue
+                            })
+        let bucket = bounds.firstIndex { duration <= $0 } ?? bounds.count
+        if series[key] == nil, series.count >= config.dimensionsCacheSize {
+            overflowSpans += 1
+            var counted = overflow ?? Series(bucketCount: bounds.count, now: now)
+            Self.add(&counted, bucket: bucket, nanos: duration, now: now)
+            overflow = counted
+            return
+        }
+        Self.add(&series[key, default: Series(bucketCount: bounds.count, now: now)], bucket: bucket, nanos: duration, now: now)
+    }
+
+    private static func add(_ series: inout Series, bucket: Int, nanos: UInt64, now: Duration) {
+        series.calls += 1
+        series.buckets[bucket] += 1
+        series.sumMillis += Double(nanos) / 1_000_000
+        series.lastUpdate = now
+    }
+
+    /// Drops the series not updated within `metrics_expiration` of `now` (none when it is 0).
+    mutating func expire(now: Duration) {
+        let expiration = Duration.nanoseconds(config.metricsExpiration.nanoseconds)
+        guard expiration > .zero else { return }
+        series = series.filter { now - $0.value.lastUpdate < expiration }
+        if let last = overflow?.lastUpdate, now - last >= expiration { overflow = nil }
+    }
+
+    /// The minute counts since the last call, handed over once.
+    mutating func takeMinutes() -> [SpanMetricsKey: SpanMetricsCounts] {
+        defer { minutes = [:] }
+        return minutes
+    }
+}

@@ -1,0 +1,81 @@
+import TrellisAnalysis
+import TrellisModel
+import TrellisStorage
+
+/// `/monitor?service=&lookback=`: a service's RED figures from the span metrics the spanmetrics
+/// connector keeps (SERVER spans, counted before sampling), through the same `SpanMetricsQuery` as
+/// the Monitor API: request rate, error rate and p50/p95/p99 latency over the lookback (default
+/// 1h) as small SVG charts of 60 points, then each operation's figures over the whole lookback,
+/// each linking to a search for it.
+enum MonitorPage {
+    @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
+        let p = call.parameters
+        try p.reject(allowing: ["service", "lookback"])
+        let lookback = try UIRoutes.lookback(p, default: "1h")
+        guard let reader = call.reader as? any SpanMetricsReader else { throw QueryError.noSpanMetrics }
+        let services = try await call.reader.services()
+        let service = try p.single("service")
+        let e = UIPage.escape
+        let options = services.map { "<option\($0 == service ? " selected" : "")>\(e($0))</option>" }.joined()
+        let lookbacks = UIRoutes.lookbacks.map { "<option\($0 == lookback.text ? " selected" : "")>\($0)</option>" }.joined()
+        var body = """
+        <form class="search" method="get" action="/monitor"><label>Service<select name="service">\(service == nil ? "<option value=\"\"></option>" : "")\(options)</select></label>
+        <label>Lookback<select name="lookback">\(lookbacks)</select></label><button type="submit">Show</button></form>
+        """
+        guard let service else { return UIPage.render(title: "Monitor", body: body + "<p class=\"muted\">Choose a service.</p>") }
+
+        let end = WallClock.nowNanos()
+        let step = max(SpanMetricsKey.bucketNanos, lookback.nanos / 60)
+        let overTime = SpanMetricsQuery(services: [service], spanKinds: [.server], groupByOperation: false, end: end, lookback: lookback.nanos, step: step, ratePer: step)
+        let whole = SpanMetricsQuery(services: [service], spanKinds: [.server], groupByOperation: true, end: end, lookback: 0, step: lookback.nanos, ratePer: lookback.nanos)
+        let range = whole.readRange
+        let counts = try await reader.spanMetrics(service: service, from: range.start, to: range.end)
+        let stamp = { (nanos: UInt64) in String(nanos) }
+        func series(_ family: MetricFamily) -> [(UInt64, Double)] {
+            (family.metrics.first?.metricPoints ?? []).map { (UInt64($0.timestamp) ?? 0, $0.gaugeValue.doubleValue) }
+        }
+        let latency = [0.5, 0.95, 0.99].map { q in ("p\(Int(q * 100))", series(overTime.family(.latencies(quantile: q), counts: counts, timestamp: stamp))) }
+        body += "<div class=\"charts\">"
+            + chart("Requests per second", [("rate", series(overTime.family(.calls, counts: counts, timestamp: stamp)))], from: end - min(end, lookback.nanos), to: end, format: { String(format3: $0) })
+            + chart("Error rate", [("errors", series(overTime.family(.errors, counts: counts, timestamp: stamp)))], from: end - min(end, lookback.nanos), to: end, format: { "\(Int(($0 * 100).rounded()))%" })
+            + chart("Latency (ms)", latency, from: end - min(end, lookback.nanos), to: end, format: { String(format3: $0) })
+            + "</div>"
+
+        func byOperation(_ statistic: SpanMetricsQuery.Statistic) -> [String: Double] {
+            var out: [String: Double] = [:]
+            for metric in whole.family(statistic, counts: counts, timestamp: stamp).metrics {
+                if let operation = metric.labels.first(where: { $0.name == "operation" })?.value, let point = metric.metricPoints.last {
+                    out[operation] = point.gaugeValue.doubleValue
+                }
+            }
+            return out
+        }
+        let rates = byOperation(.calls), errors = byOperation(.errors)
+        let quantiles = [0.5, 0.95, 0.99].map { byOperation(.latencies(quantile: $0)) }
+        let rows = rates.keys.sorted().map { operation in
+            let search = "/search?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;lookback=\(PercentEncoding.query(lookback.text))"
+            let cells = [String(format3: rates[operation] ?? 0), errors[operation].map { "\(Int(($0 * 100).rounded()))%" } ?? "—"]
+                + quantiles.map { $0[operation].map { String(format3: $0) } ?? "—" }
+            return "<tr><td><a href=\"\(search)\">\(e(operation))</a></td>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>"
+        }.joined()
+        body += rows.isEmpty
+            ? "<p class=\"muted\" id=\"no-metrics\">No SERVER spans of \(e(service)) counted in the last \(e(lookback.text)).</p>"
+            : "<table id=\"operations\"><tr><th>Operation</th><th>Requests/s</th><th>Errors</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr>\(rows)</table>"
+        return UIPage.render(title: "Monitor: \(service)", body: body)
+    }
+
+    /// A 300×100 line chart of each series over `from...to` (Unix ns), its largest value labelled.
+    private static func chart(_ title: String, _ series: [(String, [(UInt64, Double)])], from: UInt64, to: UInt64, format: (Double) -> String) -> String {
+        let width = 300.0, height = 100.0, span = Double(max(1, to - from))
+        let top = max(series.flatMap { $0.1.map(\.1) }.max() ?? 0, 1e-9)
+        let shades = ["#3366cc", "#dd8800", "#b00020"]
+        let lines = series.enumerated().map { i, entry in
+            let points = entry.1.map { t, v in "\(Int(Double(t - min(t, from)) / span * width)),\(Int(height - v / top * (height - 10)))" }.joined(separator: " ")
+            return "<polyline fill=\"none\" stroke=\"\(shades[i % shades.count])\" stroke-width=\"1.5\" points=\"\(points)\"><title>\(entry.0)</title></polyline>"
+        }.joined()
+        let legend = series.count > 1 ? " " + series.enumerated().map { i, entry in "<span style=\"color:\(shades[i % shades.count])\">\(entry.0)</span>" }.joined(separator: " ") : ""
+        return """
+        <figure><figcaption>\(title)\(legend) <small>max \(format(top))</small></figcaption><svg width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" class="fit chart">\(lines)</svg></figure>
+        """
+    }
+}
