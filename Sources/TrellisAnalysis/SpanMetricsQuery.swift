@@ -9,7 +9,7 @@ import TrellisModel
 /// `/api/metrics/minstep` answer) and a window takes every minute that starts before its point
 /// and ends after the window opens. Points with
 /// no calls in their window are left out of latencies and error rates (a rate of nothing is not
-/// a number); call rates are 0 there.
+/// a number); call rates are 0 there, and are calls over the width of the minutes read.
 public struct SpanMetricsQuery: Sendable, Hashable {
     public enum Statistic: Sendable, Hashable {
         /// The quantile (0 < q ≤ 1) of durations, in milliseconds (within 12.5 %: `LatencyHistogram`).
@@ -53,7 +53,7 @@ public struct SpanMetricsQuery: Sendable, Hashable {
     /// The points' times, oldest first.
     public var pointTimes: [UInt64] {
         let first = end - min(end, lookback)
-        return Array(stride(from: first, through: end, by: Int(step)))
+        return (0...(end - first) / step).map { first + $0 * step }
     }
 
     /// The family of `statistic` from the counts read over `readRange`; `timestamp` writes a
@@ -84,7 +84,7 @@ public struct SpanMetricsQuery: Sendable, Hashable {
                 }
                 let value: Double
                 switch statistic {
-                case .calls: value = Double(window.calls) / (Double(ratePer) / 1e9)
+                case .calls: value = Double(window.calls) / Self.readSeconds(opens: opens, time: time)
                 case .errors:
                     guard window.calls > 0 else { return nil }
                     value = Double(window.errors) / Double(window.calls)
@@ -108,6 +108,15 @@ public struct SpanMetricsQuery: Sendable, Hashable {
         case .errors:
             return MetricFamily(name: "\(prefix)_error_rate", help: "error rate, computed as a fraction of errors/sec over calls/sec, grouped by \(grouping)", metrics: metrics)
         }
+    }
+
+    /// The width of the whole minutes a window `opens..<time` reads, in seconds: a rate is the
+    /// calls in them over that width (a window not on minute boundaries reads one minute more).
+    static func readSeconds(opens: UInt64, time: UInt64) -> Double {
+        let minute = SpanMetricsKey.bucketNanos
+        guard time > opens else { return Double(minute) / 1e9 }
+        let first = opens - opens % minute, last = (time - 1) - (time - 1) % minute
+        return Double(last + minute - first) / 1e9
     }
 
     /// `0.95`, `0.50`: two decimals, as Jaeger writes the quantile in the help text.

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Logging
+import NIOCore
 import TrellisModel
 import TrellisPipeline
 import TrellisStorage
@@ -8,7 +9,9 @@ import TrellisStorage
 /// `memory_limiter` (when listed, it must come first) → the admission queue → the other
 /// processors in order → a fan-out to its exporters and connectors; a pipeline with no
 /// processors hands its slices straight to its exporters (no queue: a connector-only pipeline
-/// costs the receivers no hand-over). Every buffering stage counts its bytes in one
+/// costs the receivers no hand-over, and has no health gate either: it never refuses, so a
+/// request the main pipeline accepted is never refused after it). The first spanmetrics
+/// connector by name keeps its per-minute counts in the queried archive; others serve /metrics only. Every buffering stage counts its bytes in one
 /// `MemoryAccountant`, which the memory limiters read. A connector is built once however many
 /// pipelines name it.
 struct PipelineBuilder: Sendable {
@@ -23,13 +26,16 @@ struct PipelineBuilder: Sendable {
     /// `stores` holds the store of each `trellis_store` exporter by exporter name, as
     /// `TraceStores` opened them; the spanmetrics connectors flush into `stores.queried`'s archive.
     /// A `HealthGate` on `health` comes first: while a component reports a problem, new data is refused.
-    init(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, metrics: any MetricsFactory, logger: Logger) {
+    /// `group` runs the connections of the `loadbalancing` exporters.
+    init(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, group: any EventLoopGroup, metrics: any MetricsFactory, logger: Logger) {
         let accountant = MemoryAccountant()
         var connectors: [String: SpanMetricsConnector] = [:]
+        // The first spanmetrics connector by name keeps its minute counts in the queried archive (the Monitor API's source).
+        let keeper = config.connectors.map(\.name).sorted().first
         for (name, connector) in config.connectors {
             switch connector {
             case .spanMetrics(let settings):
-                let archive = stores.queried?.archive
+                let archive = name == keeper ? stores.queried?.archive : nil
                 connectors[name] = SpanMetricsConnector(name: name, config: settings, metrics: metrics) { minutes in
                     do {
                         try archive?.writeSpanMetrics(minutes)
@@ -43,7 +49,7 @@ struct PipelineBuilder: Sendable {
         var ordered: [any SpanConsumer] = []
         for pipeline in config.service.pipelines {
             let entry = Self.pipeline(pipeline, config, connectors: connectors, stores: stores, accountant: accountant, health: health,
-                                      metrics: metrics, logger: logger)
+                                      group: group, metrics: metrics, logger: logger)
             entries[pipeline.name] = entry
             ordered.append(entry)
         }
@@ -58,7 +64,8 @@ struct PipelineBuilder: Sendable {
     }
 
     private static func pipeline(_ pipeline: TracesPipelineConfig, _ config: TrellisConfig, connectors: [String: SpanMetricsConnector], stores: TraceStores,
-                                 accountant: MemoryAccountant, health: PipelineHealth, metrics: any MetricsFactory, logger: Logger) -> any SpanConsumer {
+                                 accountant: MemoryAccountant, health: PipelineHealth, group: any EventLoopGroup, metrics: any MetricsFactory,
+                                 logger: Logger) -> any SpanConsumer {
         var exporters: [any SpanConsumer] = []
         for name in pipeline.exporters {
             if let connector = connectors[name] {
@@ -67,13 +74,18 @@ struct PipelineBuilder: Sendable {
             }
             switch config.exporters.first(where: { $0.name == name })!.config {
             case .nop: exporters.append(NopExporter(name: name, metrics: metrics))
+            case .loadBalancing(let settings):
+                exporters.append(LoadBalancingExporter(name: name, config: settings, group: group, metrics: metrics, logger: logger))
             case .trellisStore(let settings):
                 exporters.append(TrellisStoreExporter(name: name, store: stores.byExporter[name]!, config: settings, metrics: metrics, logger: logger,
                                                       accountant: accountant, health: health))
             }
         }
         var chain: any SpanConsumer = exporters.count == 1 ? exporters[0] : FanOutConsumer(exporters)
-        guard !pipeline.processors.isEmpty else { return HealthGate(health: health, next: chain) }
+        if pipeline.processors.isEmpty {
+            // A pipeline that only counts never refuses: the main pipeline's gate already decided.
+            return pipeline.exporters.allSatisfy { connectors[$0] != nil } ? chain : HealthGate(health: health, next: chain)
+        }
         var limiter: MemoryLimiterConfig?
         for name in pipeline.processors.reversed() {
             switch config.processors.first(where: { $0.name == name })!.config {

@@ -36,11 +36,11 @@ public final class TrellisService: Sendable {
         metrics = PrometheusMetricsFactory(registry: registry)
         stores = try TraceStores(config, logger: logger)
         readiness = Readiness(health: health)
-        pipelines = PipelineBuilder(config, stores: stores, health: health, metrics: metrics, logger: logger)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        pipelines = PipelineBuilder(config, stores: stores, health: health, group: group, metrics: metrics, logger: logger)
         queryAPI = QueryAPI(reader: stores.queried, configuration: QueryConfiguration(
             bearerToken: config.query.auth?.bearerToken, defaultLimit: config.query.defaultLimit, maxLimit: config.query.maxLimit,
             timeout: .nanoseconds(config.query.timeout.nanoseconds)))
-        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
 
     /// The Prometheus text of every metric: Trellis's own, then the spanmetrics connectors' series.

@@ -62,17 +62,23 @@ class Trellis:
     """A `trellis serve` process with its own ports and config."""
 
     def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", read_header="10s", queue_spans=65536, processors="", pipeline_processors="[]",
-                 exporter="nop: {}", exporter_name="nop", query="", connectors="", extra_pipelines=""):
+                 exporter="nop: {}", exporter_name="nop", query="", connectors="", extra_pipelines="", grpc_endpoint=None, launcher=()):
+        """`grpc_endpoint` (host, port) replaces the OTLP/gRPC listener's; `launcher` is a command
+        the server runs under (it must exec it, so the server keeps the PID the test stops)."""
         names = ("grpc", "http", "zipkin", "jaeger_grpc", "jaeger_http", "query")
         self.ports = dict(zip(names, free_ports(len(names))))
+        grpc_host = "127.0.0.1"
+        if grpc_endpoint:
+            grpc_host, self.ports["grpc"] = grpc_endpoint
+        self.launcher = list(launcher)
         self.ports["jaeger_udp"] = free_port(socket.SOCK_DGRAM)
-        self.config = os.path.join(WORK, f"trellis-{self.ports['grpc']}.yaml")
+        self.config = os.path.join(WORK, f"trellis-{self.ports['query']}.yaml")
         with open(self.config, "w") as f:
             f.write(f"""
 receivers:
   otlp:
     protocols:
-      grpc: {{ endpoint: 127.0.0.1:{self.ports['grpc']}, max_recv_msg_size_mib: {max_msg_mib}, idle_timeout: {idle} }}
+      grpc: {{ endpoint: {grpc_host}:{self.ports['grpc']}, max_recv_msg_size_mib: {max_msg_mib}, idle_timeout: {idle} }}
       http: {{ endpoint: 127.0.0.1:{self.ports['http']}, max_request_body_size_mib: {max_body_mib}, idle_timeout: {idle}, read_header_timeout: {read_header} }}
   zipkin: {{ endpoint: 127.0.0.1:{self.ports['zipkin']}, idle_timeout: {idle}, read_header_timeout: {read_header} }}
   jaeger:
@@ -95,7 +101,7 @@ service:
 
     def start(self):
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([TRELLIS, "serve", "--config", self.config], stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.launcher + [TRELLIS, "serve", "--config", self.config], stdout=self.log, stderr=subprocess.STDOUT)
         if not wait_until(lambda: self.ready() or self.process.poll() is not None, timeout=30):
             raise AssertionError("trellis did not become ready")
         if self.process.poll() is not None:
@@ -215,7 +221,7 @@ SPANMETRICS = "\n  spanmetrics: { metrics_flush_interval: 1s }"
 SPANMETRICS_PIPELINE = "    traces/spanmetrics: { receivers: [otlp, zipkin, jaeger], exporters: [spanmetrics] }\n"
 
 
-def storing_trellis(db):
+def storing_trellis(db, **options):
     """A Trellis like the default config, with short waits: tail sampling keeps every trace (so a
     trace's spans from both services reach the store together), then batches (100 ms) into
     `trellis_store` archiving to `db`; the spanmetrics connector counts beside it, flushing each
@@ -223,7 +229,7 @@ def storing_trellis(db):
     return Trellis(exporter=store_exporter(db), exporter_name="trellis_store", processors="""
   tail_sampling: { decision_wait: 2s, decision_wait_after_root_received: 500ms, policies: [{ name: keep-all, type: always_sample }] }
   batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[tail_sampling, batch]",
-                   connectors=SPANMETRICS, extra_pipelines=SPANMETRICS_PIPELINE)
+                   connectors=SPANMETRICS, extra_pipelines=SPANMETRICS_PIPELINE, **options)
 
 
 def run_flows_into(trellis):

@@ -49,6 +49,14 @@ import TrellisModel
         #expect(family.metrics[0].metricPoints[0].timestamp == "t\(Self.base + Self.minute)")
     }
 
+    @Test func aWindowOffMinuteBoundariesIsARateOverTheMinutesItReads() {
+        // 120 calls in minute 0; a point 30 s into minute 1 with a 60 s window reads minutes 0 and 1.
+        let q = SpanMetricsQuery(services: ["api"], spanKinds: [.server], groupByOperation: false, end: Self.base + Self.minute + 30_000_000_000,
+                                 lookback: 0, step: 1, ratePer: Self.minute)
+        #expect(values(q.family(.calls, counts: Self.counts) { _ in "" }) == [[1]])
+        #expect(SpanMetricsQuery.readSeconds(opens: Self.base, time: Self.base + Self.minute) == 60)
+    }
+
     @Test func errorRatesAreFractionsOfCallsAndLatenciesAreQuantilesInMilliseconds() {
         let grouped = query(groupByOperation: true)
         let errors = grouped.family(.errors, counts: Self.counts) { _ in "" }

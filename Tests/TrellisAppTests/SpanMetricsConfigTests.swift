@@ -57,6 +57,15 @@ import TrellisPipeline
         #expect(error("{ dimensions_cache_size: 0 }")?.description.contains("dimensions_cache_size") == true)
         #expect(error("{ namespace: \"9lives\" }")?.description.contains("namespace") == true)
         #expect(error("{ unknown: 1 }")?.description.contains("connectors.spanmetrics.unknown") == true)
+        #expect(error("{ dimensions: [{ name: http.method }, { name: http_method }] }")?.description.contains("dimensions[1].name") == true)
+        #expect(error("{ dimensions: [{ name: le }] }")?.description.contains("dimensions[0].name") == true)
+        #expect(error("{ dimensions: [{ name: 1st }] }")?.description.contains("dimensions[0].name") == true)
+    }
+
+    @Test func twoConnectorsNeedTheirOwnNamespaces() {
+        #expect(error("{}\n  spanmetrics/b: {}")?.description.contains("connectors.spanmetrics/b.namespace") == true
+            || error("{}\n  spanmetrics/b: {}")?.description.contains("connectors.spanmetrics.namespace") == true)
+        #expect(error("{}\n  spanmetrics/b: { namespace: other }") == nil)
     }
 
     @Test func pipelinesAreTracesOrTracesSlashNameAndNameDefinedComponents() {

@@ -132,6 +132,16 @@ import TrellisModel
         #expect(config.processors.map(\.name).sorted() == ["attributes/redact", "batch", "memory_limiter", "resource"])
     }
 
+    @Test func clusterExamplesBuildTheGatewayAndTheSampler() throws {
+        let gateway = try TrellisConfig.load(file: Self.examples.appendingPathComponent("cluster/gateway.yaml").path)
+        guard case .loadBalancing(let settings) = try #require(gateway.exporters.first).config else { Issue.record("not loadbalancing"); return }
+        #expect(settings.routingKey == .traceID)
+        #expect(settings.resolver == .dns(hostname: "trellis-samplers.observability.svc.cluster.local", port: 4317, interval: .seconds(5), timeout: .seconds(1)))
+        let sampler = try TrellisConfig.load(file: Self.examples.appendingPathComponent("cluster/sampler.yaml").path)
+        #expect(sampler.service.traces.processors == ["memory_limiter", "tail_sampling", "batch"])
+        #expect(sampler.service.pipelines.map(\.name) == ["traces", "traces/spanmetrics"])
+    }
+
     @Test func productionTailSamplingExampleBuildsItsPipeline() throws {
         let config = try TrellisConfig.load(file: Self.examples.appendingPathComponent("tail-sampling-production.yaml").path)
         #expect(config.service.traces.processors == ["memory_limiter", "tail_sampling", "batch"])

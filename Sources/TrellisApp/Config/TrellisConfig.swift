@@ -27,6 +27,7 @@ public struct TrellisConfig: Decodable, Sendable {
     public enum Exporter: Sendable, Hashable {
         case nop
         case trellisStore(TrellisStoreConfig)
+        case loadBalancing(LoadBalancingConfig)
     }
 
     /// A configured connector: an exporter of a traces pipeline that turns spans into something else.
@@ -36,7 +37,7 @@ public struct TrellisConfig: Decodable, Sendable {
 
     public static let receiverTypes = ["otlp", "zipkin", "jaeger"]
     public static let processorTypes = ["memory_limiter", "batch", "attributes", "resource", "tail_sampling"]
-    public static let exporterTypes = ["nop", "trellis_store"]
+    public static let exporterTypes = ["nop", "trellis_store", "loadbalancing"]
     public static let connectorTypes = ["spanmetrics"]
 
     public var receivers: [(name: String, config: Receiver)]
@@ -70,6 +71,7 @@ public struct TrellisConfig: Decodable, Sendable {
         exporters = try Self.components(c, .exporters, known: Self.exporterTypes) { type, decoder in
             switch type {
             case "trellis_store": return .trellisStore(try Self.decodeOrDefault(decoder, TrellisStoreConfig()))
+            case "loadbalancing": return .loadBalancing(try LoadBalancingConfig(from: decoder))
             default:
                 try decoder.rejectUnknownKeys(NoKeys.self)
                 return .nop
@@ -164,6 +166,13 @@ public struct TrellisConfig: Decodable, Sendable {
                 throw .undefinedComponent(path: "\(path).exporters[\(i)]", name: name)
             }
             try checkRingFitsTheMemoryLimit(pipeline)
+        }
+        var namespaces: [String: String] = [:]
+        for case let (name, .spanMetrics(settings)) in connectors {
+            if let other = namespaces[settings.namespace] {
+                throw .invalidValue(path: "connectors.\(name).namespace", reason: "'\(settings.namespace)' is also \(other)'s: /metrics would repeat its series; give each spanmetrics connector its own namespace")
+            }
+            namespaces[settings.namespace] = name
         }
         var seen: [String: String] = [:]
         for listener in listeners where listener.endpoint.port != 0 {

@@ -10,7 +10,8 @@ import TrellisStorage
 /// - `GET /api/metrics/minstep`: `{"data":60000,…}` in Jaeger's envelope, the finest step in ms.
 ///
 /// Parameters as Jaeger's query parser reads them: `service` (required, repeatable),
-/// `groupByOperation`, `spanKind` (repeatable, `SPAN_KIND_SERVER` …; default server), `endTs`
+/// `groupByOperation`, `spanKind` (repeatable, `server` … as the Jaeger UI sends it, or
+/// `SPAN_KIND_SERVER` …, any case; default server), `endTs`
 /// (Unix ms, default now), `lookback` (ms, default 1h), `step` (ms, default 5s: rounded up to
 /// the one-minute minimum), `ratePer` (ms, default 10m, at most a day).
 enum MonitorRoutes {
@@ -63,7 +64,7 @@ enum MonitorRoutes {
         if !kindTexts.isEmpty {
             kinds = []
             for text in kindTexts {
-                guard let kind = kindNames.first(where: { $0.0 == text })?.1 else {
+                guard let kind = kindNames.first(where: { $0.0 == text.uppercased() || $0.0 == "SPAN_KIND_" + text.uppercased() })?.1 else {
                     throw QueryParameterError.notOneOf(parameter: "spanKind", value: text, allowed: kindNames.map(\.0))
                 }
                 kinds.insert(kind)

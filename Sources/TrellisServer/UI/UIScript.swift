@@ -12,6 +12,7 @@ enum UIScript {
     m.addEventListener('pointerdown',e=>{s=at(e);m.setPointerCapture(e.pointerId)});
     m.addEventListener('pointermove',e=>{if(s!==null){const x=at(e);set(Math.min(s,x),Math.abs(x-s))}});
     m.addEventListener('pointerup',e=>{if(s!==null&&Math.abs(at(e)-s)<.005)set(0,1);s=null});
+    m.addEventListener('pointercancel',()=>{s=null});
     const rows=[...w.querySelectorAll('.row')];rows.forEach(r=>r.tabIndex=-1);
     document.addEventListener('keydown',e=>{if(e.target.matches('input,select,textarea,button')||e.ctrlKey||e.metaKey||e.altKey)return;
     const i=rows.indexOf(document.activeElement),r=rows[i],step=e.key=='j'?1:-1;

@@ -1,3 +1,4 @@
+import TrellisClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,3 +1,4 @@
+import TrellisClient
 import Histogram
 import Synchronization
 

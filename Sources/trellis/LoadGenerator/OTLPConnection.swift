@@ -1,3 +1,4 @@
+import TrellisClient
 import NIOCore
 
 /// A client connection to an OTLP endpoint of either transport, shared by `trellis loadgen`

@@ -91,6 +91,19 @@ private final class Flushes: Sendable {
         #expect(metrics.value("trellis_connector_spanmetrics_overflow_spans_total", [("connector", "spanmetrics")]) == 3)
     }
 
+    @Test func minuteCountsPastTheirCapFoldIntoTheOverflowOperation() async throws {
+        var config = SpanMetricsConfig()
+        config.dimensionsCacheSize = 2
+        let flushed = Flushes()
+        let connector = Self.connector(config, flushed: flushed)
+        try await connector.consume(Self.slices("api", (1...6).map { Self.span($0, "GET /user/\($0)", millis: 1) }))
+        await connector.flushMinutes()
+        let minutes = try #require(flushed.all.withLock { $0 }.first)
+        #expect(minutes.count == 5)
+        #expect(minutes[SpanMetricsKey(bucket: Self.base, service: "api", operation: "otel_metric_overflow", kind: .server)]?.calls == 2)
+        #expect(minutes.values.reduce(0) { $0 + $1.calls } == 6)
+    }
+
     @Test func seriesNotUpdatedWithinTheExpirationLeaveAndFreeTheirPlace() async throws {
         var config = SpanMetricsConfig()
         config.metricsExpiration = .seconds(60)

@@ -49,7 +49,7 @@ import TrellisStorage
                 ("/api/metrics/calls", "parameter 'service' is required"),
                 ("/api/metrics/latencies?service=api", "parameter 'quantile' is required"),
                 ("/api/metrics/latencies?service=api&quantile=1.5", "quantile"),
-                ("/api/metrics/calls?service=api&spanKind=server", "SPAN_KIND_SERVER"),
+                ("/api/metrics/calls?service=api&spanKind=servers", "SPAN_KIND_SERVER"),
                 ("/api/metrics/calls?service=api&step=0", "step"),
                 ("/api/metrics/calls?service=api&lookback=86400000000", "lookback"),
                 ("/api/metrics/calls?service=api&ratePer=86400001", "ratePer"),
@@ -61,6 +61,20 @@ import TrellisStorage
                 #expect(answer.status == 400, "\(target)")
                 #expect(String(decoding: answer.body, as: UTF8.self).contains(message), "\(target)")
             }
+        }
+    }
+
+    @Test func theJaegerUIsKindNamesAndExtremeTimesAreAnswered() async throws {
+        try await withArchive { port in
+            for kind in ["server", "SERVER", "SPAN_KIND_SERVER", "span_kind_server"] {
+                let answer = try await HTTPTestClient.get(port: port, "/api/metrics/calls?service=api&spanKind=\(kind)&\(window)")
+                #expect(answer.status == 200, "\(kind)")
+            }
+            // Points near the top of the 64-bit nanosecond range, and a lookback past the epoch.
+            let top = try await HTTPTestClient.get(port: port, "/api/metrics/calls?service=a&endTs=18446744073709&lookback=90000")
+            #expect(top.status == 200)
+            let early = try await HTTPTestClient.get(port: port, "/api/metrics/calls?service=a&endTs=1000&lookback=3600000")
+            #expect(early.status == 200)
         }
     }
 

@@ -98,11 +98,15 @@ public struct SpanMetricsConfig: Decodable, Sendable, Hashable {
         for (i, name) in excludeDimensions.enumerated() where !Self.standardDimensions.contains(name) {
             throw .invalidValue(path: path + ".exclude_dimensions[\(i)]", reason: "'\(name)' is not one of \(Self.standardDimensions.joined(separator: ", "))")
         }
-        var seen = Set(Self.standardDimensions)
+        // Label names as /metrics writes them: unique, none a standard label or `le`, none starting with a digit.
+        var seen = Set(Self.standardDimensions.map(SpanMetricsExposition.sanitized) + ["le", "otel_metric_overflow"])
         for (i, dimension) in dimensions.enumerated() {
-            if dimension.name.isEmpty { throw .invalidValue(path: path + ".dimensions[\(i)].name", reason: "must not be empty") }
-            if !seen.insert(dimension.name).inserted {
-                throw .invalidValue(path: path + ".dimensions[\(i)].name", reason: "'\(dimension.name)' is already a dimension")
+            let label = SpanMetricsExposition.sanitized(dimension.name)
+            if dimension.name.isEmpty || label.first!.isNumber {
+                throw .invalidValue(path: path + ".dimensions[\(i)].name", reason: "must be a name not starting with a digit, got '\(dimension.name)'")
+            }
+            if !seen.insert(label).inserted {
+                throw .invalidValue(path: path + ".dimensions[\(i)].name", reason: "'\(dimension.name)' would be the label \(label), which another label already is")
             }
         }
         if dimensionsCacheSize < 1 { throw .invalidValue(path: path + ".dimensions_cache_size", reason: "must be at least 1, got \(dimensionsCacheSize)") }

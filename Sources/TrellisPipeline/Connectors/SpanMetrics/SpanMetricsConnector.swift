@@ -90,8 +90,14 @@ public final class SpanMetricsConnector: SpanConsumer {
         if !minutes.isEmpty { await flush(minutes) }
     }
 
+    /// Stops the timer, waits for a flush it may have begun, and flushes the rest.
     public func shutdown(deadline: ContinuousClock.Instant) async {
-        timer.withLock { $0?.cancel() }
+        let task = timer.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        task?.cancel()
+        await task?.value
         await flushMinutes()
     }
 }

@@ -5,7 +5,8 @@ import TrellisModel
 /// - per series (a label set: service, span name, kind, status code, the configured dimensions),
 ///   a call count and a duration histogram with the configured bounds, for `/metrics`;
 /// - per `SpanMetricsKey` (minute, service, operation, kind), the RED counts since the last
-///   `takeMinutes()`, for the archive.
+///   `takeMinutes()`, for the archive: at most twice `dimensions_cache_size` keys per flush, further
+///   spans counted under the operation `otel_metric_overflow` of their service and kind.
 ///
 /// At most `dimensions_cache_size` series: a span of a further label set counts in the one
 /// overflow series (`otel_metric_overflow="true"`, no other label) and in `overflowSpans`. With a
@@ -43,6 +44,10 @@ struct SpanMetricsState {
     /// Spans counted in the overflow series.
     private(set) var overflowSpans: UInt64 = 0
     private(set) var minutes: [SpanMetricsKey: SpanMetricsCounts] = [:]
+    private var firstMinute: UInt64?
+
+    /// The operation the minute counts past their cap are kept under.
+    static let overflowOperation = "otel_metric_overflow"
 
     init(config: SpanMetricsConfig) {
         self.config = config
@@ -55,8 +60,13 @@ struct SpanMetricsState {
     mutating func record(_ span: Span, service: String, resource: Resource, now: Duration) {
         let duration = span.durationNanos
         let isError = span.status.code == .error
-        minutes[SpanMetricsKey(service: service, operation: span.name, kind: span.kind, startUnixNano: span.startTimeUnixNano), default: SpanMetricsCounts()]
-            .record(durationNanos: duration, isError: isError)
+        var minute = SpanMetricsKey(service: service, operation: span.name, kind: span.kind, startUnixNano: span.startTimeUnixNano)
+        if minutes[minute] == nil, minutes.count >= 2 * config.dimensionsCacheSize {
+            // Past the cap, the flush's further keys fold into one per service and kind, in the flush's first minute.
+            minute = SpanMetricsKey(bucket: firstMinute ?? minute.bucket, service: service, operation: Self.overflowOperation, kind: span.kind)
+        }
+        firstMinute = firstMinute ?? minute.bucket
+        minutes[minute, default: SpanMetricsCounts()].record(durationNanos: duration, isError: isError)
 
         let key = SeriesKey(service: keeps.service ? service : nil, name: keeps.name ? span.name : nil, kind: keeps.kind ? span.kind : nil,
                             status: keeps.status ? span.status.code : nil,
@@ -91,7 +101,7 @@ struct SpanMetricsState {
 
     /// The minute counts since the last call, handed over once.
     mutating func takeMinutes() -> [SpanMetricsKey: SpanMetricsCounts] {
-        defer { minutes = [:] }
+        defer { minutes = [:]; firstMinute = nil }
         return minutes
     }
 }

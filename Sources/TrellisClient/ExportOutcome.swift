@@ -1,5 +1,5 @@
-/// How one export request ended, as the load generator counts it.
-enum ExportOutcome: Sendable {
+/// How one OTLP export request ended.
+public enum ExportOutcome: Sendable {
     /// Accepted; `rejectedSpans` (and the server's `message`) came back as partial success.
     case accepted(rejectedSpans: Int, message: String)
     /// Refused retryably (gRPC UNAVAILABLE/RESOURCE_EXHAUSTED, HTTP 429/502/503/504).
@@ -9,7 +9,7 @@ enum ExportOutcome: Sendable {
 
     /// An accepted answer whose body is an `ExportTraceServiceResponse` in protobuf:
     /// field 1 `partial_success` { field 1 `rejected_spans` int64, field 2 `error_message` string }.
-    static func accepted(protobufResponse body: [UInt8]) -> ExportOutcome {
+    public static func accepted(protobufResponse body: [UInt8]) -> ExportOutcome {
         var reader = ProtobufFieldReader(body[...])
         var rejected = 0
         var message = ""

@@ -4,13 +4,16 @@ import NIOPosix
 import TrellisServer
 
 /// One h2c connection (prior knowledge) to an OTLP/gRPC endpoint, driven by a libnghttp2
-/// client session; many unary `Export` calls run on it at once, one stream each.
-final class GRPCClientConnection: Sendable {
+/// client session; many unary `Export` calls run on it at once, one stream each. The one OTLP
+/// client of Trellis: `trellis loadgen`, `trellis demo` and the `loadbalancing` exporter use it.
+public final class GRPCClientConnection: Sendable {
     private let channel: any Channel
     private let handler: NIOLoopBound<GRPCClientHandler>
 
-    static func connect(host: String, port: Int, group: any EventLoopGroup, authority: String) async throws -> GRPCClientConnection {
-        let (channel, handler) = try await ClientChannel.connect(host: host, port: port, group: group, handlerType: GRPCClientHandler.self) { _ in
+    public static func connect(host: String, port: Int, group: any EventLoopGroup, authority: String,
+                               connectTimeout: TimeAmount = .seconds(10)) async throws -> GRPCClientConnection {
+        let (channel, handler) = try await ClientChannel.connect(host: host, port: port, group: group, handlerType: GRPCClientHandler.self,
+                                                                 connectTimeout: connectTimeout) { _ in
             GRPCClientHandler(authority: authority)
         }
         return GRPCClientConnection(channel: channel, handler: handler)
@@ -22,22 +25,22 @@ final class GRPCClientConnection: Sendable {
     }
 
     /// Sends one length-prefixed message (compressed when `gzip`) and waits for the call's status.
-    func export(_ message: [UInt8], gzip: Bool) async -> ExportOutcome {
+    public func export(_ message: [UInt8], gzip: Bool) async -> ExportOutcome {
         let promise = channel.eventLoop.makePromise(of: ExportOutcome.self)
         let handler = self.handler
         channel.eventLoop.execute { handler.value.call(message: message, gzip: gzip, promise: promise) }
         return (try? await promise.futureResult.get()) ?? .failed("connection closed")
     }
 
-    var isOpen: Bool { channel.isActive }
+    public var isOpen: Bool { channel.isActive }
 
     /// Fails the calls still waiting with `reason` and closes the connection.
-    func abort(reason: String) {
+    public func abort(reason: String) {
         let handler = self.handler
         channel.eventLoop.execute { handler.value.abort(reason: reason) }
     }
 
-    func close() async {
+    public func close() async {
         try? await channel.close()
     }
 }
