@@ -5,6 +5,7 @@
 #   benchmarks/run.sh pipeline      memory limiter + tail sampling (production policies) + batch into the sink, over gRPC
 #   benchmarks/run.sh ingest-full   the default config (ring + SQLite archive, spanmetrics), gRPC and http/protobuf
 #   benchmarks/run.sh spanmetrics   ingest-full over gRPC with and without the spanmetrics connector, twice each, in turn
+#   benchmarks/run.sh cluster       a loadbalancing gateway in front of 1, then 3, samplers: spans per CPU-second of each tier
 #   benchmarks/run.sh query         query API latency (get-trace, search, timeline, critical path, dependencies) over ~1M stored spans
 #   benchmarks/run.sh ui            web UI page time and bytes: search (20 results) and 100/1,000/10,000-span trace pages over ~1M stored spans
 #   benchmarks/run.sh overload      3x the sustainable gRPC rate for 60 s: peak RSS, refusals, archive count = acknowledged
@@ -199,6 +200,14 @@ print(json.dumps({"benchmark": "spanmetrics", "protocol": "grpc", "spans_per_sec
 PY
 }
 
+# A gateway (loadbalancing by trace ID) in front of 1 and then 3 samplers (the ingest-full pipeline
+# into SQLite), gRPC: spans per CPU-second of each tier (benchmarks/cluster.py).
+bench_cluster() {
+    release_build trellis
+    SAMPLERS=1 python3 benchmarks/cluster.py .build/release/trellis
+    SAMPLERS=3 python3 benchmarks/cluster.py .build/release/trellis
+}
+
 # The default config's sustainable gRPC rate: SUSTAINABLE, or an ingest-full run's figure.
 sustainable_rate() {
     if [[ -n "${SUSTAINABLE:-}" ]]; then echo "$SUSTAINABLE"; return; fi
@@ -374,6 +383,7 @@ case "${1:-}" in
     pipeline) bench_pipeline ;;
     ingest-full) bench_ingest_full ;;
     spanmetrics) bench_spanmetrics ;;
+    cluster) bench_cluster ;;
     query) bench_query ;;
     ui) bench_ui ;;
     overload) bench_overload ;;
@@ -383,5 +393,5 @@ case "${1:-}" in
     profile) bench_profile ;;
     fuzz) scripts/fuzz all "${FUZZ_SECONDS:-600}" ;;
     all) bench_all ;;
-    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|spanmetrics|query|ui|store|overload|soak|profile|fuzz|all" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh decode|idle|ingest-null|pipeline|ingest-full|spanmetrics|cluster|query|ui|store|overload|soak|profile|fuzz|all" >&2; exit 2 ;;
 esac

@@ -107,7 +107,7 @@ def spanmetrics_counts_every_sdk_span_exactly_with_exact_buckets_and_the_monitor
         # Jaeger's Monitor API, over what the connector flushed into the archive (each second).
         node = [(iso_nanos(s["end_time"]) - iso_nanos(s["start_time"])) / 1e6 for s in truth
                 if sdk_label_set(s)[:1] == ("node-service",) and s["kind"] == "SpanKind.SERVER"]
-        end_ms = int(time.time() * 1000) + 60_000
+        end_ms = (int(time.time()) // 60 + 2) * 60_000  # on a minute boundary: the 10-minute window reads exactly 10 minutes
         query = f"service=node-service&endTs={end_ms}&lookback=60000&step=60000&ratePer=600000"
 
         def monitor(route, extra=""):

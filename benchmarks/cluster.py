@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""The front tier's cost: a gateway Trellis (OTLP in, loadbalancing by trace ID) in front of
+SAMPLERS sampler Trellis processes (the ingest-full pipeline: memory_limiter, tail sampling,
+batch, ring + SQLite archive, spanmetrics), loaded by `trellis loadgen` over gRPC for DURATION.
+Every process shares this machine's cores, so the figures are spans per CPU-second of each tier
+(user + system time from /proc/PID/stat), not wall-clock rates. Prints one JSON line.
+
+Usage: cluster.py TRELLIS_BINARY  (environment: SAMPLERS, default 3; DURATION, default 20s)
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+TRELLIS = sys.argv[1]
+WORK = tempfile.mkdtemp(prefix="trellis-cluster-bench-")
+HZ = os.sysconf("SC_CLK_TCK")
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def start(name, body):
+    grpc, query = free_ports(2)
+    path = os.path.join(WORK, f"{name}.yaml")
+    with open(path, "w") as f:
+        f.write(f"receivers: {{ otlp: {{ protocols: {{ grpc: {{ endpoint: 127.0.0.1:{grpc} }} }} }} }}\n{body}\nquery: {{ endpoint: 127.0.0.1:{query} }}\n")
+    process = subprocess.Popen([TRELLIS, "serve", "--config", path], stdout=open(path + ".log", "w"), stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{query}/readyz", timeout=1)
+            return process, grpc, query
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{name} did not become ready: {open(path + '.log').read()[-2000:]}")
+
+
+def cpu_seconds(process):
+    with open(f"/proc/{process.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / HZ
+
+
+def metric(query, name):
+    text = urllib.request.urlopen(f"http://127.0.0.1:{query}/metrics", timeout=5).read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + "{") or line.startswith(name + " "))
+
+
+def main():
+    count = int(os.environ.get("SAMPLERS", "3"))
+    sampler_body = """processors:
+  memory_limiter: { check_interval: 1s, limit_mib: 512, spike_limit_mib: 128 }
+  tail_sampling: { decision_wait: 2s, num_traces: 100000, policies: [{ name: keep-all, type: always_sample }] }
+  batch: { send_batch_size: 8192, timeout: 200ms }
+exporters:
+  trellis_store: { ring: { max_bytes: 128MiB }, archive: { path: "%s/trellis.db", retention: 168h } }
+connectors: { spanmetrics: {} }
+service:
+  pipelines:
+    traces: { receivers: [otlp], processors: [memory_limiter, tail_sampling, batch], exporters: [trellis_store] }
+    traces/spanmetrics: { receivers: [otlp], exporters: [spanmetrics] }"""
+    samplers = [start(f"sampler-{i}", sampler_body % os.path.join(WORK, f"sampler-{i}")) for i in range(count)]
+    hostnames = ", ".join(f"127.0.0.1:{grpc}" for _, grpc, _ in samplers)
+    gateway = start("gateway", f"""exporters:
+  loadbalancing:
+    protocol: {{ otlp: {{ retry_on_failure: {{ initial_interval: 100ms, max_interval: 1s, max_elapsed_time: 5s }} }} }}
+    resolver: {{ static: {{ hostnames: [{hostnames}] }} }}
+service: {{ pipelines: {{ traces: {{ receivers: [otlp], exporters: [loadbalancing] }} }} }}""")
+    everyone = [gateway] + samplers
+    before = [cpu_seconds(p) for p, _, _ in everyone]
+    load = subprocess.run([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{gateway[1]}", "--json", "--duration", os.environ.get("DURATION", "20s"),
+                           "--connections", "2", "--concurrency", "16", "--spans-per-request", "100", "--spans-per-trace", "10"],
+                          capture_output=True, text=True)
+    summary = json.loads(load.stdout.strip().splitlines()[-1])
+    deadline = time.time() + 30
+    while time.time() < deadline and sum(metric(q, "trellis_exporter_sent_spans_total") for _, _, q in samplers) < summary["spans_accepted"]:
+        time.sleep(0.5)
+    used = [cpu_seconds(p) - b for (p, _, _), b in zip(everyone, before)]
+    stored = sum(metric(q, "trellis_exporter_sent_spans_total") for _, _, q in samplers)
+    for process, _, _ in everyone:
+        process.send_signal(signal.SIGTERM)
+    for process, _, _ in everyone:
+        process.wait(timeout=60)
+    shutil.rmtree(WORK, ignore_errors=True)
+    accepted = summary["spans_accepted"]
+    print(json.dumps({"benchmark": "cluster", "samplers": count, "spans_per_sec": summary["spans_per_sec"], "spans_accepted": accepted,
+                      "spans_refused": summary["spans_refused"], "spans_failed": summary["spans_failed"], "spans_stored": int(stored),
+                      "gateway_cpu_seconds": round(used[0], 2), "gateway_spans_per_cpu_second": round(accepted / used[0]) if used[0] else None,
+                      "samplers_cpu_seconds": round(sum(used[1:]), 2),
+                      "sampler_spans_per_cpu_second": round(stored / sum(used[1:])) if sum(used[1:]) else None}, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()
