@@ -5,7 +5,9 @@ batch, ring + SQLite archive, spanmetrics), loaded by `trellis loadgen` over gRP
 Every process shares this machine's cores, so the figures are spans per CPU-second of each tier
 (user + system time from /proc/PID/stat), not wall-clock rates. Prints one JSON line.
 
-Usage: cluster.py TRELLIS_BINARY  (environment: SAMPLERS, default 3; DURATION, default 20s)
+Usage: cluster.py TRELLIS_BINARY  (environment: SAMPLERS, default 3; DURATION, default 20s;
+COMPRESSION, the gateway's, gzip (default) or none; PROFILE=1 records the gateway with perf for
+10 s mid-run into benchmarks/out/cluster-gateway-flat.txt)
 """
 import json
 import os
@@ -76,15 +78,25 @@ service:
     hostnames = ", ".join(f"127.0.0.1:{grpc}" for _, grpc, _ in samplers)
     gateway = start("gateway", f"""exporters:
   loadbalancing:
-    protocol: {{ otlp: {{ retry_on_failure: {{ initial_interval: 100ms, max_interval: 1s, max_elapsed_time: 5s }} }} }}
+    protocol: {{ otlp: {{ compression: {os.environ.get("COMPRESSION", "gzip")}, retry_on_failure: {{ initial_interval: 100ms, max_interval: 1s, max_elapsed_time: 5s }} }} }}
     resolver: {{ static: {{ hostnames: [{hostnames}] }} }}
 service: {{ pipelines: {{ traces: {{ receivers: [otlp], exporters: [loadbalancing] }} }} }}""")
     everyone = [gateway] + samplers
     before = [cpu_seconds(p) for p, _, _ in everyone]
-    load = subprocess.run([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{gateway[1]}", "--json", "--duration", os.environ.get("DURATION", "20s"),
-                           "--connections", "2", "--concurrency", "16", "--spans-per-request", "100", "--spans-per-trace", "10"],
-                          capture_output=True, text=True)
-    summary = json.loads(load.stdout.strip().splitlines()[-1])
+    load = subprocess.Popen([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{gateway[1]}", "--json", "--duration", os.environ.get("DURATION", "20s"),
+                             "--connections", "2", "--concurrency", "16", "--spans-per-request", "100", "--spans-per-trace", "10"],
+                            stdout=subprocess.PIPE, text=True)
+    if os.environ.get("PROFILE") == "1":
+        time.sleep(5)
+        os.makedirs("benchmarks/out", exist_ok=True)
+        subprocess.run(["perf", "record", "-F", "499", "-g", "-p", str(gateway[0].pid), "-o", "benchmarks/out/cluster-gateway.perf", "--", "sleep", "10"],
+                       capture_output=True)
+        report = subprocess.run(["perf", "report", "-i", "benchmarks/out/cluster-gateway.perf", "--stdio", "--no-children", "--percent-limit", "0.7", "-g", "none"],
+                                capture_output=True, text=True).stdout
+        demangled = subprocess.run(["swift", "demangle", "--simplified"], input=report, capture_output=True, text=True).stdout
+        with open("benchmarks/out/cluster-gateway-flat.txt", "w") as f:
+            f.write(demangled)
+    summary = json.loads(load.communicate()[0].strip().splitlines()[-1])
     deadline = time.time() + 30
     while time.time() < deadline and sum(metric(q, "trellis_exporter_sent_spans_total") for _, _, q in samplers) < summary["spans_accepted"]:
         time.sleep(0.5)

@@ -23,7 +23,8 @@ struct CheckConfigCommand: ParsableCommand {
         for listener in config.listeners {
             print("  \(listener.component) listens on \(listener.endpoint)\(listener.udp ? " (UDP)" : "")")
         }
-        let pipeline = config.service.traces
-        print("  pipeline traces: \(pipeline.receivers.joined(separator: ", ")) -> [\(pipeline.processors.joined(separator: ", "))] -> \(pipeline.exporters.joined(separator: ", "))")
+        for pipeline in config.service.pipelines {
+            print("  pipeline \(pipeline.name): \(pipeline.receivers.joined(separator: ", ")) -> [\(pipeline.processors.joined(separator: ", "))] -> \(pipeline.exporters.joined(separator: ", "))")
+        }
     }
 }
