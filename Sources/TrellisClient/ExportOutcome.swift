@@ -2,7 +2,7 @@
 public enum ExportOutcome: Sendable {
     /// Accepted; `rejectedSpans` (and the server's `message`) came back as partial success.
     case accepted(rejectedSpans: Int, message: String)
-    /// Refused retryably (gRPC UNAVAILABLE/RESOURCE_EXHAUSTED, HTTP 429/502/503/504).
+    /// Refused retryably (the gRPC statuses OTLP lets a client retry, HTTP 429/502/503/504).
     case refused(retryAfterSeconds: Int?)
     /// Failed for good, with what the server or the connection said.
     case failed(String)

@@ -196,12 +196,17 @@ final class GRPCClientHandler: ChannelInboundHandler {
         NGHTTP2Output.send(session, to: context)
     }
 
+    /// The gRPC statuses the OTLP specification lets a client retry: CANCELLED, DEADLINE_EXCEEDED,
+    /// ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS. RESOURCE_EXHAUSTED is retryable only with
+    /// RetryInfo, which Trellis never sends (it answers a message too large with it).
+    static let retryableStatuses: Set<Int> = [1, 4, 10, 11, 14, 15]
+
     private static func outcome(_ call: Call, errorCode: UInt32) -> ExportOutcome {
         switch call.status {
         case 0?:
             let body = call.response.count > 5 ? Array(call.response[5...]) : []
             return ExportOutcome.accepted(protobufResponse: body)
-        case 14?, 8?:
+        case let status? where retryableStatuses.contains(status):
             return .refused(retryAfterSeconds: nil)
         case let status?:
             return .failed("grpc-status \(status): \(call.message)")

@@ -41,7 +41,7 @@ import TrellisModel
                 routing_key: service
                 protocol: { otlp: { timeout: 2s, compression: none, tls: { insecure: true },
                                     retry_on_failure: { initial_interval: 100ms, max_interval: 1s, max_elapsed_time: 20s } } }
-                resolver: { static: { hostnames: [127.0.0.1:14317, "sampler-2:4317"] } }
+                resolver: { static: { hostnames: [127.0.0.1:14317, sampler-2] } }
             service: { pipelines: { traces: { receivers: [otlp], exporters: [loadbalancing] } } }
             """
         guard case .loadBalancing(let settings) = try TrellisConfig.parse(yaml).exporters[0].config else { Issue.record("not loadbalancing"); return }
@@ -69,6 +69,7 @@ import TrellisModel
         #expect(error("{ protocol: { otlp: { tls: { insecure: false } } }, resolver: { static: { hostnames: [a:1] } } }").contains("tls.insecure"))
         #expect(error("{ protocol: { otlp: { endpoint: x:1 } }, resolver: { static: { hostnames: [a:1] } } }").contains("protocol.otlp.endpoint"))
         #expect(error("{ resolver: { dns: { hostname: b, port: 0 } } }").contains("resolver.dns.port"))
+        #expect(error("{ resolver: { static: { hostnames: [a:1, \":2\"] } } }").contains("resolver.static.hostnames[1]"))
     }
 
     @Test func theDNSResolverListsTheAddressesANameHas() async throws {

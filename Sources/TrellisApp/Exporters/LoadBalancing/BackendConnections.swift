@@ -18,10 +18,13 @@ actor BackendConnections {
         self.connectTimeout = connectTimeout
     }
 
-    /// The open connection to `backend`; throws when it cannot be reached.
+    /// The open connection to `backend`; throws when it cannot be reached. Callers that arrive
+    /// while a connection is being opened share that attempt and its outcome.
     func connection(to backend: String) async throws -> GRPCClientConnection {
-        if let existing = connections[backend] {
-            if let connection = try? await existing.value, connection.isOpen { return connection }
+        while let existing = connections[backend] {
+            let connection = try await existing.value
+            if connection.isOpen { return connection }
+            // Closed since: forget it, unless another caller already replaced it (then use that one).
             if connections[backend] == existing { connections[backend] = nil }
         }
         if let down = unreachable[backend], ContinuousClock.now < down.until { throw BackendError.unreachable(down.reason) }
@@ -37,10 +40,20 @@ actor BackendConnections {
             unreachable[backend] = nil
             return connection
         } catch {
+            // Only the caller that started the attempt records it; waiters see the same error.
             if connections[backend] == task { connections[backend] = nil }
             unreachable[backend] = (ContinuousClock.now + pause, "\(error)")
             throw error
         }
+    }
+
+    /// Closes the connections to backends not in `keep` (the resolver dropped them).
+    func retain(_ keep: Set<String>) async {
+        for backend in Array(connections.keys) where !keep.contains(backend) {
+            let task = connections.removeValue(forKey: backend)
+            await (try? task?.value)?.close()
+        }
+        unreachable = unreachable.filter { keep.contains($0.key) }
     }
 
     func closeAll() async {

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Logging
 import Synchronization
@@ -5,27 +6,42 @@ import Synchronization
 /// The backends the loadbalancing exporter routes to, as a `ConsistentHashRing` of `host:port`
 /// names: the static list, or the addresses a DNS name resolves to (every `interval`, each
 /// lookup given up after `timeout`, keeping the last answer), so a backend the name stops
-/// listing leaves the ring and its keys move to the others.
+/// listing leaves the ring and its keys move to the others; `changed` hears each new ring.
+/// Lookups run on a thread of their own (getaddrinfo blocks and cannot be interrupted), one at a
+/// time: while a slow one is still running, the next rounds are skipped.
 final class BackendResolver: Sendable {
     private let current: Mutex<ConsistentHashRing>
     private let refresher = Mutex<Task<Void, Never>?>(nil)
 
-    init(_ resolver: LoadBalancingConfig.Resolver, logger: Logger) {
+    /// Whether a lookup thread is still running.
+    final class LookupGate: Sendable {
+        let busy = Atomic<Bool>(false)
+    }
+
+    init(_ resolver: LoadBalancingConfig.Resolver, logger: Logger, changed: @escaping @Sendable (ConsistentHashRing) -> Void = { _ in }) {
         switch resolver {
         case .fixed(let hostnames):
             current = Mutex(ConsistentHashRing(backends: hostnames.map(\.description)))
         case .dns(let hostname, let port, let interval, let timeout):
             current = Mutex(ConsistentHashRing(backends: []))
+            let gate = LookupGate()
             let task = Task { [weak self] in
                 while !Task.isCancelled {
-                    if let addresses = await Self.lookup(hostname, timeout: .nanoseconds(timeout.nanoseconds)) {
+                    guard !gate.busy.load(ordering: .acquiring) else {
+                        try? await Task.sleep(for: .nanoseconds(interval.nanoseconds))
+                        continue
+                    }
+                    if let addresses = await Self.lookup(hostname, timeout: .nanoseconds(timeout.nanoseconds), gate: gate) {
                         let ring = ConsistentHashRing(backends: addresses.map { $0.contains(":") ? "[\($0)]:\(port)" : "\($0):\(port)" })
                         guard let self else { return }
-                        let changed = self.current.withLock { old in
+                        let isNew = self.current.withLock { old in
                             defer { old = ring }
                             return old != ring
                         }
-                        if changed { logger.info("loadbalancing backends changed", metadata: ["hostname": "\(hostname)", "backends": "\(ring.backends)"]) }
+                        if isNew {
+                            logger.info("loadbalancing backends changed", metadata: ["hostname": "\(hostname)", "backends": "\(ring.backends)"])
+                            changed(ring)
+                        }
                     } else {
                         logger.warning("loadbalancing DNS lookup failed or timed out; keeping the last backends", metadata: ["hostname": "\(hostname)"])
                     }
@@ -45,13 +61,18 @@ final class BackendResolver: Sendable {
     }
 
     /// The numeric addresses `hostname` resolves to, sorted; nil when the lookup fails or takes
-    /// longer than `timeout` (getaddrinfo cannot be interrupted: a slow one finishes unheard).
-    static func lookup(_ hostname: String, timeout: Duration) async -> [String]? {
+    /// longer than `timeout` (getaddrinfo cannot be interrupted: a slow one finishes unheard, on
+    /// its own thread, and keeps `gate` busy until it does).
+    static func lookup(_ hostname: String, timeout: Duration, gate: LookupGate? = nil) async -> [String]? {
         let answer = Mutex<CheckedContinuation<[String]?, Never>?>(nil)
         return await withCheckedContinuation { continuation in
             answer.withLock { $0 = continuation }
             let finish: @Sendable ([String]?) -> Void = { value in answer.withLock({ $0.take() })?.resume(returning: value) }
-            Task.detached { finish(resolve(hostname)) }
+            gate?.busy.store(true, ordering: .releasing)
+            Thread.detachNewThread {
+                finish(resolve(hostname))
+                gate?.busy.store(false, ordering: .releasing)
+            }
             Task { try? await Task.sleep(for: timeout); finish(nil) }
         }
     }

@@ -10,7 +10,7 @@ import TrellisModel
 ///     otlp: { timeout: 10s, compression: gzip, tls: { insecure: true },
 ///             retry_on_failure: { enabled: true, initial_interval: 5s, max_interval: 30s, max_elapsed_time: 300s } }
 ///   resolver:
-///     static: { hostnames: [sampler-1:4317, sampler-2:4317] }
+///     static: { hostnames: [sampler-1:4317, sampler-2] }   # no port: 4317
 ///     # or dns: { hostname: samplers.example, port: 4317, interval: 5s, timeout: 1s }
 /// ```
 /// Trellis speaks plain h2c to its backends: `tls.insecure` must be true (or `tls` left out).
@@ -35,7 +35,8 @@ public struct LoadBalancingConfig: Decodable, Sendable, Hashable {
     public var retryEnabled = true
     public var initialInterval = ConfigDuration.seconds(5)
     public var maxInterval = ConfigDuration.seconds(30)
-    /// How long one batch is retried before it is refused upstream (retryably). Default 300s.
+    /// How long one batch is retried before it is refused upstream (retryably); 0 retries until
+    /// shutdown, as in the collector. Default 300s.
     public var maxElapsedTime = ConfigDuration.seconds(300)
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
@@ -112,7 +113,15 @@ public struct LoadBalancingConfig: Decodable, Sendable, Hashable {
         case (true, false):
             let fixed = try r.superDecoder(forKey: .static)
             try fixed.rejectUnknownKeys(StaticKeys.self)
-            let hostnames = try fixed.container(keyedBy: StaticKeys.self).decode([Endpoint].self, forKey: .hostnames)
+            // As in the collector, a hostname without a port means OTLP/gRPC's 4317.
+            let texts = try fixed.container(keyedBy: StaticKeys.self).decode([String].self, forKey: .hostnames)
+            let hostnames = try texts.enumerated().map { i, text -> Endpoint in
+                let withPort = text.hasSuffix("]") || !text.contains(":") ? text + ":4317" : text
+                guard let endpoint = Endpoint(parsing: withPort), !endpoint.host.isEmpty, text.first != ":" else {
+                    throw ConfigError.invalidValue(path: path + ".resolver.static.hostnames[\(i)]", reason: "'\(text)' is not host or host:port")
+                }
+                return endpoint
+            }
             guard !hostnames.isEmpty else { throw ConfigError.invalidValue(path: path + ".resolver.static.hostnames", reason: "name at least one backend") }
             resolver = .fixed(hostnames: hostnames)
         case (false, true):

@@ -14,11 +14,13 @@ import TrellisPipeline
 ///
 /// Acknowledges upstream only what backends acknowledged: a batch returns once every backend
 /// accepted its part. Parts a backend refused retryably, or could not be sent (unreachable, no
-/// answer within `timeout`), are routed again on the current ring and retried with exponential
-/// backoff (`initial_interval` doubling up to `max_interval`) until `max_elapsed_time`; then the
+/// answer within `timeout`), are routed again on the current ring and retried with the collector's
+/// backoff (`initial_interval` growing 1.5 times up to `max_interval`, each wait ±50 %) until
+/// `max_elapsed_time` (0: until shutdown); then the
 /// batch is refused upstream, retryably, and its sender retries it (parts that were accepted may
 /// then arrive twice: delivery is at least once). A part a backend rejects for good (a gRPC
-/// status other than UNAVAILABLE and RESOURCE_EXHAUSTED) is dropped and counted.
+/// status OTLP does not let a client retry, such as INVALID_ARGUMENT or RESOURCE_EXHAUSTED for a
+/// message too large) is dropped and counted.
 final class LoadBalancingExporter: SpanConsumer {
     private let config: LoadBalancingConfig
     private let resolver: BackendResolver
@@ -36,9 +38,11 @@ final class LoadBalancingExporter: SpanConsumer {
         self.config = config
         self.logger = logger
         self.metrics = metrics
-        resolver = BackendResolver(config.resolver, logger: logger)
         let timeout = Duration.nanoseconds(config.timeout.nanoseconds)
-        connections = BackendConnections(group: group, pause: min(.nanoseconds(config.initialInterval.nanoseconds), .seconds(1)), connectTimeout: timeout)
+        let connections = BackendConnections(group: group, pause: min(.nanoseconds(config.initialInterval.nanoseconds), .seconds(1)), connectTimeout: timeout)
+        self.connections = connections
+        // Connections to backends the resolver dropped are closed.
+        resolver = BackendResolver(config.resolver, logger: logger) { ring in Task { await connections.retain(Set(ring.backends)) } }
         sent = Counter(label: "trellis_exporter_sent_spans_total", dimensions: [("exporter", name)], factory: metrics)
         rejected = Counter(label: "trellis_exporter_dropped_spans_total", dimensions: [("exporter", name), ("reason", "rejected_by_backend")], factory: metrics)
         retries = Counter(label: "trellis_exporter_loadbalancing_retries_total", dimensions: [("exporter", name)], factory: metrics)
@@ -54,9 +58,10 @@ final class LoadBalancingExporter: SpanConsumer {
 
     func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
         let clock = ContinuousClock()
-        let giveUp = clock.now + .nanoseconds(config.maxElapsedTime.nanoseconds)
+        // max_elapsed_time 0 retries for as long as it takes, as in the collector (until shutdown).
+        let giveUp = config.maxElapsedTime.nanoseconds == 0 ? nil : clock.now + .nanoseconds(config.maxElapsedTime.nanoseconds)
         var pending = slices
-        var delay = Duration.nanoseconds(config.initialInterval.nanoseconds)
+        var interval = Double(config.initialInterval.nanoseconds)
         while true {
             let ring = resolver.ring
             var parts: [String: [TraceSlice]] = [:]
@@ -71,17 +76,20 @@ final class LoadBalancingExporter: SpanConsumer {
                     group.addTask { (backend, part, await self.send(part, to: backend)) }
                 }
                 for await (backend, part, outcome) in group {
+                    let spans = part.spanCount
                     switch outcome {
                     case .accepted(let rejectedSpans, _):
-                        sent.increment(by: part.spanCount - rejectedSpans)
-                        if rejectedSpans > 0 { rejected.increment(by: rejectedSpans) }
+                        let dropped = min(max(0, rejectedSpans), spans)
+                        sent.increment(by: spans - dropped)
+                        if dropped > 0 { rejected.increment(by: dropped) }
                         Counter(label: "trellis_exporter_loadbalancing_backend_spans_total", dimensions: [("exporter", name), ("backend", backend)], factory: metrics)
-                            .increment(by: part.spanCount)
+                            .increment(by: spans - dropped)
                     case .refused:
                         failures.append("\(backend) refused retryably")
                         failed += part
                     case .failed(let reason) where reason.hasPrefix("grpc-status "):
-                        rejected.increment(by: part.spanCount)
+                        // The backend answered with a status no client may retry: it will never take these spans.
+                        rejected.increment(by: spans)
                         logger.error("a loadbalancing backend rejected spans for good; dropped", metadata: ["backend": "\(backend)", "reason": "\(reason)"])
                     case .failed(let reason):
                         failures.append("\(backend): \(reason)")
@@ -90,12 +98,14 @@ final class LoadBalancingExporter: SpanConsumer {
                 }
             }
             guard !failed.isEmpty else { return }
-            guard config.retryEnabled, !shuttingDown.load(ordering: .relaxed), clock.now + delay <= giveUp else {
+            // The collector's backoff: the interval grows 1.5 times per retry up to max_interval, each wait randomised by ±50 %.
+            let wait = Duration.nanoseconds(Int64(interval * Double.random(in: 0.5...1.5)))
+            guard config.retryEnabled, !shuttingDown.load(ordering: .relaxed), giveUp.map({ clock.now + wait <= $0 }) ?? true else {
                 throw .unavailable(reason: "loadbalancing: " + failures.joined(separator: "; "))
             }
             retries.increment()
-            try? await Task.sleep(for: delay)
-            delay = min(delay * 2, .nanoseconds(config.maxInterval.nanoseconds))
+            try? await Task.sleep(for: wait)
+            interval = min(interval * 1.5, Double(config.maxInterval.nanoseconds))
             pending = failed
         }
     }
@@ -120,11 +130,14 @@ final class LoadBalancingExporter: SpanConsumer {
                 waiting.resume(returning: value)
                 return true
             }
-            Task { _ = finish(await connection.export(body, gzip: gzip)) }
-            Task {
-                try? await Task.sleep(for: timeout)
+            let timer = Task {
+                try await Task.sleep(for: timeout)
                 // A backend that does not answer in time may be hung: its connection is dropped and opened again.
                 if finish(.failed("no answer within \(timeout)")) { connection.abort(reason: "timed out") }
+            }
+            Task {
+                _ = finish(await connection.export(body, gzip: gzip))
+                timer.cancel()
             }
         }
     }
