@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", "TrellisCodec", .product(name: "Metrics", package: "swift-metrics")]),
-        .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel", "TrellisPipeline"]),
+        .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel", "TrellisPipeline", "TrellisStorage", .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "TrellisStorageTests", dependencies: ["TrellisStorage", "TrellisModel", "TrellisCodec"]),
         .testTarget(name: "TrellisAnalysisTests", dependencies: ["TrellisAnalysis", "TrellisModel"]),
     ],

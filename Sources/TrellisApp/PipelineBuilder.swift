@@ -22,6 +22,8 @@ struct PipelineBuilder: Sendable {
     let pipelines: [any SpanConsumer]
     /// The spanmetrics connectors, whose series `/metrics` appends.
     let spanMetrics: [SpanMetricsConnector]
+    /// The connector that keeps its minute counts in the queried archive, if any.
+    let archiveKeeper: SpanMetricsConnector?
 
     /// `stores` holds the store of each `trellis_store` exporter by exporter name, as
     /// `TraceStores` opened them; the spanmetrics connectors flush into `stores.queried`'s archive.
@@ -61,6 +63,7 @@ struct PipelineBuilder: Sendable {
         self.byReceiver = byReceiver
         pipelines = ordered
         spanMetrics = connectors.keys.sorted().map { connectors[$0]! }
+        archiveKeeper = stores.queried == nil ? nil : keeper.flatMap { connectors[$0] }
     }
 
     private static func pipeline(_ pipeline: TracesPipelineConfig, _ config: TrellisConfig, connectors: [String: SpanMetricsConnector], stores: TraceStores,

@@ -40,7 +40,15 @@ public final class TrellisService: Sendable {
         pipelines = PipelineBuilder(config, stores: stores, health: health, group: group, metrics: metrics, logger: logger)
         queryAPI = QueryAPI(reader: stores.queried, configuration: QueryConfiguration(
             bearerToken: config.query.auth?.bearerToken, defaultLimit: config.query.defaultLimit, maxLimit: config.query.maxLimit,
-            timeout: .nanoseconds(config.query.timeout.nanoseconds)))
+            timeout: .nanoseconds(config.query.timeout.nanoseconds)),
+            spanMetrics: Self.liveSpanMetrics(stores, pipelines))
+    }
+
+    /// The queried archive's span metrics with the keeping connector's unflushed counts; the archive's alone without one.
+    private static func liveSpanMetrics(_ stores: TraceStores, _ pipelines: PipelineBuilder) -> (any SpanMetricsReader)? {
+        guard let store = stores.queried else { return nil }
+        guard let connector = pipelines.archiveKeeper else { return store }
+        return LiveSpanMetrics(archive: store.archive, connector: connector)
     }
 
     /// The Prometheus text of every metric: Trellis's own, then the spanmetrics connectors' series.

@@ -84,7 +84,7 @@ enum MonitorRoutes {
             throw QueryParameterError.tooLarge(parameter: "lookback", value: String(lookback / ms),
                                                maximum: "\(maxPoints) steps of \(query.step / ms) ms")
         }
-        guard let reader = call.reader as? any SpanMetricsReader else { throw QueryError.noSpanMetrics }
+        guard let reader = call.spanMetrics else { throw QueryError.noSpanMetrics }
         let range = query.readRange
         var counts: [SpanMetricsKey: SpanMetricsCounts] = [:]
         for service in Set(services) {

@@ -10,16 +10,20 @@ public final class QueryAPI: Sendable {
 
     private let router: QueryRouter
     private let reader: (any TraceReader)?
+    private let spanMetrics: (any SpanMetricsReader)?
     private let configuration: QueryConfiguration
     private let auth: BearerAuth?
     private let executor: QueryExecutor
 
     /// - Parameters:
     ///   - reader: the store; nil when the pipeline has none (every route then answers 503).
+    ///   - spanMetrics: where span metrics are read; default the store's own, when it keeps them.
     ///   - routes: the routes served; add more (such as the analysis routes) to `builtInRoutes`.
-    public init(reader: (any TraceReader)?, configuration: QueryConfiguration, routes: [QueryRoute] = QueryAPI.builtInRoutes) {
+    public init(reader: (any TraceReader)?, configuration: QueryConfiguration, spanMetrics: (any SpanMetricsReader)? = nil,
+                routes: [QueryRoute] = QueryAPI.builtInRoutes) {
         router = QueryRouter(routes)
         self.reader = reader
+        self.spanMetrics = spanMetrics
         self.configuration = configuration
         auth = configuration.bearerToken.map(BearerAuth.init(token:))
         executor = QueryExecutor(threads: configuration.threads)
@@ -39,7 +43,8 @@ public final class QueryAPI: Sendable {
             try auth?.check(request)
             let (route, pathParameters) = try router.resolve(method: request.head.method.rawValue, path: request.path)
             guard let reader else { throw QueryError.noStore }
-            call = (route, QueryCall(request: request, pathParameters: pathParameters, reader: reader, configuration: configuration))
+            call = (route, QueryCall(request: request, pathParameters: pathParameters, reader: reader, configuration: configuration,
+                                         spanMetrics: spanMetrics))
         } catch {
             return eventLoop.makeSucceededFuture(Self.response(for: error, style: style, request: request))
         }

@@ -6,9 +6,13 @@ public struct QueryCall: Sendable {
     public let pathParameters: [String: String]
     public let parameters: QueryParameters
     public let reader: any TraceReader
+    /// Where the Monitor API and `/monitor` read span metrics; nil when nothing keeps them.
+    public let spanMetrics: (any SpanMetricsReader)?
     public let configuration: QueryConfiguration
 
-    public init(request: HTTPRequest, pathParameters: [String: String], reader: any TraceReader, configuration: QueryConfiguration) {
+    public init(request: HTTPRequest, pathParameters: [String: String], reader: any TraceReader, configuration: QueryConfiguration,
+                spanMetrics: (any SpanMetricsReader)? = nil) {
+        self.spanMetrics = spanMetrics ?? (reader as? any SpanMetricsReader)
         self.request = request
         self.pathParameters = pathParameters
         parameters = QueryParameters(request)

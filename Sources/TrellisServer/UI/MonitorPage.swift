@@ -12,7 +12,7 @@ enum MonitorPage {
         let p = call.parameters
         try p.reject(allowing: ["service", "lookback"])
         let lookback = try UIRoutes.lookback(p, default: "1h")
-        guard let reader = call.reader as? any SpanMetricsReader else { throw QueryError.noSpanMetrics }
+        guard let reader = call.spanMetrics else { throw QueryError.noSpanMetrics }
         let services = try await call.reader.services()
         let service = try p.single("service")
         let e = UIPage.escape

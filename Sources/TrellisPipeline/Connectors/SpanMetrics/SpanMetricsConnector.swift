@@ -84,6 +84,11 @@ public final class SpanMetricsConnector: SpanConsumer {
         }
     }
 
+    /// The minute counts gathered since the last flush (a copy), for reads that should not wait for it.
+    public func pendingMinutes() -> [SpanMetricsKey: SpanMetricsCounts] {
+        state.withLock { $0.minutes }
+    }
+
     /// Hands the minute counts gathered since the last flush to `flush`.
     public func flushMinutes() async {
         let minutes = state.withLock { $0.takeMinutes() }
