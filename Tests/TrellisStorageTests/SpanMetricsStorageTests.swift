@@ -37,11 +37,3 @@ struct SpanMetricsStorageTests {
         #expect(try await archive.spanMetrics(service: "api", from: Self.base, to: Self.base + Self.minute).keys.map(\.bucket) == [Self.base + Self.minute])
     }
 }
-
-private extension SpanMetricsCounts {
-    func merging(_ other: SpanMetricsCounts) -> SpanMetricsCounts {
-        var out = self
-        out.merge(other)
-        return out
-    }
-}

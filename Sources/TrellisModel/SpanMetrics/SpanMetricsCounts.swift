@@ -26,4 +26,11 @@ public struct SpanMetricsCounts: Hashable, Sendable {
         errors += other.errors
         latency.merge(other.latency)
     }
+
+    /// These counts with every span of `other` added.
+    public func merging(_ other: SpanMetricsCounts) -> SpanMetricsCounts {
+        var out = self
+        out.merge(other)
+        return out
+    }
 }

@@ -93,11 +93,3 @@ enum MonitorRoutes {
         return Array(try JSONEncoder().encode(query.family(statistic, counts: counts, timestamp: RFC3339.string(unixNanos:))))
     }
 }
-
-private extension SpanMetricsCounts {
-    func merging(_ other: SpanMetricsCounts) -> SpanMetricsCounts {
-        var out = self
-        out.merge(other)
-        return out
-    }
-}

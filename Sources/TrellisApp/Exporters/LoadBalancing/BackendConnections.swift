@@ -30,7 +30,7 @@ actor BackendConnections {
         if let down = unreachable[backend], ContinuousClock.now < down.until { throw BackendError.unreachable(down.reason) }
         guard let endpoint = Endpoint(parsing: backend) else { throw BackendError.badAddress(backend) }
         let group = self.group
-        let timeout = TimeAmount.nanoseconds(connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount(connectTimeout)
         let task = Task {
             try await GRPCClientConnection.connect(host: endpoint.host, port: endpoint.port, group: group, authority: backend, connectTimeout: timeout)
         }

@@ -64,17 +64,13 @@ final class BackendResolver: Sendable {
     /// longer than `timeout` (getaddrinfo cannot be interrupted: a slow one finishes unheard, on
     /// its own thread, and keeps `gate` busy until it does).
     static func lookup(_ hostname: String, timeout: Duration, gate: LookupGate? = nil) async -> [String]? {
-        let answer = Mutex<CheckedContinuation<[String]?, Never>?>(nil)
-        return await withCheckedContinuation { continuation in
-            answer.withLock { $0 = continuation }
-            let finish: @Sendable ([String]?) -> Void = { value in answer.withLock({ $0.take() })?.resume(returning: value) }
-            gate?.busy.store(true, ordering: .releasing)
+        gate?.busy.store(true, ordering: .releasing)
+        return await TimedRace.first(within: timeout, fallback: nil) { finish in
             Thread.detachNewThread {
                 finish(resolve(hostname))
                 gate?.busy.store(false, ordering: .releasing)
             }
-            Task { try? await Task.sleep(for: timeout); finish(nil) }
-        }
+        }.value
     }
 
     private static func resolve(_ hostname: String) -> [String]? {

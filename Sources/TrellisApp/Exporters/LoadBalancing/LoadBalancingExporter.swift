@@ -120,26 +120,14 @@ final class LoadBalancingExporter: SpanConsumer {
         }
         let encoded = OTLPProtobufEncoder().encode(contents: part.map(\.content))
         let body = config.gzip ? Gzip.deflate(encoded) : encoded
-        let outcome = Mutex<CheckedContinuation<ExportOutcome, Never>?>(nil)
         let timeout = Duration.nanoseconds(config.timeout.nanoseconds)
         let gzip = config.gzip
-        return await withCheckedContinuation { continuation in
-            outcome.withLock { $0 = continuation }
-            let finish: @Sendable (ExportOutcome) -> Bool = { value in
-                guard let waiting = outcome.withLock({ $0.take() }) else { return false }
-                waiting.resume(returning: value)
-                return true
-            }
-            let timer = Task {
-                try await Task.sleep(for: timeout)
-                // A backend that does not answer in time may be hung: its connection is dropped and opened again.
-                if finish(.failed("no answer within \(timeout)")) { connection.abort(reason: "timed out") }
-            }
-            Task {
-                _ = finish(await connection.export(body, gzip: gzip))
-                timer.cancel()
-            }
+        let (outcome, timedOut) = await TimedRace.first(within: timeout, fallback: ExportOutcome.failed("no answer within \(timeout)")) { finish in
+            Task { finish(await connection.export(body, gzip: gzip)) }
         }
+        // A backend that does not answer in time may be hung: its connection is dropped and opened again.
+        if timedOut { connection.abort(reason: "timed out") }
+        return outcome
     }
 
     func shutdown(deadline: ContinuousClock.Instant) async {
