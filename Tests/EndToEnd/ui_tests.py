@@ -12,7 +12,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from demo_tests import run_demo, summary_number
@@ -47,8 +47,16 @@ class Browser:
 
     def click_through(self, button):
         """Clicks `button` and waits for the page it leads to."""
-        button.click()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(button))
+        self.navigate_by(button.click)
+
+    def navigate_by(self, action):
+        """Runs `action`, which makes the page navigate, and waits until the next page has loaded."""
+        self.driver.execute_script("window.trellisLeftPage = true")
+        action()
+        # Chrome may answer a question about the old page's nodes mid-navigation with an inspector error
+        # rather than "stale", so the wait asks the new document itself: it has no mark and has loaded.
+        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda driver: driver.execute_script("return document.readyState === 'complete' && !window.trellisLeftPage"))
 
     def assert_no_console_errors(self, where):
         errors = [e for e in self.driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
@@ -143,9 +151,8 @@ def rfc3339(seconds):
 def the_search_form_finds_the_error_traces_by_error_true(t):
     trellis, _ = filled()
     driver = browser().open(trellis.url("query", "/"), "search-form")
-    form = driver.find_element(By.CSS_SELECTOR, "form.search")
-    Select(driver.find_element(By.NAME, "service")).select_by_visible_text("demo-service")
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(form))  # the form comes back with demo-service's operations
+    # the form comes back with demo-service's operations
+    browser().navigate_by(lambda: Select(driver.find_element(By.NAME, "service")).select_by_visible_text("demo-service"))
     operations = [o.text for o in Select(driver.find_element(By.NAME, "operation")).options]
     assert "SimulateController.simulate" in operations and "GET /api/greeting" in operations, operations
     driver.find_element(By.NAME, "tags").send_keys("error=true")
