@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The four C libraries, as system libraries found through pkg-config.
@@ -34,7 +35,12 @@ let package = Package(
 
         .target(name: "TrellisModel"),
         .target(name: "TrellisCodec", dependencies: ["TrellisModel", "TrellisProtoC", "CProtobufC", "CZlib"]),
-        .target(name: "TrellisStorage", dependencies: ["TrellisModel", "TrellisCodec", "CSQLite"]),
+        .target(name: "TrellisStorage", dependencies: [
+            "TrellisModel", "TrellisCodec", "CSQLite",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], exclude: ["ClickHouse/README.md"]),
         .target(name: "TrellisAnalysis", dependencies: ["TrellisModel"], exclude: ["README.md"]),
         .target(name: "TrellisPipeline", dependencies: [
             "TrellisModel", "TrellisCodec",
@@ -64,7 +70,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], exclude: ["Exporters/TrellisStore/README.md", "Exporters/LoadBalancing/README.md"]),
         .executableTarget(name: "trellis", dependencies: [
-            "TrellisApp", "TrellisServer", "TrellisClient", "TrellisCodec", "TrellisModel", "CNGHTTP2",
+            "TrellisApp", "TrellisServer", "TrellisClient", "TrellisCodec", "TrellisModel", "TrellisStorage", "CNGHTTP2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -3,7 +3,7 @@ import TrellisCodec
 import TrellisModel
 
 /// The store the collector writes to and the query API reads from: the in-memory ring of
-/// recent traces in front of the SQLite archive.
+/// recent traces in front of the archive (SQLite or ClickHouse, see `TraceArchive`).
 ///
 /// Writes go to both: a write's slices are joined by trace (`TracePiece`), encoded once if no
 /// stage before did, and the ring keeps the same bytes the archive compresses. The ring is authoritative for recent
@@ -14,7 +14,7 @@ import TrellisModel
 /// and operation lists are the union of both.
 public final class CombinedStore: TraceWriter, TraceReader, SpanMetricsReader {
     public let ring: RingStore
-    public let archive: SQLiteArchive
+    public let archive: any TraceArchive
     private let pairing: Mutex<DependencyPairing>
     private let clock: @Sendable () -> Duration
 
@@ -25,7 +25,7 @@ public final class CombinedStore: TraceWriter, TraceReader, SpanMetricsReader {
     ///   - maxWaitingSpans: the most spans waiting for the other side of their call.
     ///   - clock: the time those waits are measured on (tests pass one they move by hand).
     public init(
-        ring: RingStore, archive: SQLiteArchive, dependencyWait: Duration = .seconds(10), maxWaitingSpans: Int = 100_000,
+        ring: RingStore, archive: any TraceArchive, dependencyWait: Duration = .seconds(10), maxWaitingSpans: Int = 100_000,
         clock: @escaping @Sendable () -> Duration = CombinedStore.monotonicClock()
     ) {
         precondition(ring.indexedAttributeKeys.isSubset(of: archive.indexedAttributeKeys),

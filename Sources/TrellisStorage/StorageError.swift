@@ -27,6 +27,11 @@ public enum StorageError: Error, Hashable, Sendable {
     case writeAheadLog(path: String, detail: String)
     /// The store was closed.
     case closed
+    /// A ClickHouse request failed: the server at `endpoint` could not be reached or answered
+    /// with an error (its message in `detail`) while doing `context`.
+    case clickHouse(endpoint: String, context: String, detail: String)
+    /// The ClickHouse database lacks a table this build reads and writes.
+    case clickHouseSchemaMissing(endpoint: String, table: String)
 }
 
 extension StorageError: CustomStringConvertible {
@@ -59,6 +64,10 @@ extension StorageError: CustomStringConvertible {
             return "the archive's write-ahead log \(path) failed: \(detail); check the disk and the file's permissions"
         case .closed:
             return "the store is closed"
+        case .clickHouse(let endpoint, let context, let detail):
+            return "ClickHouse at \(endpoint) failed while \(context): \(detail)"
+        case .clickHouseSchemaMissing(let endpoint, let table):
+            return "ClickHouse at \(endpoint) has no table \(table): create the schema with `trellis clickhouse migrate --config <file>` (once per ClickHouse node)"
         }
     }
 }

@@ -6,7 +6,7 @@ import TrellisModel
 /// packed or encoded again (slices that no stage encoded are encoded here, once). The index
 /// figures — per-(service, operation, kind) bounds, time bounds, the root's start, indexed
 /// attribute values — are merged from the slices' summaries.
-struct TracePiece: Sendable {
+public struct TracePiece: Sendable {
     var traceID: TraceID
     /// The trace's slices, spans encoded, in the order they came.
     var slices: [TraceSlice] = []

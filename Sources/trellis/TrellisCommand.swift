@@ -6,6 +6,6 @@ struct TrellisCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trellis",
         abstract: "A distributed-tracing collector and store: OTLP, Zipkin and Jaeger in, traces out.",
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, HealthCheckCommand.self, LoadgenCommand.self, DemoCommand.self]
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, HealthCheckCommand.self, LoadgenCommand.self, DemoCommand.self, ClickHouseCommand.self]
     )
 }

@@ -211,9 +211,58 @@ class Services:
                 p.kill()
 
 
-def store_exporter(db):
-    """A `trellis_store` exporter entry archiving to `db`."""
-    return f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ path: {db}, retention: 24h }} }}"
+def store_exporter(db=None, clickhouse=None):
+    """A `trellis_store` exporter entry archiving to the SQLite file `db`, or with `clickhouse`
+    (a `ClickHouseNode`), to the cluster `trellis` through that node."""
+    if clickhouse:
+        archive = f"clickhouse: {{ endpoint: '{clickhouse.endpoint}', database: trellis, cluster: trellis }}"
+    else:
+        archive = f"path: {db}"
+    return f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ {archive}, retention: 24h }} }}"
+
+
+class ClickHouseNode:
+    """A ClickHouse server (scripts/clickhouse-node) on free loopback ports, its files under WORK.
+    `shard_ports` are the TCP ports of the cluster `trellis`'s shards (this node's among them)."""
+
+    def __init__(self, tcp_port, http_port, shard_ports):
+        self.tcp_port, self.http_port, self.shard_ports = tcp_port, http_port, shard_ports
+        self.endpoint = f"http://127.0.0.1:{http_port}"
+        self.directory = os.path.join(WORK, f"clickhouse-{http_port}")
+        self.process = None
+
+    @staticmethod
+    def cluster(shards):
+        """`shards` nodes, each listing all of them as the shards of the cluster `trellis`."""
+        ports = free_ports(2 * shards)
+        tcp = ports[:shards]
+        return [ClickHouseNode(tcp[i], ports[shards + i], tcp).start() for i in range(shards)]
+
+    def start(self):
+        script = os.path.join(HERE, "..", "..", "scripts", "clickhouse-node")
+        # The script stops the server if this process dies first.
+        env = dict(os.environ, WATCH_PID=str(os.getpid()))
+        self.process = subprocess.Popen([script, self.directory, str(self.http_port), str(self.tcp_port)] + [str(p) for p in self.shard_ports],
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not wait_until(lambda: self.ping() or self.process.poll() is not None, timeout=60) or self.process.poll() is not None:
+            raise AssertionError(f"clickhouse-server did not start: {self.directory}/error.log")
+        return self
+
+    def ping(self):
+        try:
+            return http("GET", self.endpoint + "/ping", timeout=1)[2] == b"Ok.\n"
+        except OSError:
+            return False
+
+    def query(self, sql):
+        """The answer's rows, as lists of tab-separated fields."""
+        status, _, body = http("POST", self.endpoint + "/", sql.encode(), timeout=30)
+        assert status == 200, (status, body[:2000])
+        return [line.split("\t") for line in body.decode().splitlines()]
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=30)
 
 
 # The spanmetrics connector as the default config has it (flushing each second) and its pipeline.

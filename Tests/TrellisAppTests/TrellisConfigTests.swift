@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrellisApp
 import TrellisModel
+import TrellisStorage
 
 @Suite struct TrellisConfigTests {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -44,7 +45,7 @@ import TrellisModel
         #expect(otlp.grpc?.endpoint.description == "127.0.0.1:4317")
         #expect(otlp.grpc?.maxRecvMsgSizeMiB == 4)
         #expect(otlp.http == nil)
-        #expect(config.service.traces.queueSpans == 65536)
+        #expect(config.service.traces?.queueSpans == 65536)
     }
 
     @Test func jaegerProtocolsTakeTheCollectorsKeysAndDefaultPorts() throws {
@@ -91,6 +92,29 @@ import TrellisModel
         #expect(error(yaml) == .undefinedComponent(path: "service.pipelines.traces.exporters[1]", name: "nop/2"))
     }
 
+    @Test func aClickHouseArchiveRefusesTheSQLiteKeysAndBadNames() {
+        func store(_ archive: String) -> String {
+            minimal.replacingOccurrences(of: "nop: {}", with: "trellis_store: { archive: \(archive) }").replacingOccurrences(of: "exporters: [nop]", with: "exporters: [trellis_store]")
+        }
+        #expect(error(store("{ clickhouse: { endpoint: 'http://ch:8123' } }")) == nil)
+        #expect(error(store("{ path: x.db, clickhouse: { endpoint: 'http://ch:8123' } }"))
+            == .invalidValue(path: "exporters.trellis_store.archive.path", reason: "applies to the SQLite archive; with archive.clickhouse leave it out"))
+        #expect(error(store("{ clickhouse: { database: trellis } }")) == .missingKey(path: "exporters.trellis_store.archive.clickhouse.endpoint"))
+        #expect(error(store("{ clickhouse: { endpoint: 'ch:8123' } }"))
+            == .invalidValue(path: "exporters.trellis_store.archive.clickhouse.endpoint", reason: "must be an http:// or https:// URL of ClickHouse's HTTP interface, got 'ch:8123'"))
+        #expect(error(store("{ clickhouse: { endpoint: 'http://ch:8123', database: 'x; DROP' } }"))
+            == .invalidValue(path: "exporters.trellis_store.archive.clickhouse.database", reason: "use only letters, digits and _, got 'x; DROP'"))
+        #expect(error(store("{ clickhouse: { endpoint: 'http://ch:8123', password_file: /nonexistent/password } }")).map { "\($0)" }?.contains("/nonexistent/password") == true)
+    }
+
+    @Test func aTrellisWithoutPipelinesMustNameTheStoreItQueries() {
+        let queryOnly = "exporters:\n  trellis_store: { archive: { clickhouse: { endpoint: 'http://ch:8123' } } }\n"
+        #expect(error(queryOnly) == .invalidValue(path: "service.pipelines.traces",
+                                                  reason: "missing: a Trellis without pipelines only serves queries, so set query.storage to the trellis_store exporter it reads"))
+        #expect(error(queryOnly + "query: { storage: trellis_store }") == nil)
+        #expect(error(queryOnly + "query: { storage: trellis_store/other }") == .undefinedComponent(path: "query.storage", name: "trellis_store/other"))
+    }
+
     @Test func twoListenersOnOnePortAreRefused() {
         let yaml = minimal.replacingOccurrences(of: "grpc:", with: "grpc: { endpoint: 127.0.0.1:16686 }")
         #expect(error(yaml) == .duplicateEndpoint(endpoint: "127.0.0.1:16686", first: "receivers.otlp.protocols.grpc", second: "query"))
@@ -128,23 +152,37 @@ import TrellisModel
 
     @Test func redactionExampleBuildsItsPipeline() throws {
         let config = try TrellisConfig.load(file: Self.examples.appendingPathComponent("redaction.yaml").path)
-        #expect(config.service.traces.processors == ["memory_limiter", "attributes/redact", "resource", "batch"])
+        #expect(config.service.traces?.processors == ["memory_limiter", "attributes/redact", "resource", "batch"])
         #expect(config.processors.map(\.name).sorted() == ["attributes/redact", "batch", "memory_limiter", "resource"])
     }
 
-    @Test func clusterExamplesBuildTheGatewayAndTheSampler() throws {
+    @Test func clusterExamplesBuildTheGatewayTheSamplerAndTheQueryTier() throws {
         let gateway = try TrellisConfig.load(file: Self.examples.appendingPathComponent("cluster/gateway.yaml").path)
         guard case .loadBalancing(let settings) = try #require(gateway.exporters.first).config else { Issue.record("not loadbalancing"); return }
         #expect(settings.routingKey == .traceID)
         #expect(settings.resolver == .dns(hostname: "trellis-samplers.observability.svc.cluster.local", port: 4317, interval: .seconds(5), timeout: .seconds(1)))
-        let sampler = try TrellisConfig.load(file: Self.examples.appendingPathComponent("cluster/sampler.yaml").path)
-        #expect(sampler.service.traces.processors == ["memory_limiter", "tail_sampling", "batch"])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-examples-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let passwordFile = directory.appendingPathComponent("password").path
+        try "s3cret\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let environment = ["CLICKHOUSE_PASSWORD_FILE": passwordFile]
+
+        let sampler = try TrellisConfig.load(file: Self.examples.appendingPathComponent("cluster/sampler.yaml").path, environment: environment)
+        #expect(sampler.service.traces?.processors == ["memory_limiter", "tail_sampling", "batch"])
         #expect(sampler.service.pipelines.map(\.name) == ["traces", "traces/spanmetrics"])
+        guard case .trellisStore(let store)? = sampler.exporters.first(where: { $0.name == "trellis_store" })?.config else { Issue.record("no store"); return }
+        #expect(store.clickHouse?.settings == ClickHouseSettings(endpoint: "http://clickhouse:8123", database: "trellis", cluster: "trellis",
+                                                                 username: "trellis", password: "s3cret"))
+
+        let query = try TrellisConfig.load(file: Self.examples.appendingPathComponent("cluster/query.yaml").path, environment: environment)
+        #expect(query.service.pipelines.isEmpty && query.listeners.map(\.component) == ["query"])
+        #expect(query.query.storage == "trellis_store")
     }
 
     @Test func productionTailSamplingExampleBuildsItsPipeline() throws {
         let config = try TrellisConfig.load(file: Self.examples.appendingPathComponent("tail-sampling-production.yaml").path)
-        #expect(config.service.traces.processors == ["memory_limiter", "tail_sampling", "batch"])
+        #expect(config.service.traces?.processors == ["memory_limiter", "tail_sampling", "batch"])
         guard case .tailSampling(let sampling)? = config.processors.first(where: { $0.name == "tail_sampling" })?.config else {
             Issue.record("tail_sampling is not configured")
             return

@@ -67,6 +67,7 @@ struct DependencyAggregationTests {
         case .archive: store = try SQLiteArchive(path: directory.file("deps.db"))
         // Every write holds whole traces: nothing waits for a later write.
         case .combined: store = CombinedStore(ring: RingStore(maxBytes: 1 << 24), archive: try SQLiteArchive(path: directory.file("deps.db")), dependencyWait: .zero)
+        case .clickHouse: store = try ClickHouseArchive(settings: try ClickHouseTestServer.shared.get().freshArchiveSettings())
         }
         for batch in Greetings.batches { try await store.write(batch) }
         return store

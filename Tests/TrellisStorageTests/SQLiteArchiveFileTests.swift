@@ -23,13 +23,13 @@ struct SQLiteArchiveFileTests {
         let path = directory.file("trellis.db")
         let archive = try SQLiteArchive(path: path)
         defer { archive.close() }
-        #expect(archive.fileProblem == nil)
+        #expect(archive.problem == nil)
         try FileManager.default.removeItem(atPath: path)
-        let deleted = try #require(archive.fileProblem)
+        let deleted = try #require(archive.problem)
         #expect(deleted.hasPrefix("the archive file \(path) was deleted or replaced while Trellis runs"))
         // Another file at the same path is not the one being written either.
         FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
-        #expect(archive.fileProblem == deleted)
+        #expect(archive.problem == deleted)
     }
 
     @Test func aTraceWrittenInTwoBatchesComesBackWhole() async throws {

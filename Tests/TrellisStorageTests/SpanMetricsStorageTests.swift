@@ -16,6 +16,21 @@ struct SpanMetricsStorageTests {
     @Test func flushesAddUpPerMinuteAndAServiceReadsItsOwnRange() async throws {
         let directory = try TemporaryDirectory()
         let archive = try SQLiteArchive(path: directory.file("metrics.db"))
+        try await Self.checkFlushesAddUp(archive)
+        #expect(try archive.queryPlan(SpanMetricsRows.inRange).contains { $0.contains("USING PRIMARY KEY") })
+
+        // Retention deletes whole minutes before the cutoff, with the dependency buckets.
+        while try archive.deleteExpired(olderThan: Self.base + Self.minute, maxRows: 10) > 0 {}
+        #expect(try await archive.spanMetrics(service: "api", from: Self.base, to: Self.base + Self.minute).keys.map(\.bucket) == [Self.base + Self.minute])
+    }
+
+    @Test func clickHouseFlushesAddUpPerMinuteAndAServiceReadsItsOwnRange() async throws {
+        let archive = try ClickHouseArchive(settings: try ClickHouseTestServer.shared.get().freshArchiveSettings())
+        try await Self.checkFlushesAddUp(archive)
+    }
+
+    /// Two flushes over two minutes and two services: what `spanMetrics` reads back.
+    private static func checkFlushesAddUp(_ archive: any TraceArchive) async throws {
         let first = SpanMetricsKey(bucket: Self.base, service: "api", operation: "GET /", kind: .server)
         let next = SpanMetricsKey(bucket: Self.base + Self.minute, service: "api", operation: "GET /", kind: .server)
         let other = SpanMetricsKey(bucket: Self.base, service: "db", operation: "SELECT", kind: .client)
@@ -30,10 +45,5 @@ struct SpanMetricsStorageTests {
         #expect(read[next]?.calls == 4)
         #expect(try await archive.spanMetrics(service: "api", from: Self.base + Self.minute, to: Self.base + Self.minute).keys.map(\.bucket) == [Self.base + Self.minute])
         await #expect(throws: StorageError.self) { try await archive.spanMetrics(service: "api", from: 2, to: 1) }
-        #expect(try archive.queryPlan(SpanMetricsRows.inRange).contains { $0.contains("USING PRIMARY KEY") })
-
-        // Retention deletes whole minutes before the cutoff, with the dependency buckets.
-        while try archive.deleteExpired(olderThan: Self.base + Self.minute, maxRows: 10) > 0 {}
-        #expect(try await archive.spanMetrics(service: "api", from: Self.base, to: Self.base + Self.minute).keys.map(\.bucket) == [Self.base + Self.minute])
     }
 }

@@ -122,9 +122,10 @@ enum Fixture {
     }
 }
 
-/// The three stores under test, each loaded with the fixture.
+/// The stores under test, each loaded with the fixture: the ring, the SQLite archive, the
+/// ring in front of it, and the ClickHouse archive (on `ClickHouseTestServer`).
 enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case ring, archive, combined
+    case ring, archive, combined, clickHouse
 
     var description: String { rawValue }
 
@@ -138,6 +139,8 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             // A small ring: most traces are only in the archive, the newest in both.
             let ring = RingStore(maxBytes: 200_000, indexedAttributeKeys: SQLiteArchive.defaultIndexedAttributeKeys)
             store = CombinedStore(ring: ring, archive: try SQLiteArchive(path: directory.file("archive.db")))
+        case .clickHouse:
+            store = try ClickHouseArchive(settings: try ClickHouseTestServer.shared.get().freshArchiveSettings())
         }
         for batch in Fixture.batches { try await store.write(batch) }
         return store

@@ -1,13 +1,18 @@
 import TrellisModel
-/// `service.pipelines`: the traces pipelines. `traces` is required; more are named `traces/<name>`
-/// (a pipeline that feeds the `spanmetrics` connector before sampling, say). A receiver listed by
-/// several pipelines hands each request to each of them in order, stopping at the first refusal.
+/// `service.pipelines`: the traces pipelines. `traces` is required when there are any; more are
+/// named `traces/<name>` (a pipeline that feeds the `spanmetrics` connector before sampling, say).
+/// A receiver listed by several pipelines hands each request to each of them in order, stopping
+/// at the first refusal. A Trellis with none only serves queries (`query.storage`).
 public struct ServiceConfig: Decodable, Sendable, Hashable {
     /// Every pipeline: `traces` first, then the others by name.
     public var pipelines: [TracesPipelineConfig]
 
-    /// `service.pipelines.traces`, the main pipeline (the query API reads its first store).
-    public var traces: TracesPipelineConfig { pipelines[0] }
+    /// `service.pipelines.traces`, the main pipeline (the query API reads its first store); nil in a query-only Trellis.
+    public var traces: TracesPipelineConfig? { pipelines.first }
+
+    public init(pipelines: [TracesPipelineConfig] = []) {
+        self.pipelines = pipelines
+    }
 
     /// The receivers any pipeline lists, each once, in order of first mention.
     public var receivers: [String] {
@@ -20,6 +25,10 @@ public struct ServiceConfig: Decodable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard c.contains(.pipelines), try !c.decodeNil(forKey: .pipelines) else {
+            pipelines = []
+            return
+        }
         let section = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .pipelines)
         var found: [TracesPipelineConfig] = []
         for key in section.allKeys {
@@ -32,7 +41,7 @@ public struct ServiceConfig: Decodable, Sendable, Hashable {
             pipeline.name = name
             found.append(pipeline)
         }
-        guard found.contains(where: { $0.name == "traces" }) else { throw ConfigError.missingKey(path: "service.pipelines.traces") }
+        guard found.isEmpty || found.contains(where: { $0.name == "traces" }) else { throw ConfigError.missingKey(path: "service.pipelines.traces") }
         pipelines = found.sorted { $0.name == "traces" || ($1.name != "traces" && $0.name < $1.name) }
     }
 }
@@ -79,11 +88,15 @@ public struct QueryConfig: Decodable, Sendable, Hashable {
     public var maxLimit = 1000
     /// A query running longer is answered with 503. Default 10s.
     public var timeout = ConfigDuration.seconds(10)
+    /// `storage`: the `trellis_store` exporter whose store the query API reads, opened even when
+    /// no pipeline writes to it (a query-only Trellis reading a shared ClickHouse archive).
+    /// Default: the first `trellis_store` exporter of the `traces` pipeline.
+    public var storage: String?
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case endpoint, auth, timeout
+        case endpoint, auth, timeout, storage
         case idleTimeout = "idle_timeout"
         case defaultLimit = "default_limit"
         case maxLimit = "max_limit"
@@ -98,6 +111,7 @@ public struct QueryConfig: Decodable, Sendable, Hashable {
         maxLimit = try c.decodeIfPresent(Int.self, forKey: .maxLimit) ?? maxLimit
         defaultLimit = try c.decodeIfPresent(Int.self, forKey: .defaultLimit) ?? defaultLimit
         timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? timeout
+        storage = try c.decodeIfPresent(String.self, forKey: .storage)
         let path = ConfigPath.dotted(decoder.codingPath)
         guard (1...100_000).contains(maxLimit) else {
             throw ConfigError.invalidValue(path: path + ".max_limit", reason: "must be between 1 and 100000, got \(maxLimit)")

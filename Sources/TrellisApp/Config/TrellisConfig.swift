@@ -80,8 +80,7 @@ public struct TrellisConfig: Decodable, Sendable {
         connectors = try Self.components(c, .connectors, known: Self.connectorTypes) { _, decoder in
             .spanMetrics(try Self.decodeOrDefault(decoder, SpanMetricsConfig()))
         }
-        guard c.contains(.service) else { throw ConfigError.missingKey(path: "service") }
-        service = try c.decode(ServiceConfig.self, forKey: .service)
+        service = try c.decodeIfPresent(ServiceConfig.self, forKey: .service) ?? ServiceConfig()
         query = try c.decodeIfPresent(QueryConfig.self, forKey: .query) ?? QueryConfig()
     }
 
@@ -149,6 +148,13 @@ public struct TrellisConfig: Decodable, Sendable {
     /// Checks what decoding alone cannot: the pipelines name defined components, no two listeners
     /// share a port, and the ring leaves the pipeline room under the memory limit.
     public func validate() throws(ConfigError) {
+        if let storage = query.storage {
+            guard case .trellisStore? = exporters.first(where: { $0.name == storage })?.config else {
+                throw .undefinedComponent(path: "query.storage", name: storage)
+            }
+        } else if service.pipelines.isEmpty {
+            throw .invalidValue(path: "service.pipelines.traces", reason: "missing: a Trellis without pipelines only serves queries, so set query.storage to the trellis_store exporter it reads")
+        }
         for pipeline in service.pipelines {
             let path = "service.pipelines.\(pipeline.name)"
             for (i, name) in pipeline.receivers.enumerated() where !receivers.contains(where: { $0.name == name }) {

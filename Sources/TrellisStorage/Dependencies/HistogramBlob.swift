@@ -1,15 +1,15 @@
 import TrellisModel
 
 /// The archive's compact form of a `LatencyHistogram`: for each non-empty bucket in rising
-/// order, the gap from the previous bucket index and the count, both as LEB128 varints.
+/// order, the gap from the previous bucket index and the count, both as `LEB128` varints.
 /// A histogram of a few latencies takes a few bytes.
 enum HistogramBlob {
     static func encode(_ histogram: LatencyHistogram) -> [UInt8] {
         var out: [UInt8] = []
         var previous: UInt64 = 0
         for bucket in histogram.counts.keys.sorted() {
-            appendVarint(UInt64(bucket) - previous, to: &out)
-            appendVarint(histogram.counts[bucket]!, to: &out)
+            LEB128.append(UInt64(bucket) - previous, to: &out)
+            LEB128.append(histogram.counts[bucket]!, to: &out)
             previous = UInt64(bucket)
         }
         return out
@@ -28,25 +28,8 @@ enum HistogramBlob {
         return LatencyHistogram(counts: counts)
     }
 
-    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
     private static func readVarint(_ bytes: [UInt8], _ offset: inout Int) throws(StorageError) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count, shift < 64 {
-            let byte = bytes[offset]
-            offset += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
-        throw .undecodableBlock(detail: "latency histogram varint is truncated")
+        guard let value = LEB128.read(bytes, &offset) else { throw .undecodableBlock(detail: "latency histogram varint is truncated") }
+        return value
     }
 }

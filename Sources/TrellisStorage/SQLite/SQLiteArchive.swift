@@ -31,7 +31,7 @@ import TrellisModel
 /// Retention is exposed as small steps for a caller's loop: `deleteExpired(olderThan:maxRows:)`
 /// and `deleteOldest(untilBytesBelow:maxRows:)`. Calls block the calling thread for the SQLite
 /// work (one transaction for writes and deletes).
-public final class SQLiteArchive: TraceWriter, TraceReader, SpanMetricsReader {
+public final class SQLiteArchive: TraceArchive {
     /// The attribute keys indexed when no other set is given: the HTTP semantic conventions
     /// (old and new names), `error`, and `deployment.environment`.
     public static let defaultIndexedAttributeKeys: Set<String> = [
@@ -83,7 +83,7 @@ public final class SQLiteArchive: TraceWriter, TraceReader, SpanMetricsReader {
     /// Why the file at `path` is no longer the archive this process writes, or nil while it is:
     /// deleted or replaced behind Trellis's back, spans written from then on would be lost with
     /// the open file when the process exits.
-    public var fileProblem: String? {
+    public var problem: String? {
         guard let openedFile, FileIdentity(path: path) != openedFile else { return nil }
         return "the archive file \(path) was deleted or replaced while Trellis runs; what is written now would be lost at exit: restart Trellis to open an archive there again"
     }
@@ -192,7 +192,7 @@ public final class SQLiteArchive: TraceWriter, TraceReader, SpanMetricsReader {
     /// Stores one write's pieces (split by `TracePiece.pieces(of:indexedKeys:)` with this archive's
     /// `indexedAttributeKeys`) and its dependency summaries in one transaction; with a log, the
     /// write is one record, synced before the commit.
-    func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
+    public func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
         guard !pieces.isEmpty || !dependencies.isEmpty else { return }
         let (chunks, record) = EncodedChunk.make(pieces, keepRecord: log != nil)
         let sequence = try accept(chunks: chunks, record: record, dependencies: dependencies)
@@ -266,6 +266,14 @@ public final class SQLiteArchive: TraceWriter, TraceReader, SpanMetricsReader {
         guard maxRows > 0 else { throw .invalidRetentionArgument(name: "maxRows", value: maxRows) }
         guard limit > 0 else { throw .invalidRetentionArgument(name: "untilBytesBelow", value: limit) }
         return try withWriter { connection throws(StorageError) in try connection.deleteOldest(untilBytesBelow: limit, maxRows: maxRows) }
+    }
+
+    /// `deleteExpired` then `deleteOldest` until each has nothing left to delete.
+    public func applyRetention(olderThan cutoff: UInt64, maxBytes: Int) throws(StorageError) -> (deleted: Int, storedBytes: Int) {
+        var deleted = 0
+        while case let n = try deleteExpired(olderThan: cutoff), n > 0 { deleted += n }
+        while case let n = try deleteOldest(untilBytesBelow: maxBytes), n > 0 { deleted += n }
+        return (deleted, try storedBytes())
     }
 
     /// Bytes of the database's pages that hold data (free pages not counted; the WAL not counted).

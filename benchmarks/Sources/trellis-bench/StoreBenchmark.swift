@@ -2,11 +2,60 @@ import Foundation
 import TrellisModel
 import TrellisStorage
 
-/// The trace store's figures: write throughput into the SQLite archive alone (100-span batches
-/// from `writers` concurrent writers), then, with `spans` spans in the archive, get-trace
+/// The trace store's figures: write throughput into the archive alone (`backend.writeBatch`-span
+/// batches from `writers` concurrent writers), then, with `spans` spans in the archive, get-trace
 /// latency of 50-span traces from the archive and from the ring, search latency (service + one
-/// attribute + a one-hour window, limit 20), and the database's bytes per span.
+/// attribute + a one-hour window, limit 20), and the archive's bytes per span.
 struct StoreBenchmark {
+    /// The archive measured: the SQLite file, or a ClickHouse server (each run in new databases).
+    enum Backend {
+        case sqlite
+        case clickHouse(endpoint: String)
+
+        var name: String {
+            switch self {
+            case .sqlite: "store"
+            case .clickHouse: "store-clickhouse"
+            }
+        }
+
+        /// Spans per write: ClickHouse makes a part per insert, so it gets what the batch processor sends it.
+        var writeBatch: Int {
+            switch self {
+            case .sqlite: 100
+            case .clickHouse: 8192
+            }
+        }
+
+        /// Spans per write while filling the read archive.
+        var fillBatch: Int {
+            switch self {
+            case .sqlite: 1000
+            case .clickHouse: 20_000
+            }
+        }
+
+        func open(_ name: String, in directory: String) throws -> any TraceArchive {
+            switch self {
+            case .sqlite:
+                return try SQLiteArchive(path: "\(directory)/\(name).db")
+            case .clickHouse(let endpoint):
+                let settings = ClickHouseSettings(endpoint: endpoint, database: "bench_\(name)_\(UInt32.random(in: 0...UInt32.max))", timeout: .seconds(300))
+                try ClickHouseArchive.migrate(settings)
+                return try ClickHouseArchive(settings: settings)
+            }
+        }
+
+        /// The archive's bytes: the SQLite file's size, ClickHouse's active parts (a retention pass that deletes nothing reports them).
+        func storedBytes(_ archive: any TraceArchive, name: String, in directory: String) throws -> Int {
+            switch self {
+            case .sqlite: (try FileManager.default.attributesOfItem(atPath: "\(directory)/\(name).db")[.size] as? Int) ?? 0
+            case .clickHouse: try archive.applyRetention(olderThan: 0, maxBytes: .max).storedBytes
+            }
+        }
+    }
+
+    var backend = Backend.sqlite
     /// Spans in the archive for the read figures (`TRELLIS_BENCH_STORE_SPANS`, default 10 M).
     var spans = Int(ProcessInfo.processInfo.environment["TRELLIS_BENCH_STORE_SPANS"] ?? "") ?? 10_000_000
     /// Concurrent writers in the throughput run (`TRELLIS_BENCH_STORE_WRITERS`, default 4).
@@ -25,8 +74,8 @@ struct StoreBenchmark {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let writeRate = try await writeThroughput(path: directory + "/write.db")
-        let (archive, samples) = try await filledArchive(path: directory + "/read.db")
+        let writeRate = try await writeThroughput(try backend.open("write", in: directory))
+        let (archive, samples) = try await filledArchive(try backend.open("read", in: directory))
         let archiveGets = try await latencies(samples.fiftySpanTraces.prefix(lookups)) { id in _ = try await archive.trace(id) }
         var random = SplitMix64(seed: 99)
         let queries = (0..<searches).map { _ in
@@ -35,7 +84,7 @@ struct StoreBenchmark {
         }
         let searchTimes = try await latencies(queries) { query in _ = try await archive.findTraces(query) }
         archive.close()
-        let fileBytes = (try FileManager.default.attributesOfItem(atPath: directory + "/read.db")[.size] as? Int) ?? 0
+        let fileBytes = try backend.storedBytes(archive, name: "read", in: directory)
 
         let ring = RingStore(maxBytes: 256 << 20)
         var ringIDs: [TraceID] = []
@@ -47,7 +96,7 @@ struct StoreBenchmark {
         let ringGets = try await latencies(ringIDs) { id in _ = try await ring.trace(id) }
 
         return JSONLine([
-            ("benchmark", .string("store")),
+            ("benchmark", .string(backend.name)),
             ("write_spans_per_sec", .int(writeRate)),
             ("get_trace_p50_ms", .double(Self.percentile(archiveGets, 0.5))),
             ("get_trace_p99_ms", .double(Self.percentile(archiveGets, 0.99))),
@@ -59,14 +108,14 @@ struct StoreBenchmark {
         ]).text
     }
 
-    /// Spans per second written by `writers` tasks, each writing its share of 100-span batches in turn.
-    private func writeThroughput(path: String) async throws -> Int {
-        let archive = try SQLiteArchive(path: path)
+    /// Spans per second written by `writers` tasks, each writing its share of the batches in turn.
+    private func writeThroughput(_ archive: any TraceArchive) async throws -> Int {
         defer { archive.close() }
         var random = SplitMix64(seed: 1)
         let generator = SyntheticTraces(spansPerTrace: 5)
-        let batches = (0..<(throughputSpans / 100)).map { i in
-            generator.request(spanCount: 100, startNanos: Self.base + UInt64(i) * 20_000_000, random: &random)
+        let size = backend.writeBatch
+        let batches = (0..<(throughputSpans / size)).map { i in
+            generator.request(spanCount: size, startNanos: Self.base + UInt64(i) * 20_000_000, random: &random)
         }
         let shares = (0..<writers).map { w in stride(from: w, to: batches.count, by: writers).map { batches[$0] } }
         let elapsed = try await ContinuousClock().measure {
@@ -77,7 +126,7 @@ struct StoreBenchmark {
                 try await group.waitForAll()
             }
         }
-        return Int(Double(batches.count * 100) / Self.seconds(elapsed))
+        return Int(Double(batches.count * size) / Self.seconds(elapsed))
     }
 
     private struct Samples {
@@ -85,11 +134,11 @@ struct StoreBenchmark {
         var fiftySpanTraces: [TraceID] = []
     }
 
-    /// An archive holding `spans` spans over a day, in 1,000-span batches written by two tasks;
-    /// every tenth batch holds 50-span traces, whose IDs are sampled for get-trace.
-    private func filledArchive(path: String) async throws -> (SQLiteArchive, Samples) {
-        let archive = try SQLiteArchive(path: path)
-        let batchCount = max(1, spans / 1000)
+    /// An archive holding `spans` spans over a day, in `backend.fillBatch`-span batches written by
+    /// two tasks; every tenth batch holds 50-span traces, whose IDs are sampled for get-trace.
+    private func filledArchive(_ archive: any TraceArchive) async throws -> (any TraceArchive, Samples) {
+        let size = backend.fillBatch
+        let batchCount = max(1, spans / size)
         let step = Self.day / UInt64(batchCount)
         let perLookup = max(1, batchCount / 10 / lookups)
         let sampled = try await withThrowingTaskGroup(of: Samples.self) { group in
@@ -99,7 +148,7 @@ struct StoreBenchmark {
                     var samples = Samples()
                     for i in stride(from: lane, to: batchCount, by: 2) {
                         let long = i % 10 == 0
-                        let batch = SyntheticTraces(spansPerTrace: long ? 50 : 5).request(spanCount: 1000, startNanos: Self.base + UInt64(i) * step, random: &random)
+                        let batch = SyntheticTraces(spansPerTrace: long ? 50 : 5).request(spanCount: size, startNanos: Self.base + UInt64(i) * step, random: &random)
                         if long && (i / 10) % perLookup == 0 { samples.fiftySpanTraces.append(Self.traceIDs(of: batch)[10]) }
                         samples.spans += batch.spanCount
                         try await archive.write(batch)

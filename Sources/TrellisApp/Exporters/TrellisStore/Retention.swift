@@ -5,7 +5,7 @@ import TrellisStorage
 
 /// `archive.retention` and `archive.max_bytes`: run by the store's writer between writes.
 struct Retention: Sendable {
-    let archive: SQLiteArchive
+    let archive: any TraceArchive
     let config: TrellisStoreConfig
     let logger: Logger
     let archiveBytes: Gauge
@@ -15,11 +15,9 @@ struct Retention: Sendable {
         let now = WallClock.nowNanos()
         let cutoff = now > UInt64(config.retention.nanoseconds) ? now - UInt64(config.retention.nanoseconds) : 0
         do {
-            var deleted = 0
-            while case let n = try archive.deleteExpired(olderThan: cutoff), n > 0 { deleted += n }
-            while case let n = try archive.deleteOldest(untilBytesBelow: config.archiveMaxBytes.bytes), n > 0 { deleted += n }
-            if deleted > 0 { logger.info("retention deleted \(deleted) blocks") }
-            archiveBytes.record(try archive.storedBytes())
+            let (deleted, bytes) = try archive.applyRetention(olderThan: cutoff, maxBytes: config.archiveMaxBytes.bytes)
+            if deleted > 0 { logger.info("retention deleted \(deleted) archive units (SQLite blocks, ClickHouse day partitions)") }
+            archiveBytes.record(bytes)
         } catch {
             logger.error("retention failed", metadata: ["error": "\(error)"])
         }

@@ -9,18 +9,18 @@ import TrellisStorage
 struct TraceStores: Sendable {
     /// Each store by the name of its exporter.
     let byExporter: [String: CombinedStore]
-    /// The store the query API reads (and the spanmetrics connectors flush into): that of the
-    /// `traces` pipeline's first `trellis_store` exporter.
+    /// The store the query API reads (and the spanmetrics connectors flush into): `query.storage`'s,
+    /// or that of the `traces` pipeline's first `trellis_store` exporter.
     let queried: CombinedStore?
     /// Every attribute key an archive indexes: the receivers' slices collect their values.
     let indexedKeys: IndexedKeys
 
-    /// Opens the store of every `trellis_store` exporter the pipelines list. Throws when
+    /// Opens the store of `query.storage` and of every `trellis_store` exporter the pipelines list. Throws when
     /// an archive cannot be opened (a newer schema, a corrupted file); stores opened before are closed.
     init(_ config: TrellisConfig, logger: Logger) throws(StorageError) {
         var stores: [String: CombinedStore] = [:]
         var queried: CombinedStore?
-        for name in config.service.pipelines.flatMap(\.exporters) where stores[name] == nil {
+        for name in [config.query.storage].compactMap({ $0 }) + config.service.pipelines.flatMap(\.exporters) where stores[name] == nil {
             guard case .trellisStore(let settings) = config.exporters.first(where: { $0.name == name })?.config else { continue }
             do {
                 let store = try Self.open(settings, logger: logger)
@@ -44,9 +44,12 @@ struct TraceStores: Sendable {
     /// Opens (creating, migrating and, with `archive.wal`, replaying) the archive and puts a ring
     /// in front of it. Throws when the archive cannot be opened; the error names the file and why.
     private static func open(_ config: TrellisStoreConfig, logger: Logger) throws(StorageError) -> CombinedStore {
-        let archive = try SQLiteArchive(path: config.archivePath,
-                                         indexedAttributeKeys: config.indexedAttributes.map(Set.init) ?? SQLiteArchive.defaultIndexedAttributeKeys,
-                                         writeAheadLog: config.writeAheadLog)
+        let indexedKeys = config.indexedAttributes.map(Set.init) ?? SQLiteArchive.defaultIndexedAttributeKeys
+        if let clickHouse = config.clickHouse {
+            let archive = try ClickHouseArchive(settings: clickHouse.settings, indexedAttributeKeys: indexedKeys)
+            return CombinedStore(ring: RingStore(maxBytes: config.ringMaxBytes.bytes, indexedAttributeKeys: indexedKeys), archive: archive)
+        }
+        let archive = try SQLiteArchive(path: config.archivePath, indexedAttributeKeys: indexedKeys, writeAheadLog: config.writeAheadLog)
         if let recovery = archive.recovery {
             if recovery.replayedBatches > 0 {
                 logger.notice("replayed the archive's write-ahead log",

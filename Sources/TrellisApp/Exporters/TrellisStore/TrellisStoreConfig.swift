@@ -1,6 +1,7 @@
 import TrellisModel
 
-/// `exporters.trellis_store`: the in-memory ring of recent traces plus the SQLite archive.
+/// `exporters.trellis_store`: the in-memory ring of recent traces plus the archive: the SQLite
+/// file at `archive.path`, or with `archive.clickhouse`, a ClickHouse database.
 public struct TrellisStoreConfig: Decodable, Sendable, Hashable {
     /// `ring.max_bytes`: memory for recent traces. Default 256MiB.
     public var ringMaxBytes = ByteSize.mebibytes(256)
@@ -15,6 +16,9 @@ public struct TrellisStoreConfig: Decodable, Sendable, Hashable {
     /// `archive.wal`: append every accepted batch to `<path>.wal-log` and fsync it (group commits)
     /// before acknowledging; replay what the archive lacks at start. Default false.
     public var writeAheadLog = false
+    /// `archive.clickhouse`: keep the archive in ClickHouse (`path`, `max_bytes` and `wal` are
+    /// the SQLite file's and are refused with it; `retention` drops whole days).
+    public var clickHouse: ClickHouseArchiveConfig?
 
     public init() {}
 
@@ -24,7 +28,7 @@ public struct TrellisStoreConfig: Decodable, Sendable, Hashable {
         case path, retention
         case maxBytes = "max_bytes"
         case indexedAttributes = "indexed_attributes"
-        case wal
+        case wal, clickhouse
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +48,13 @@ public struct TrellisStoreConfig: Decodable, Sendable, Hashable {
             archiveMaxBytes = try a.decodeIfPresent(ByteSize.self, forKey: .maxBytes) ?? archiveMaxBytes
             indexedAttributes = try a.decodeIfPresent([String].self, forKey: .indexedAttributes)
             writeAheadLog = try a.decodeIfPresent(Bool.self, forKey: .wal) ?? writeAheadLog
+            clickHouse = try a.decodeIfPresent(ClickHouseArchiveConfig.self, forKey: .clickhouse)
+            if clickHouse != nil {
+                for key in [ArchiveKeys.path, .maxBytes, .wal] where a.contains(key) {
+                    throw ConfigError.invalidValue(path: ConfigPath.dotted(decoder.codingPath) + ".archive.\(key.rawValue)",
+                                                   reason: "applies to the SQLite archive; with archive.clickhouse leave it out")
+                }
+            }
         }
         let path = ConfigPath.dotted(decoder.codingPath)
         if ringMaxBytes.bytes < 1 << 20 { throw ConfigError.invalidValue(path: path + ".ring.max_bytes", reason: "must be at least 1MiB") }

@@ -50,7 +50,7 @@ public final class TrellisStoreExporter: SpanConsumer {
                 logger.error("storing a batch failed; the writer retries it", metadata: ["error": "\(error)", "spans": "\(spans)"])
             },
             maintenance: {
-                health?.report(component + ".archive", problem: store.archive.fileProblem)
+                health?.report(component + ".archive", problem: store.archive.problem)
                 retention.apply()
             }))
         // Under memory pressure the ring gives back its oldest traces (the archive still has

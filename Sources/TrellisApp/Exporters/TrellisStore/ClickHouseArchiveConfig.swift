@@ -1,0 +1,61 @@
+import Foundation
+import TrellisModel
+import TrellisStorage
+
+/// `exporters.trellis_store.archive.clickhouse`: keep the archive in ClickHouse instead of the
+/// SQLite file. Keys as the collector's `clickhouse` exporter names them where they overlap.
+public struct ClickHouseArchiveConfig: Decodable, Sendable, Hashable {
+    /// `endpoint` (required): the HTTP interface, such as `http://127.0.0.1:8123`.
+    /// `database` (default `trellis`), `table_prefix` (default `trellis_`), `cluster` (none):
+    /// names, letters, digits and `_` only. `username` and `password_file` (its first line is
+    /// the password): HTTP Basic credentials. `timeout`: per request, default 30s.
+    public var settings: ClickHouseSettings
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case endpoint, database, cluster, username, timeout
+        case tablePrefix = "table_prefix"
+        case passwordFile = "password_file"
+    }
+
+    public init(settings: ClickHouseSettings) {
+        self.settings = settings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let path = ConfigPath.dotted(decoder.codingPath)
+        guard let endpoint = try c.decodeIfPresent(String.self, forKey: .endpoint) else { throw ConfigError.missingKey(path: path + ".endpoint") }
+        guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ConfigError.invalidValue(path: path + ".endpoint", reason: "must be an http:// or https:// URL of ClickHouse's HTTP interface, got '\(endpoint)'")
+        }
+        var settings = ClickHouseSettings(endpoint: endpoint)
+        for (key, value) in [(CodingKeys.database, \ClickHouseSettings.database), (.tablePrefix, \.tablePrefix)] {
+            if let name = try c.decodeIfPresent(String.self, forKey: key) { settings[keyPath: value] = try Self.name(name, path: path + "." + key.rawValue) }
+        }
+        if settings.database.isEmpty { throw ConfigError.invalidValue(path: path + ".database", reason: "must not be empty") }
+        settings.cluster = try c.decodeIfPresent(String.self, forKey: .cluster).map { try Self.name($0, path: path + ".cluster") }
+        settings.username = try c.decodeIfPresent(String.self, forKey: .username)
+        if let file = try c.decodeIfPresent(String.self, forKey: .passwordFile) {
+            do {
+                settings.password = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            } catch {
+                throw ConfigError.invalidValue(path: path + ".password_file", reason: "cannot read \(file): \((error as NSError).localizedDescription)")
+            }
+            if settings.username == nil { throw ConfigError.invalidValue(path: path + ".password_file", reason: "set username too") }
+        }
+        if let timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) {
+            guard timeout.nanoseconds > 0 else { throw ConfigError.invalidValue(path: path + ".timeout", reason: "must be above zero") }
+            settings.timeout = .nanoseconds(timeout.nanoseconds)
+        }
+        self.settings = settings
+    }
+
+    /// SQL identifiers are written into statements as they are: only letters, digits and `_`.
+    private static func name(_ value: String, path: String) throws -> String {
+        guard value.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" }) else {
+            throw ConfigError.invalidValue(path: path, reason: "use only letters, digits and _, got '\(value)'")
+        }
+        return value
+    }
+}

@@ -1,0 +1,262 @@
+import TrellisCodec
+import TrellisModel
+
+/// The archive on ClickHouse, over its HTTP interface (`ClickHouseConnection`), in the tables
+/// `ClickHouseSchema` describes; `trellis clickhouse migrate` creates them and opening checks
+/// they exist.
+///
+/// A write is up to five `RowBinary` INSERTs (spans, span groups, dependency links and
+/// services; the views fill themselves), each acknowledged by ClickHouse before the next and,
+/// with a cluster, by every shard (`insert_distributed_sync`). A write that failed part-way is
+/// retried whole by the store's writer: spans stored twice are returned once (readers keep each
+/// span ID once), but the dependency counts of the first attempt's acknowledged rows stay.
+///
+/// Reads run as SQL that returns `RowBinary`:
+/// - get-trace looks the trace's days up in `trace_days`, then reads its `spans` rows by the
+///   primary key in those partitions only, and joins them (`TraceAssembly`);
+/// - a search reads candidate traces from `span_groups` (service, then operation, kind, time,
+///   duration bounds and the indexed attribute values), newest bound first, in pages; each
+///   candidate's spans are checked with `TraceMatcher`, as the SQLite archive does, until no
+///   later candidate could rank;
+/// - dependencies and span metrics add their minutes' rows up (`sum`, `sumMap`).
+///
+/// Retention drops whole `day` partitions older than the cutoff from every local table on the
+/// node at `endpoint` (ClickHouse 18.16 has no table TTL); `maxBytes` is not applied.
+public final class ClickHouseArchive: TraceArchive {
+    public let indexedAttributeKeys: Set<String>
+    public let settings: ClickHouseSettings
+    private let connection: ClickHouseConnection
+    private let schema: ClickHouseSchema
+    /// Candidates read per page of a search, as a multiple of its limit.
+    private let pageFactor = 4
+
+    /// Connects and checks the schema: throws `StorageError.clickHouseSchemaMissing` for the
+    /// first missing table, `StorageError.clickHouse` when the server cannot be reached.
+    public init(settings: ClickHouseSettings, indexedAttributeKeys: Set<String> = SQLiteArchive.defaultIndexedAttributeKeys) throws(StorageError) {
+        self.settings = settings
+        self.indexedAttributeKeys = indexedAttributeKeys
+        connection = ClickHouseConnection(settings: settings)
+        schema = ClickHouseSchema(settings)
+        for table in schema.usedTables {
+            let answer = try connection.queryBlocking("EXISTS TABLE \(table)", context: "checking the schema")
+            if String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
+                throw .clickHouseSchemaMissing(endpoint: settings.endpoint, table: table)
+            }
+        }
+    }
+
+    /// Creates the database and every missing table on the node at `settings.endpoint` (with a
+    /// cluster, its local tables and the `Distributed` tables over them): run it once per node.
+    /// Idempotent. Returns the statements it ran.
+    @discardableResult
+    public static func migrate(_ settings: ClickHouseSettings) throws(StorageError) -> [String] {
+        let connection = ClickHouseConnection(settings: settings)
+        let statements = ClickHouseSchema(settings).createStatements
+        for statement in statements {
+            _ = try connection.queryBlocking(statement, context: "creating the schema")
+        }
+        return statements
+    }
+
+    public var problem: String? { nil }
+
+    /// Nothing to release: requests go through AsyncHTTPClient's shared client.
+    public func close() {}
+
+    // MARK: Writing
+
+    public func write(_ batch: TraceBatch) async throws {
+        try write(pieces: TracePiece.pieces(of: batch, indexedKeys: indexedAttributeKeys), dependencies: DependencyBuckets.of(batch))
+    }
+
+    public func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
+        if !pieces.isEmpty {
+            let rows = ClickHouseRows.pieces(pieces)
+            try insert("spans", ClickHouseRows.spanColumns, rows.spans)
+            try insert("span_groups", ClickHouseRows.groupColumns, rows.groups)
+        }
+        if !dependencies.isEmpty {
+            let rows = ClickHouseRows.dependencies(dependencies)
+            try insert("dependency_links", ClickHouseRows.linkColumns, rows.links)
+            try insert("dependency_services", ClickHouseRows.serviceColumns, rows.services)
+        }
+    }
+
+    public func writeSpanMetrics(_ minutes: [SpanMetricsKey: SpanMetricsCounts]) throws(StorageError) {
+        try insert("span_metrics", ClickHouseRows.metricColumns, ClickHouseRows.spanMetrics(minutes))
+    }
+
+    private func insert(_ table: String, _ columns: [String], _ rows: [UInt8]) throws(StorageError) {
+        guard !rows.isEmpty else { return }
+        try connection.insertBlocking(into: schema.table(table), columns: columns, rows: rows, context: "inserting into \(table)")
+    }
+
+    // MARK: Retention
+
+    public func applyRetention(olderThan cutoff: UInt64, maxBytes: Int) throws(StorageError) -> (deleted: Int, storedBytes: Int) {
+        let tables = schema.tables.map { ClickHouseSQL.literal(schema.prefix + $0.name + "_local") }.joined(separator: ", ")
+        let inner = schema.tables.filter(\.isMaterializedView).map { ClickHouseSQL.literal(".inner." + schema.prefix + $0.name + "_local") }
+        let owners = ([tables] + inner).joined(separator: ", ")
+        let expired = try connection.queryBlocking("""
+            SELECT DISTINCT table, partition FROM system.parts WHERE database = \(ClickHouseSQL.literal(schema.database)) AND active
+            AND table IN (\(owners)) AND toDate(partition) < \(ClickHouseSQL.day(ofUnixNano: cutoff)) FORMAT RowBinary
+            """, context: "listing expired partitions")
+        var reader = RowBinaryReader(expired)
+        var dropped = 0
+        while !reader.isAtEnd {
+            let table = try reader.string(), partition = try reader.string()
+            _ = try connection.queryBlocking("ALTER TABLE \(schema.database).`\(table)` DROP PARTITION \(ClickHouseSQL.literal(partition))",
+                                             context: "dropping the expired partition \(partition) of \(table)")
+            dropped += 1
+        }
+        let size = try connection.queryBlocking("""
+            SELECT sum(bytes) FROM system.parts WHERE database = \(ClickHouseSQL.literal(schema.database)) AND active AND table IN (\(owners)) FORMAT RowBinary
+            """, context: "measuring the archive")
+        var sizeReader = RowBinaryReader(size)
+        return (dropped, Int(clamping: try sizeReader.uint64()))
+    }
+
+    // MARK: Reading
+
+    public func trace(_ id: TraceID) async throws -> TraceBatch? {
+        try await traces([id])[id]
+    }
+
+    /// The stored spans of each trace that has any.
+    private func traces(_ ids: [TraceID]) async throws(StorageError) -> [TraceID: TraceBatch] {
+        guard !ids.isEmpty else { return [:] }
+        let list = ids.map(ClickHouseSQL.literal).joined(separator: ", ")
+        let answer = try await connection.query("""
+            SELECT trace_id, payload FROM \(schema.table("spans"))
+            WHERE day IN (SELECT day FROM \(schema.local("trace_days")) WHERE trace_id IN (\(list))) AND trace_id IN (\(list))
+            FORMAT RowBinary
+            """, context: "reading traces")
+        var payloads: [TraceID: [UInt8]] = [:]
+        var reader = RowBinaryReader(answer)
+        while !reader.isAtEnd {
+            let id = try reader.traceID()
+            payloads[id, default: []] += try reader.bytesString()
+        }
+        let decoder = OTLPProtobufDecoder()
+        var out: [TraceID: TraceBatch] = [:]
+        for (id, payload) in payloads {
+            // Requests one after the other read as one request holding all their spans.
+            let batch: TraceBatch
+            do {
+                batch = try payload.withUnsafeBytes { (raw) throws(CodecError) in try decoder.decode(raw).batch }
+            } catch {
+                throw .undecodableBlock(detail: "the spans of trace \(id) in ClickHouse do not decode: \(error)")
+            }
+            out[id] = TraceAssembly.merge([batch])
+        }
+        return out
+    }
+
+    public func findTraces(_ query: TraceQuery) async throws -> [FoundTrace] {
+        try query.validate()
+        let matcher = TraceMatcher(query: query)
+        let pageSize = query.limit * pageFactor
+        let end = query.end ?? .max
+        var top = TopHits(limit: query.limit)
+        var seen = Set<TraceID>()
+        var found: [TraceID: TraceBatch] = [:]
+        var offset = 0
+        pages: while true {
+            let candidates = try await candidatePage(query, offset: offset, count: pageSize)
+            let fresh = candidates.filter { !seen.contains($0.id) && top.couldAdmit(bound: min($0.bound, end)) }
+            let traces = try await traces(fresh.map(\.id))
+            for candidate in candidates {
+                guard top.couldAdmit(bound: min(candidate.bound, end)) else { break pages }
+                guard seen.insert(candidate.id).inserted, let trace = traces[candidate.id],
+                      let latest = matcher.latestMatchingStart(in: [trace]) else { continue }
+                found[candidate.id] = trace
+                top.offer(TraceHit(traceID: candidate.id, latestStart: latest))
+            }
+            if candidates.count < pageSize { break }
+            offset += pageSize
+        }
+        return top.sorted().compactMap { hit in
+            found[hit.traceID].map { FoundTrace(traceID: hit.traceID, latestMatchStart: hit.latestStart, trace: $0, isWhole: true) }
+        }
+    }
+
+    /// Traces that may hold a matching span, by the latest start among their groups that may
+    /// match (an upper bound of their rank), highest first.
+    private func candidatePage(_ query: TraceQuery, offset: Int, count: Int) async throws(StorageError) -> [(id: TraceID, bound: UInt64)] {
+        let sql = ClickHouseSearchSQL.candidates(query, table: schema.table("span_groups"), indexedKeys: indexedAttributeKeys,
+                                                 offset: offset, count: count)
+        var reader = RowBinaryReader(try await connection.query(sql, context: "searching traces"))
+        var out: [(id: TraceID, bound: UInt64)] = []
+        while !reader.isAtEnd { out.append((try reader.traceID(), try reader.uint64())) }
+        return out
+    }
+
+    public func services() async throws -> [String] {
+        var reader = RowBinaryReader(try await connection.query(
+            "SELECT DISTINCT service FROM \(schema.table("operations")) ORDER BY service FORMAT RowBinary", context: "listing services"))
+        var out: [String] = []
+        while !reader.isAtEnd { out.append(try reader.string()) }
+        return out
+    }
+
+    public func operations(service: String) async throws -> [Operation] {
+        var reader = RowBinaryReader(try await connection.query("""
+            SELECT DISTINCT operation, kind FROM \(schema.table("operations")) WHERE service = \(ClickHouseSQL.literal(service)) FORMAT RowBinary
+            """, context: "listing operations"))
+        var out: [Operation] = []
+        while !reader.isAtEnd {
+            out.append(Operation(name: try reader.string(), kind: SpanKind(rawValue: Int32(try reader.uint8())) ?? .unspecified))
+        }
+        return out.sorted()
+    }
+
+    public func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary {
+        let range = try DependencyBuckets.bucketRange(from: startUnixNano, to: endUnixNano)
+        let minutes = "minute BETWEEN \(range.lowerBound) AND \(range.upperBound) AND day BETWEEN \(ClickHouseSQL.day(ofUnixNano: range.lowerBound)) AND \(ClickHouseSQL.day(ofUnixNano: range.upperBound))"
+        var out = DependencySummary()
+        var links = RowBinaryReader(try await connection.query("""
+            SELECT parent, child, max(child_is_virtual), sum(calls), sum(errors), sumMap(latencyMap.bucket, latencyMap.count)
+            FROM \(schema.table("dependency_links")) WHERE \(minutes) GROUP BY parent, child FORMAT RowBinary
+            """, context: "reading dependency links"))
+        while !links.isAtEnd {
+            let parent = try links.string(), child = try links.string(), virtual = try links.uint8()
+            out.merge(DependencyLink(parent: parent, child: child, callCount: try links.uint64(), errorCount: try links.uint64(),
+                                     latency: try Self.histogram(&links), childIsVirtual: virtual != 0))
+        }
+        var services = RowBinaryReader(try await connection.query("""
+            SELECT service, sum(spans), sum(errors), sumMap(serverLatencyMap.bucket, serverLatencyMap.count)
+            FROM \(schema.table("dependency_services")) WHERE \(minutes) GROUP BY service FORMAT RowBinary
+            """, context: "reading dependency services"))
+        while !services.isAtEnd {
+            out.merge(ServiceActivity(service: try services.string(), spanCount: try services.uint64(), errorCount: try services.uint64(),
+                                      serverLatency: try Self.histogram(&services)))
+        }
+        return out
+    }
+
+    public func spanMetrics(service: String, from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [SpanMetricsKey: SpanMetricsCounts] {
+        guard startUnixNano <= endUnixNano else { throw StorageError.invertedTimeRange(start: startUnixNano, end: endUnixNano) }
+        let first = startUnixNano - startUnixNano % SpanMetricsKey.bucketNanos, last = endUnixNano - endUnixNano % SpanMetricsKey.bucketNanos
+        var reader = RowBinaryReader(try await connection.query("""
+            SELECT minute, operation, kind, sum(calls), sum(errors), sumMap(latencyMap.bucket, latencyMap.count)
+            FROM \(schema.table("span_metrics")) WHERE service = \(ClickHouseSQL.literal(service))
+            AND day BETWEEN \(ClickHouseSQL.day(ofUnixNano: first)) AND \(ClickHouseSQL.day(ofUnixNano: last)) AND minute BETWEEN \(first) AND \(last)
+            GROUP BY minute, operation, kind FORMAT RowBinary
+            """, context: "reading span metrics"))
+        var out: [SpanMetricsKey: SpanMetricsCounts] = [:]
+        while !reader.isAtEnd {
+            let minute = try reader.uint64(), operation = try reader.string(), kind = try reader.uint8()
+            let key = SpanMetricsKey(bucket: minute, service: service, operation: operation, kind: SpanKind(rawValue: Int32(kind)) ?? .unspecified)
+            out[key] = SpanMetricsCounts(calls: try reader.uint64(), errors: try reader.uint64(), latency: try Self.histogram(&reader))
+        }
+        return out
+    }
+
+    /// A `sumMap` result, `Tuple(Array(UInt16), Array(UInt64))`: the buckets, then their counts.
+    private static func histogram(_ reader: inout RowBinaryReader) throws(StorageError) -> LatencyHistogram {
+        let buckets = try reader.array { (r: inout RowBinaryReader) throws(StorageError) in try r.uint16() }
+        let counts = try reader.array { (r: inout RowBinaryReader) throws(StorageError) in try r.uint64() }
+        guard buckets.count == counts.count else { throw .undecodableBlock(detail: "a latency histogram from ClickHouse has \(buckets.count) buckets and \(counts.count) counts") }
+        return LatencyHistogram(counts: Dictionary(zip(buckets, counts), uniquingKeysWith: +))
+    }
+}

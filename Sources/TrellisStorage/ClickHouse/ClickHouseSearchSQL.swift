@@ -1,0 +1,54 @@
+import TrellisModel
+
+/// The SQL of a search's candidates in `span_groups`: the traces with a group of spans that may
+/// hold a match (the conditions of `TraceMatcher.mayMatch`), each with the latest start among
+/// those groups, highest first (ties by trace ID, higher first), one page at a time.
+enum ClickHouseSearchSQL {
+    static func candidates(_ query: TraceQuery, table: String, indexedKeys: Set<String>, offset: Int, count: Int) -> String {
+        var conditions = ["service = \(ClickHouseSQL.literal(query.service))"]
+        if let operation = query.operation { conditions.append("operation = \(ClickHouseSQL.literal(operation))") }
+        if let kind = query.spanKind { conditions.append("kind = \(kind.rawValue)") }
+        if let start = query.start {
+            conditions.append("max_start >= \(start)")
+            // A piece's rows are on the day of its earliest span, which a long trace may start a day before.
+            conditions.append("day >= \(ClickHouseSQL.day(ofUnixNano: start)) - 1")
+        }
+        if let end = query.end {
+            conditions.append("min_start <= \(end)")
+            conditions.append("day <= \(ClickHouseSQL.day(ofUnixNano: end))")
+        }
+        if let minDuration = query.minDuration { conditions.append("max_duration >= \(minDuration)") }
+        if let maxDuration = query.maxDuration { conditions.append("min_duration <= \(maxDuration)") }
+        for filter in query.attributes where indexedKeys.contains(filter.key) {
+            conditions.append(attributeCondition(filter))
+        }
+        return """
+            SELECT trace_id, max(max_start) AS bound FROM \(table) WHERE \(conditions.joined(separator: " AND "))
+            GROUP BY trace_id ORDER BY bound DESC, trace_id DESC LIMIT \(offset), \(count) FORMAT RowBinary
+            """
+    }
+
+    /// True for a row whose trace has an indexed value the filter may match. Numbers compare as
+    /// Float64 with the non-strict comparison, so rounding can only let more rows through; the
+    /// candidates' spans decide.
+    static func attributeCondition(_ filter: AttributeFilter) -> String {
+        let key = "k = \(ClickHouseSQL.literal(filter.key))"
+        let test: String
+        switch (filter.comparison, filter.value) {
+        case (.equal, .string(let s)):
+            test = "t = \(ClickHouseRows.ValueType.string.rawValue) AND s = \(ClickHouseSQL.literal(s))"
+        case (.equal, .bool(let b)):
+            test = "t = \(ClickHouseRows.ValueType.bool.rawValue) AND n = \(b ? 1 : 0)"
+        default:
+            let number = ClickHouseSQL.literal(filter.value.numericValue ?? .nan)
+            let comparison: String
+            switch filter.comparison {
+            case .equal: comparison = "="
+            case .greaterThan, .greaterThanOrEqual: comparison = ">="
+            case .lessThan, .lessThanOrEqual: comparison = "<="
+            }
+            test = "t IN (\(ClickHouseRows.ValueType.int.rawValue), \(ClickHouseRows.ValueType.double.rawValue)) AND n \(comparison) \(number)"
+        }
+        return "arrayExists((k, t, s, n) -> \(key) AND \(test), attribute_keys, attribute_types, attribute_strings, attribute_numbers)"
+    }
+}
