@@ -35,12 +35,14 @@ let package = Package(
 
         .target(name: "TrellisModel"),
         .target(name: "TrellisCodec", dependencies: ["TrellisModel", "TrellisProtoC", "CProtobufC", "CZlib"]),
-        .target(name: "TrellisStorage", dependencies: [
-            "TrellisModel", "TrellisCodec", "CSQLite",
+        .target(name: "TrellisStorage", dependencies: ["TrellisModel", "TrellisCodec", "CSQLite"]),
+        // The archive on ClickHouse: its own module, so only what runs it builds the HTTP client.
+        .target(name: "TrellisClickHouse", dependencies: [
+            "TrellisStorage", "TrellisModel", "TrellisCodec",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], exclude: ["ClickHouse/README.md"]),
+        ], exclude: ["README.md"]),
         .target(name: "TrellisAnalysis", dependencies: ["TrellisModel"], exclude: ["README.md"]),
         .target(name: "TrellisPipeline", dependencies: [
             "TrellisModel", "TrellisCodec",
@@ -61,7 +63,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "TrellisApp", dependencies: [
-            "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisServer", "TrellisStorage", "TrellisClient",
+            "TrellisModel", "TrellisCodec", "TrellisPipeline", "TrellisServer", "TrellisStorage", "TrellisClickHouse", "TrellisClient",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
@@ -70,7 +72,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], exclude: ["Exporters/TrellisStore/README.md", "Exporters/LoadBalancing/README.md"]),
         .executableTarget(name: "trellis", dependencies: [
-            "TrellisApp", "TrellisServer", "TrellisClient", "TrellisCodec", "TrellisModel", "TrellisStorage", "CNGHTTP2",
+            "TrellisApp", "TrellisServer", "TrellisClient", "TrellisCodec", "TrellisModel", "TrellisClickHouse", "CNGHTTP2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -78,8 +80,8 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        // Benchmarks that need no sockets: kept out of the NIO targets so they build in seconds.
-        .executableTarget(name: "trellis-bench", dependencies: ["TrellisCodec", "TrellisModel", "TrellisStorage"], path: "benchmarks/Sources/trellis-bench"),
+        // Benchmarks of the codec and the stores (the ClickHouse archive over loopback).
+        .executableTarget(name: "trellis-bench", dependencies: ["TrellisCodec", "TrellisModel", "TrellisStorage", "TrellisClickHouse"], path: "benchmarks/Sources/trellis-bench"),
         // libFuzzer targets (scripts/fuzz TARGET): built with libFuzzer and AddressSanitizer,
         // libFuzzer supplies `main`; a plain build links CFuzzEntry's, which says how to run it.
         // `@testable import`s reach internal decoders, so they build in debug only.
@@ -95,8 +97,8 @@ let package = Package(
         .testTarget(name: "TrellisModelTests", dependencies: ["TrellisModel"]),
         .testTarget(name: "TrellisCodecTests", dependencies: ["TrellisCodec", "TrellisModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrellisPipelineTests", dependencies: ["TrellisPipeline", "TrellisModel", "TrellisCodec", .product(name: "Metrics", package: "swift-metrics")]),
-        .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel", "TrellisPipeline", "TrellisStorage", .product(name: "Metrics", package: "swift-metrics")]),
-        .testTarget(name: "TrellisStorageTests", dependencies: ["TrellisStorage", "TrellisModel", "TrellisCodec"]),
+        .testTarget(name: "TrellisAppTests", dependencies: ["TrellisApp", "TrellisModel", "TrellisPipeline", "TrellisStorage", "TrellisClickHouse", .product(name: "Metrics", package: "swift-metrics")]),
+        .testTarget(name: "TrellisStorageTests", dependencies: ["TrellisStorage", "TrellisClickHouse", "TrellisModel", "TrellisCodec"]),
         .testTarget(name: "TrellisAnalysisTests", dependencies: ["TrellisAnalysis", "TrellisModel"]),
     ],
     swiftLanguageModes: [.v6]

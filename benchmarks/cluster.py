@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""The front tier's cost: a gateway Trellis (OTLP in, loadbalancing by trace ID) in front of
-SAMPLERS sampler Trellis processes (the ingest-full pipeline: memory_limiter, tail sampling,
-batch, ring + SQLite archive, spanmetrics), loaded by `trellis loadgen` over gRPC for DURATION.
-Every process shares this machine's cores, so the figures are spans per CPU-second of each tier
-(user + system time from /proc/PID/stat), not wall-clock rates. Prints one JSON line.
+"""The tiers' cost: a gateway Trellis (OTLP in, loadbalancing by trace ID) in front of SAMPLERS
+sampler Trellis processes (the ingest-full pipeline: memory_limiter, tail sampling, batch, ring +
+the archive on one ClickHouse server, spanmetrics), loaded by `trellis loadgen` over gRPC for
+DURATION. Every process shares this machine's cores, so the figures are spans per CPU-second of
+each tier (user + system time from /proc/PID/stat), not wall-clock rates; ClickHouse's CPU is
+measured the same way, and its insert rate is the spans it stored per second of the run.
+Prints one JSON line.
 
 Usage: cluster.py TRELLIS_BINARY  (environment: SAMPLERS, default 3; DURATION, default 20s;
 COMPRESSION, the gateway's, gzip (default) or none; PROFILE=1 records the gateway with perf for
@@ -61,20 +63,48 @@ def metric(query, name):
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + "{") or line.startswith(name + " "))
 
 
+def clickhouse():
+    """A ClickHouse server on free ports (scripts/clickhouse-node, stopped if this process dies),
+    with the archive's schema; returns (script process, server PID, endpoint)."""
+    http_port, tcp_port = free_ports(2)
+    script = subprocess.Popen(["scripts/clickhouse-node", os.path.join(WORK, "clickhouse"), str(http_port), str(tcp_port)],
+                              env=dict(os.environ, WATCH_PID=str(os.getpid())), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{http_port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(endpoint + "/ping", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    server = int(subprocess.run(["pgrep", "-P", str(script.pid), "clickhouse-server"], capture_output=True, text=True).stdout.split()[0])
+    return script, server, endpoint
+
+
+def process_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / HZ
+
+
 def main():
     count = int(os.environ.get("SAMPLERS", "3"))
+    clickhouse_script, clickhouse_pid, endpoint = clickhouse()
     sampler_body = """processors:
   memory_limiter: { check_interval: 1s, limit_mib: 512, spike_limit_mib: 128 }
   tail_sampling: { decision_wait: 2s, num_traces: 100000, policies: [{ name: keep-all, type: always_sample }] }
   batch: { send_batch_size: 8192, timeout: 200ms }
 exporters:
-  trellis_store: { ring: { max_bytes: 128MiB }, archive: { path: "%s/trellis.db", retention: 168h } }
+  trellis_store: { ring: { max_bytes: 128MiB }, archive: { retention: 168h, clickhouse: { endpoint: "%s" } } }
 connectors: { spanmetrics: {} }
 service:
   pipelines:
     traces: { receivers: [otlp], processors: [memory_limiter, tail_sampling, batch], exporters: [trellis_store] }
     traces/spanmetrics: { receivers: [otlp], exporters: [spanmetrics] }"""
-    samplers = [start(f"sampler-{i}", sampler_body % os.path.join(WORK, f"sampler-{i}")) for i in range(count)]
+    config = os.path.join(WORK, "migrate.yaml")
+    with open(config, "w") as f:
+        f.write(sampler_body % endpoint + "\nreceivers: { otlp: { protocols: { grpc: {} } } }\n")
+    subprocess.run([TRELLIS, "clickhouse", "migrate", "--config", config], check=True, capture_output=True)
+    samplers = [start(f"sampler-{i}", sampler_body % endpoint) for i in range(count)]
     hostnames = ", ".join(f"127.0.0.1:{grpc}" for _, grpc, _ in samplers)
     gateway = start("gateway", f"""exporters:
   loadbalancing:
@@ -83,6 +113,8 @@ service:
 service: {{ pipelines: {{ traces: {{ receivers: [otlp], exporters: [loadbalancing] }} }} }}""")
     everyone = [gateway] + samplers
     before = [cpu_seconds(p) for p, _, _ in everyone]
+    clickhouse_before = process_cpu_seconds(clickhouse_pid)
+    started = time.time()
     load = subprocess.Popen([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{gateway[1]}", "--json", "--duration", os.environ.get("DURATION", "20s"),
                              "--connections", "2", "--concurrency", "16", "--spans-per-request", "100", "--spans-per-trace", "10"],
                             stdout=subprocess.PIPE, text=True)
@@ -101,18 +133,25 @@ service: {{ pipelines: {{ traces: {{ receivers: [otlp], exporters: [loadbalancin
     while time.time() < deadline and sum(metric(q, "trellis_exporter_sent_spans_total") for _, _, q in samplers) < summary["spans_accepted"]:
         time.sleep(0.5)
     used = [cpu_seconds(p) - b for (p, _, _), b in zip(everyone, before)]
+    clickhouse_used = process_cpu_seconds(clickhouse_pid) - clickhouse_before
+    elapsed = time.time() - started
     stored = sum(metric(q, "trellis_exporter_sent_spans_total") for _, _, q in samplers)
     for process, _, _ in everyone:
         process.send_signal(signal.SIGTERM)
     for process, _, _ in everyone:
         process.wait(timeout=60)
+    clickhouse_script.send_signal(signal.SIGTERM)
+    clickhouse_script.wait(timeout=60)
     shutil.rmtree(WORK, ignore_errors=True)
     accepted = summary["spans_accepted"]
     print(json.dumps({"benchmark": "cluster", "samplers": count, "spans_per_sec": summary["spans_per_sec"], "spans_accepted": accepted,
                       "spans_refused": summary["spans_refused"], "spans_failed": summary["spans_failed"], "spans_stored": int(stored),
                       "gateway_cpu_seconds": round(used[0], 2), "gateway_spans_per_cpu_second": round(accepted / used[0]) if used[0] else None,
                       "samplers_cpu_seconds": round(sum(used[1:]), 2),
-                      "sampler_spans_per_cpu_second": round(stored / sum(used[1:])) if sum(used[1:]) else None}, separators=(",", ":")))
+                      "sampler_spans_per_cpu_second": round(stored / sum(used[1:])) if sum(used[1:]) else None,
+                      "clickhouse_cpu_seconds": round(clickhouse_used, 2),
+                      "clickhouse_spans_per_cpu_second": round(stored / clickhouse_used) if clickhouse_used else None,
+                      "clickhouse_insert_spans_per_sec": round(stored / elapsed)}, separators=(",", ":")))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 #   benchmarks/run.sh pipeline      memory limiter + tail sampling (production policies) + batch into the sink, over gRPC
 #   benchmarks/run.sh ingest-full   the default config (ring + SQLite archive, spanmetrics), gRPC and http/protobuf
 #   benchmarks/run.sh spanmetrics   ingest-full over gRPC with and without the spanmetrics connector, twice each, in turn
-#   benchmarks/run.sh cluster       a loadbalancing gateway in front of 1, then 3, samplers: spans per CPU-second of each tier
+#   benchmarks/run.sh cluster       a loadbalancing gateway in front of 1, then 3, samplers into ClickHouse: spans per CPU-second of each tier; get-trace/search on 10M spans in ClickHouse
 #   benchmarks/run.sh query         query API latency (get-trace, search, timeline, critical path, dependencies) over ~1M stored spans
 #   benchmarks/run.sh ui            web UI page time and bytes: search (20 results) and 100/1,000/10,000-span trace pages over ~1M stored spans
 #   benchmarks/run.sh overload      3x the sustainable gRPC rate for 60 s: peak RSS, refusals, archive count = acknowledged
@@ -201,11 +201,24 @@ PY
 }
 
 # A gateway (loadbalancing by trace ID) in front of 1 and then 3 samplers (the ingest-full pipeline
-# into SQLite), gRPC: spans per CPU-second of each tier (benchmarks/cluster.py).
+# into the archive on ClickHouse), gRPC: spans per CPU-second of each tier and ClickHouse's insert
+# rate (benchmarks/cluster.py); then the ClickHouse archive alone, filled with
+# TRELLIS_BENCH_STORE_SPANS spans (default 10 M): get-trace and search latency (trellis-bench).
 bench_cluster() {
     release_build trellis
+    release_build trellis-bench
     SAMPLERS=1 python3 benchmarks/cluster.py .build/release/trellis
     SAMPLERS=3 python3 benchmarks/cluster.py .build/release/trellis
+    local dir ports
+    dir="$(mktemp -d)"
+    read -r -a ports < <(python3 -c 'import socket; s=[socket.socket() for _ in range(2)]; [x.bind(("127.0.0.1", 0)) for x in s]; print(*[x.getsockname()[1] for x in s])')
+    WATCH_PID=$$ REMOVE_DIR=1 scripts/clickhouse-node "$dir/clickhouse" "${ports[0]}" "${ports[1]}" &
+    local node=$!
+    until curl -sf "http://127.0.0.1:${ports[0]}/ping" >/dev/null; do sleep 0.2; done
+    .build/release/trellis-bench store-clickhouse "http://127.0.0.1:${ports[0]}"
+    kill "$node"
+    wait "$node"
+    rm -rf "$dir"
 }
 
 # The default config's sustainable gRPC rate: SUSTAINABLE, or an ingest-full run's figure.

@@ -1,7 +1,7 @@
 /// Unsigned LEB128 varints (seven bits a byte, low group first, high bit set on all but the
-/// last): the lengths of ClickHouse's `RowBinary` and the archive's histogram blobs.
-enum LEB128 {
-    static func append(_ value: UInt64, to out: inout [UInt8]) {
+/// last): the archive's histogram blobs, and the lengths in ClickHouse's `RowBinary`.
+package enum LEB128 {
+    package static func append(_ value: UInt64, to out: inout [UInt8]) {
         var v = value
         while v >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -11,7 +11,7 @@ enum LEB128 {
     }
 
     /// The varint at `offset`, which moves past it; nil when the bytes end first.
-    static func read(_ bytes: [UInt8], _ offset: inout Int) -> UInt64? {
+    package static func read(_ bytes: [UInt8], _ offset: inout Int) -> UInt64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count, shift < 64 {

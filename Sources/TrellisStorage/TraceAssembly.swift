@@ -2,8 +2,8 @@ import TrellisModel
 
 /// Joins pieces of one trace (from several writes, or from the ring and the archive) into one
 /// batch: spans grouped under their resources and scopes, each span ID once (the first copy wins).
-enum TraceAssembly {
-    static func merge(_ batches: [TraceBatch]) -> TraceBatch? {
+package enum TraceAssembly {
+    package static func merge(_ batches: [TraceBatch]) -> TraceBatch? {
         var seen = Set<SpanID>()
         var grouper = TraceBatchGrouper()
         for batch in batches {

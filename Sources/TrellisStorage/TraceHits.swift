@@ -1,9 +1,14 @@
 import TrellisModel
 
 /// A trace found by a search, with the start time of its latest matching span (the sort key).
-struct TraceHit: Hashable, Sendable {
-    var traceID: TraceID
-    var latestStart: UInt64
+package struct TraceHit: Hashable, Sendable {
+    package var traceID: TraceID
+    package var latestStart: UInt64
+
+    package init(traceID: TraceID, latestStart: UInt64) {
+        self.traceID = traceID
+        self.latestStart = latestStart
+    }
 
     /// Newest first; ties broken by trace ID so every store orders the same way.
     static func ranksBefore(_ a: TraceHit, _ b: TraceHit) -> Bool {
@@ -12,11 +17,11 @@ struct TraceHit: Hashable, Sendable {
 }
 
 /// Keeps the `limit` best hits seen so far (a binary heap with the worst kept hit on top).
-struct TopHits {
+package struct TopHits {
     let limit: Int
     private var heap: [TraceHit] = []
 
-    init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
         heap.reserveCapacity(min(limit, 1024))
     }
@@ -27,12 +32,12 @@ struct TopHits {
     var worst: TraceHit? { isFull ? heap.first : nil }
 
     /// True when a hit whose key is at most `bound` could still enter.
-    func couldAdmit(bound: UInt64) -> Bool {
+    package func couldAdmit(bound: UInt64) -> Bool {
         guard let worst else { return true }
         return bound >= worst.latestStart
     }
 
-    mutating func offer(_ hit: TraceHit) {
+    package mutating func offer(_ hit: TraceHit) {
         if heap.count < limit {
             heap.append(hit)
             siftUp(heap.count - 1)
@@ -43,7 +48,7 @@ struct TopHits {
     }
 
     /// The kept hits, best first.
-    func sorted() -> [TraceHit] { heap.sorted(by: TraceHit.ranksBefore) }
+    package func sorted() -> [TraceHit] { heap.sorted(by: TraceHit.ranksBefore) }
 
     // The heap's top is the hit that ranks last.
     private func above(_ a: Int, _ b: Int) -> Bool { TraceHit.ranksBefore(heap[b], heap[a]) }

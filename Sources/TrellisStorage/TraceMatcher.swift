@@ -2,8 +2,12 @@ import TrellisModel
 
 /// Evaluates a validated `TraceQuery` on spans: the one definition of "matches" that the ring,
 /// the archive (after its index narrowed the candidates) and the combined store share.
-struct TraceMatcher: Sendable {
-    let query: TraceQuery
+package struct TraceMatcher: Sendable {
+    package let query: TraceQuery
+
+    package init(query: TraceQuery) {
+        self.query = query
+    }
 
     /// Could a group of spans with this summary hold a matching span? False only when none can.
     func mayMatch(_ key: SpanGroupKey, _ summary: SpanGroupSummary) -> Bool {
@@ -28,7 +32,7 @@ struct TraceMatcher: Sendable {
     }
 
     /// The start time of the latest matching span in the batches, or nil when none matches.
-    func latestMatchingStart(in batches: [TraceBatch]) -> UInt64? {
+    package func latestMatchingStart(in batches: [TraceBatch]) -> UInt64? {
         var best: UInt64?
         for batch in batches {
             for rs in batch.resourceSpans where rs.resource.serviceName == query.service {

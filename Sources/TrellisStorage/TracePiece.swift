@@ -7,15 +7,15 @@ import TrellisModel
 /// figures — per-(service, operation, kind) bounds, time bounds, the root's start, indexed
 /// attribute values — are merged from the slices' summaries.
 public struct TracePiece: Sendable {
-    var traceID: TraceID
+    package var traceID: TraceID
     /// The trace's slices, spans encoded, in the order they came.
-    var slices: [TraceSlice] = []
-    var groups: [SpanGroupKey: SpanGroupSummary] = [:]
+    package var slices: [TraceSlice] = []
+    package var groups: [SpanGroupKey: SpanGroupSummary] = [:]
     /// The distinct values of the indexed attribute keys, of the spans and their resources.
-    var attributes: [IndexedAttribute] = []
-    var spanCount = 0
-    var minStart: UInt64 = .max
-    var maxStart: UInt64 = 0
+    package var attributes: [IndexedAttribute] = []
+    package var spanCount = 0
+    package var minStart: UInt64 = .max
+    package var maxStart: UInt64 = 0
     /// The earliest start of a root span in the piece, if it has one.
     var rootStart: UInt64?
     /// This piece's share of the resources its write's slices share (copy-on-write storage).
@@ -64,7 +64,7 @@ public struct TracePiece: Sendable {
     }
 
     /// A batch (as a store's `write(_:)` takes one) split into slices and joined by trace.
-    static func pieces(of batch: TraceBatch, indexedKeys: Set<String>) -> [TracePiece] {
+    package static func pieces(of batch: TraceBatch, indexedKeys: Set<String>) -> [TracePiece] {
         pieces(of: TraceSlice.slices(of: batch, indexedKeys: IndexedKeys(indexedKeys)))
     }
 
@@ -83,8 +83,8 @@ public struct TracePiece: Sendable {
 }
 
 /// Spans of one service with one name and kind.
-struct SpanGroupKey: Hashable, Sendable {
-    var service: String
-    var operation: String
-    var kind: SpanKind
+package struct SpanGroupKey: Hashable, Sendable {
+    package var service: String
+    package var operation: String
+    package var kind: SpanKind
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import TrellisApp
-import TrellisStorage
+import TrellisClickHouse
 
 /// `trellis clickhouse migrate`: creates the ClickHouse archive's schema.
 struct ClickHouseCommand: ParsableCommand {

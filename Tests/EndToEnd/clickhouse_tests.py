@@ -53,10 +53,8 @@ def samplers_store_whole_traces_in_clickhouse_sharded_by_trace_and_a_query_insta
     nodes = ClickHouseNode.cluster(2)
     tier, front, reader = [], None, None
     try:
-        config = sampler(nodes[0]).config
-        migrate = subprocess.run([TRELLIS, "clickhouse", "migrate", "--config", config] + [a for n in nodes for a in ("--endpoint", n.endpoint)],
-                                 capture_output=True, timeout=60)
-        assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+        for n in nodes:
+            n.migrate(sampler(nodes[0]))
         tier = [sampler(nodes[i % 2]).start() for i in range(3)]
         front = gateway(tier)
         sdk = run_flows_into(front)

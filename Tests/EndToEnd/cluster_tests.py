@@ -1,7 +1,7 @@
 """Past one machine, the front tier: a gateway Trellis whose `loadbalancing` exporter routes by
 trace ID over OTLP/gRPC to three sampler Trellis processes (tail sampling into their own
 archives), fed by the OpenTelemetry SDK flows and the load generator; then one sampler is killed
-with SIGKILL mid-run."""
+with SIGKILL mid-run, the samplers storing into ClickHouse."""
 from harness import *
 
 
@@ -61,14 +61,20 @@ def the_gateway_routes_every_span_of_a_trace_to_one_sampler(t):
 def after_a_sampler_is_killed_and_dns_drops_it_the_gateway_reroutes_with_no_failed_request(t):
     """Three samplers on 127.0.0.2-4 with one port, named by one host name in a hosts file the
     gateway alone sees (its own mount namespace, `unshare`); the DNS resolver re-reads it every
-    200 ms. Mid-run one sampler is killed with SIGKILL and its line leaves the file."""
+    200 ms. The samplers store into one ClickHouse server, each in tables of its own prefix, so
+    what each stored can be counted. Mid-run one sampler is killed with SIGKILL and its line
+    leaves the file."""
     port = free_port()
     hosts = os.path.join(WORK, f"hosts-{port}")
     addresses = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
     with open(hosts, "w") as f:
         f.write("".join(f"{a} samplers.trellis.test\n" for a in addresses))
-    tier = [(storing_trellis(db, grpc_endpoint=(a, port)).start(), db)
-            for a, db in ((a, os.path.join(WORK, f"dns-sampler-{a}-{port}", "trellis.db")) for a in addresses)]
+    node = ClickHouseNode.single()
+    tier = []
+    for i, a in enumerate(addresses):
+        sampler = storing_trellis(clickhouse=node, table_prefix=f"s{i}_", grpc_endpoint=(a, port))
+        node.migrate(sampler)
+        tier.append((sampler.start(), f"trellis.s{i}_spans_local"))
     front = Trellis(exporter=f"""loadbalancing:
     protocol: {{ otlp: {{ timeout: 2s, retry_on_failure: {{ initial_interval: 100ms, max_interval: 400ms, max_elapsed_time: 10s }} }} }}
     resolver: {{ dns: {{ hostname: samplers.trellis.test, port: {port}, interval: 200ms, timeout: 1s }} }}""", exporter_name="loadbalancing",
@@ -100,6 +106,10 @@ def after_a_sampler_is_killed_and_dns_drops_it_the_gateway_reroutes_with_no_fail
             assert s.stop() == 0
         victim.log.close()
         assert front.stop() == 0
-    # What the gateway saw acknowledged by a surviving sampler is in that sampler's archive.
-    for s, db in tier[:2]:
-        assert len(archived_spans(db)) == delivered[s.ports["query"]], (len(archived_spans(db)), delivered)
+    try:
+        # What the gateway saw acknowledged by a surviving sampler is in that sampler's tables.
+        for s, table in tier[:2]:
+            stored = int(node.query(f"SELECT sum(span_count) FROM {table}")[0][0])
+            assert stored == delivered[s.ports["query"]], (stored, delivered)
+    finally:
+        assert node.stop() == 0

@@ -211,11 +211,13 @@ class Services:
                 p.kill()
 
 
-def store_exporter(db=None, clickhouse=None):
+def store_exporter(db=None, clickhouse=None, table_prefix="trellis_"):
     """A `trellis_store` exporter entry archiving to the SQLite file `db`, or with `clickhouse`
-    (a `ClickHouseNode`), to the cluster `trellis` through that node."""
+    (a `ClickHouseNode`) to ClickHouse through that node: the cluster `trellis` when the node
+    has shards, else the node's own tables."""
     if clickhouse:
-        archive = f"clickhouse: {{ endpoint: '{clickhouse.endpoint}', database: trellis, cluster: trellis }}"
+        cluster = ", cluster: trellis" if clickhouse.shard_ports else ""
+        archive = f"clickhouse: {{ endpoint: '{clickhouse.endpoint}', database: trellis, table_prefix: {table_prefix}{cluster} }}"
     else:
         archive = f"path: {db}"
     return f"trellis_store: {{ ring: {{ max_bytes: 64MiB }}, archive: {{ {archive}, retention: 24h }} }}"
@@ -237,6 +239,18 @@ class ClickHouseNode:
         ports = free_ports(2 * shards)
         tcp = ports[:shards]
         return [ClickHouseNode(tcp[i], ports[shards + i], tcp).start() for i in range(shards)]
+
+    @staticmethod
+    def single():
+        """One node with no cluster."""
+        tcp, http_port = free_ports(2)
+        return ClickHouseNode(tcp, http_port, []).start()
+
+    def migrate(self, trellis):
+        """`trellis clickhouse migrate` with `trellis`'s config, on this node (and its shards' nodes: pass each)."""
+        result = subprocess.run([TRELLIS, "clickhouse", "migrate", "--config", trellis.config, "--endpoint", self.endpoint],
+                                capture_output=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
 
     def start(self):
         script = os.path.join(HERE, "..", "..", "scripts", "clickhouse-node")
@@ -270,12 +284,12 @@ SPANMETRICS = "\n  spanmetrics: { metrics_flush_interval: 1s }"
 SPANMETRICS_PIPELINE = "    traces/spanmetrics: { receivers: [otlp, zipkin, jaeger], exporters: [spanmetrics] }\n"
 
 
-def storing_trellis(db, **options):
+def storing_trellis(db=None, clickhouse=None, table_prefix="trellis_", **options):
     """A Trellis like the default config, with short waits: tail sampling keeps every trace (so a
     trace's spans from both services reach the store together), then batches (100 ms) into
-    `trellis_store` archiving to `db`; the spanmetrics connector counts beside it, flushing each
-    second (not started)."""
-    return Trellis(exporter=store_exporter(db), exporter_name="trellis_store", processors="""
+    `trellis_store` archiving to `db` (or ClickHouse, see `store_exporter`); the spanmetrics
+    connector counts beside it, flushing each second (not started)."""
+    return Trellis(exporter=store_exporter(db, clickhouse, table_prefix), exporter_name="trellis_store", processors="""
   tail_sampling: { decision_wait: 2s, decision_wait_after_root_received: 500ms, policies: [{ name: keep-all, type: always_sample }] }
   batch: { send_batch_size: 1000, timeout: 100ms }""", pipeline_processors="[tail_sampling, batch]",
                    connectors=SPANMETRICS, extra_pipelines=SPANMETRICS_PIPELINE, **options)

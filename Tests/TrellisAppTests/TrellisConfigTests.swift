@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrellisApp
 import TrellisModel
+import TrellisClickHouse
 import TrellisStorage
 
 @Suite struct TrellisConfigTests {

@@ -1,4 +1,5 @@
 import Foundation
+@testable import TrellisClickHouse
 @testable import TrellisStorage
 
 /// One real ClickHouse server for this test process (Debian's `clickhouse-server`, started by

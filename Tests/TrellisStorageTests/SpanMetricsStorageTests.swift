@@ -1,5 +1,6 @@
 import Testing
 import TrellisModel
+@testable import TrellisClickHouse
 @testable import TrellisStorage
 
 @Suite("Span metrics in the archive")

@@ -1,4 +1,5 @@
 import Foundation
+@testable import TrellisClickHouse
 @testable import TrellisStorage
 import TrellisModel
 

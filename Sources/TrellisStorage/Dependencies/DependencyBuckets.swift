@@ -6,7 +6,7 @@ import TrellisModel
 /// A dependency query over `start...end` adds up every bucket that overlaps the range: the
 /// range is widened to whole minutes. In memory the buckets are bounded by `maxBuckets`:
 /// past it, the oldest buckets are dropped.
-struct DependencyBuckets: Sendable {
+package struct DependencyBuckets: Sendable {
     /// The width of a bucket: one minute, in nanoseconds.
     static let bucketNanos: UInt64 = 60_000_000_000
 
@@ -21,13 +21,13 @@ struct DependencyBuckets: Sendable {
     }
 
     /// The summaries of a batch, per bucket start.
-    static func of(_ batch: TraceBatch) -> [UInt64: DependencySummary] {
+    package static func of(_ batch: TraceBatch) -> [UInt64: DependencySummary] {
         DependencySummary.bucketed(batch, bucketNanos: bucketNanos)
     }
 
     /// The starts of the first and the last bucket overlapping `start...end`.
     /// Throws when the range is inverted.
-    static func bucketRange(from start: UInt64, to end: UInt64) throws(StorageError) -> ClosedRange<UInt64> {
+    package static func bucketRange(from start: UInt64, to end: UInt64) throws(StorageError) -> ClosedRange<UInt64> {
         guard start <= end else { throw .invertedTimeRange(start: start, end: end) }
         return (start - start % bucketNanos)...(end - end % bucketNanos)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TrellisModel
+import TrellisClickHouse
 import TrellisStorage
 
 /// The trace store's figures: write throughput into the archive alone (`backend.writeBatch`-span

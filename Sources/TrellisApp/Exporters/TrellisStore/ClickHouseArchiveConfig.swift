@@ -1,5 +1,6 @@
 import Foundation
 import TrellisModel
+import TrellisClickHouse
 import TrellisStorage
 
 /// `exporters.trellis_store.archive.clickhouse`: keep the archive in ClickHouse instead of the

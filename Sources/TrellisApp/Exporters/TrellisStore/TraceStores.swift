@@ -1,5 +1,6 @@
 import Logging
 import TrellisModel
+import TrellisClickHouse
 import TrellisStorage
 
 /// The trace stores of a running Trellis: one per `trellis_store` exporter of the traces

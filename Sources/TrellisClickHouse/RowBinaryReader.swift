@@ -1,4 +1,5 @@
 import TrellisModel
+import TrellisStorage
 
 /// Decodes rows of ClickHouse's `RowBinary` output (the encoding `RowBinaryWriter` describes).
 /// Every read checks the bytes left and throws `StorageError.undecodableBlock` naming what was

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TrellisStorage
 
 /// Requests to ClickHouse's HTTP interface (ClickHouse docs, "HTTP Interface"), through
 /// AsyncHTTPClient's shared client (its connection pool lives as long as the process, so nothing

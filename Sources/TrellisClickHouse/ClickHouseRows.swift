@@ -1,5 +1,6 @@
 import TrellisCodec
 import TrellisModel
+import TrellisStorage
 
 /// The rows one write adds to the archive's tables (see `ClickHouseSchema`), as `RowBinary`
 /// with the column lists their INSERTs name.

@@ -1,4 +1,5 @@
 import TrellisModel
+import TrellisStorage
 
 /// The SQL of a search's candidates in `span_groups`: the traces with a group of spans that may
 /// hold a match (the conditions of `TraceMatcher.mayMatch`), each with the latest start among

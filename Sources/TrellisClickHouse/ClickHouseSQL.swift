@@ -1,4 +1,5 @@
 import TrellisModel
+import TrellisStorage
 
 /// Literals for the SQL that `ClickHouseArchive` sends. ClickHouse 18.16 has no query
 /// parameters, so values are written into the text: strings quoted with `\` and `'` escaped

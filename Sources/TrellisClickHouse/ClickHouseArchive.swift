@@ -1,5 +1,6 @@
 import TrellisCodec
 import TrellisModel
+import TrellisStorage
 
 /// The archive on ClickHouse, over its HTTP interface (`ClickHouseConnection`), in the tables
 /// `ClickHouseSchema` describes; `trellis clickhouse migrate` creates them and opening checks

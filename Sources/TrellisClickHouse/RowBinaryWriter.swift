@@ -1,4 +1,5 @@
 import TrellisModel
+import TrellisStorage
 
 /// Encodes rows in ClickHouse's `RowBinary` format (ClickHouse docs, "Formats: RowBinary"):
 /// integers and floats little-endian, `String` as a LEB128 length then the bytes,
