@@ -8,8 +8,8 @@ measured the same way, and its insert rate is the spans it stored per second of 
 Prints one JSON line.
 
 Usage: cluster.py TRELLIS_BINARY  (environment: SAMPLERS, default 3; DURATION, default 20s;
-COMPRESSION, the gateway's, gzip (default) or none; PROFILE=1 records the gateway with perf for
-10 s mid-run into benchmarks/out/cluster-gateway-flat.txt)
+COMPRESSION, the gateway's, gzip (default) or none; PROFILE=gateway or PROFILE=sampler records
+that process (the first sampler) with perf for 10 s mid-run into benchmarks/out/cluster-NAME-flat.txt)
 """
 import json
 import os
@@ -76,7 +76,7 @@ def clickhouse():
             break
         except OSError:
             time.sleep(0.1)
-    server = int(subprocess.run(["pgrep", "-P", str(script.pid), "clickhouse-server"], capture_output=True, text=True).stdout.split()[0])
+    server = int(subprocess.run(["pgrep", "-P", str(script.pid), "-f", "clickhouse-server"], capture_output=True, text=True).stdout.split()[0])
     return script, server, endpoint
 
 
@@ -118,15 +118,17 @@ service: {{ pipelines: {{ traces: {{ receivers: [otlp], exporters: [loadbalancin
     load = subprocess.Popen([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{gateway[1]}", "--json", "--duration", os.environ.get("DURATION", "20s"),
                              "--connections", "2", "--concurrency", "16", "--spans-per-request", "100", "--spans-per-trace", "10"],
                             stdout=subprocess.PIPE, text=True)
-    if os.environ.get("PROFILE") == "1":
+    profiled = os.environ.get("PROFILE", "")
+    if profiled in ("gateway", "sampler"):
         time.sleep(5)
         os.makedirs("benchmarks/out", exist_ok=True)
-        subprocess.run(["perf", "record", "-F", "499", "-g", "-p", str(gateway[0].pid), "-o", "benchmarks/out/cluster-gateway.perf", "--", "sleep", "10"],
-                       capture_output=True)
-        report = subprocess.run(["perf", "report", "-i", "benchmarks/out/cluster-gateway.perf", "--stdio", "--no-children", "--percent-limit", "0.7", "-g", "none"],
+        pid = (gateway if profiled == "gateway" else samplers[0])[0].pid
+        data = f"benchmarks/out/cluster-{profiled}.perf"
+        subprocess.run(["perf", "record", "-F", "499", "-g", "-p", str(pid), "-o", data, "--", "sleep", "10"], capture_output=True)
+        report = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children", "--percent-limit", "0.7", "-g", "none"],
                                 capture_output=True, text=True).stdout
         demangled = subprocess.run(["swift", "demangle", "--simplified"], input=report, capture_output=True, text=True).stdout
-        with open("benchmarks/out/cluster-gateway-flat.txt", "w") as f:
+        with open(f"benchmarks/out/cluster-{profiled}-flat.txt", "w") as f:
             f.write(demangled)
     summary = json.loads(load.communicate()[0].strip().splitlines()[-1])
     deadline = time.time() + 30

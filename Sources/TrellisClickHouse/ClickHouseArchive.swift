@@ -29,7 +29,7 @@ public final class ClickHouseArchive: TraceArchive {
     private let connection: ClickHouseConnection
     private let schema: ClickHouseSchema
     /// Candidates read per page of a search, as a multiple of its limit.
-    private let pageFactor = 4
+    private let pageFactor = 2
 
     /// Connects and checks the schema: throws `StorageError.clickHouseSchemaMissing` for the
     /// first missing table, `StorageError.clickHouse` when the server cannot be reached.

@@ -18,8 +18,8 @@ enum ClickHouseRows {
     }
 
     /// One `spans` row per piece (its slices as one OTLP protobuf request, each piece's
-    /// resources and scopes once) and its `span_groups` rows. A piece's rows all fall on the
-    /// day of its earliest span, so retention drops them together.
+    /// resources and scopes once) and its `span_groups` rows (see `hourGroups`). A piece's rows
+    /// all fall on the day of its earliest span, so retention drops them together.
     static func pieces(_ pieces: [TracePiece]) -> (spans: [UInt8], groups: [UInt8]) {
         let encoder = OTLPProtobufEncoder()
         var spans = RowBinaryWriter()
@@ -32,11 +32,11 @@ enum ClickHouseRows {
             spans.uint32(UInt32(clamping: piece.spanCount))
             spans.string(encoder.encode(contents: piece.slices.map(\.content)))
             let attributes = piece.attributes.map(typed)
-            for (key, summary) in piece.groups {
+            for (key, summary) in hourGroups(piece) {
                 groups.date(ofUnixNano: piece.minStart)
-                groups.string(key.service)
-                groups.string(key.operation)
-                groups.uint8(UInt8(clamping: key.kind.rawValue))
+                groups.string(key.group.service)
+                groups.string(key.group.operation)
+                groups.uint8(UInt8(clamping: key.group.kind.rawValue))
                 groups.traceID(piece.traceID)
                 groups.uint64(summary.minStart)
                 groups.uint64(summary.maxStart)
@@ -50,6 +50,26 @@ enum ClickHouseRows {
             }
         }
         return (spans.bytes, groups.bytes)
+    }
+
+    /// A piece's spans per (service, operation, kind) and aligned hour of their start: each
+    /// `span_groups` row's starts lie within one `ClickHouseSchema.groupWindowNanos`, which
+    /// bounds a search's range on the `max_start` index from above.
+    private static func hourGroups(_ piece: TracePiece) -> [HourGroup: SpanGroupSummary] {
+        var out: [HourGroup: SpanGroupSummary] = [:]
+        for slice in piece.slices {
+            for span in slice.summary.spans {
+                let key = HourGroup(group: SpanGroupKey(service: slice.service, operation: span.name, kind: span.kind),
+                                    hour: span.startTimeUnixNano / ClickHouseSchema.groupWindowNanos)
+                out[key, default: SpanGroupSummary()].add(span)
+            }
+        }
+        return out
+    }
+
+    private struct HourGroup: Hashable {
+        var group: SpanGroupKey
+        var hour: UInt64
     }
 
     /// The `dependency_links` and `dependency_services` rows of a write's summaries, per minute.

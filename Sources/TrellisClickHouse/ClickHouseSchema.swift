@@ -17,6 +17,10 @@ struct ClickHouseSchema: Sendable {
         var shardingKey: String
     }
 
+    /// The spans of one `span_groups` row all start within one aligned hour, so a row's
+    /// `max_start` is less than an hour past its `min_start`.
+    static let groupWindowNanos: UInt64 = 3_600_000_000_000
+
     let database: String
     let prefix: String
     let cluster: String?
@@ -39,13 +43,15 @@ struct ClickHouseSchema: Sendable {
     var tables: [Table] {
         [
             // One row per trace per write: the write's spans of that trace as one OTLP protobuf
-            // ExportTraceServiceRequest. Ordered by trace ID: get-trace reads one granule per day.
+            // ExportTraceServiceRequest. Ordered by trace ID: get-trace reads one granule per day,
+            // and granules are small (256 rows, not 8,192) because a row's payload is kilobytes.
             Table(name: "spans", definition: """
                 (day Date, trace_id FixedString(16), min_start UInt64, max_start UInt64, span_count UInt32, payload String)
-                ENGINE = MergeTree PARTITION BY day ORDER BY (trace_id, min_start)
+                ENGINE = MergeTree PARTITION BY day ORDER BY (trace_id, min_start) SETTINGS index_granularity = 256
                 """, isMaterializedView: false, shardingKey: "cityHash64(trace_id)"),
-            // Search rows: per trace per write, per (service, operation, kind), the bounds of the
-            // spans' starts and durations and the trace's indexed attribute values.
+            // Search rows: per trace per write, per (service, operation, kind) and hour of the
+            // start, the bounds of the spans' starts and durations and the trace's indexed
+            // attribute values.
             Table(name: "span_groups", definition: """
                 (day Date, service String, operation String, kind UInt8, trace_id FixedString(16),
                  min_start UInt64, max_start UInt64, min_duration UInt64, max_duration UInt64, span_count UInt32,

@@ -16,6 +16,9 @@ enum ClickHouseSearchSQL {
         }
         if let end = query.end {
             conditions.append("min_start <= \(end)")
+            // A row's starts lie within one group window, so this bounds the index range from above too.
+            let (bound, overflow) = end.addingReportingOverflow(ClickHouseSchema.groupWindowNanos)
+            if !overflow { conditions.append("max_start < \(bound)") }
             conditions.append("day <= \(ClickHouseSQL.day(ofUnixNano: end))")
         }
         if let minDuration = query.minDuration { conditions.append("max_duration >= \(minDuration)") }

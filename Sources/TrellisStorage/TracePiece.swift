@@ -10,7 +10,7 @@ public struct TracePiece: Sendable {
     package var traceID: TraceID
     /// The trace's slices, spans encoded, in the order they came.
     package var slices: [TraceSlice] = []
-    package var groups: [SpanGroupKey: SpanGroupSummary] = [:]
+    var groups: [SpanGroupKey: SpanGroupSummary] = [:]
     /// The distinct values of the indexed attribute keys, of the spans and their resources.
     package var attributes: [IndexedAttribute] = []
     package var spanCount = 0
@@ -87,4 +87,10 @@ package struct SpanGroupKey: Hashable, Sendable {
     package var service: String
     package var operation: String
     package var kind: SpanKind
+
+    package init(service: String, operation: String, kind: SpanKind) {
+        self.service = service
+        self.operation = operation
+        self.kind = kind
+    }
 }

@@ -76,7 +76,7 @@ struct ClickHouseArchiveTests {
     @Test func aSearchPagesThroughCandidatesUntilNoLaterOneCouldRank() async throws {
         let archive = try ClickHouseArchive(settings: try ClickHouseTestServer.shared.get().freshArchiveSettings())
         // All 30 traces are candidates (`retry` is not an indexed key), newest first; only the
-        // oldest 3 match, so a search for 2 reads four pages of 8 candidates to find them.
+        // oldest 3 match, so a search for 2 reads seven pages of 4 candidates to find them.
         for n in 1...30 as ClosedRange<UInt64> {
             var batch = Self.batch(n, start: Self.monday + n * 1_000_000_000)
             if n <= 3 { batch.resourceSpans[0].scopeSpans[0].spans[0].attributes = [Attribute("retry", .int(1))] }
