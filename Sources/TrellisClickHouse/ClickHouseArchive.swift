@@ -6,7 +6,7 @@ import TrellisStorage
 /// `ClickHouseSchema` describes; `trellis clickhouse migrate` creates them and opening checks
 /// they exist.
 ///
-/// A write is up to five `RowBinary` INSERTs (spans, span groups, dependency links and
+/// A write is up to four `RowBinary` INSERTs (spans, span groups, dependency links and
 /// services; the views fill themselves), each acknowledged by ClickHouse before the next and,
 /// with a cluster, by every shard (`insert_distributed_sync`). A write that failed part-way is
 /// retried whole by the store's writer: spans stored twice are returned once (readers keep each
@@ -59,6 +59,8 @@ public final class ClickHouseArchive: TraceArchive {
         return statements
     }
 
+    /// Nil: a ClickHouse that cannot be reached fails the writes, which the store's writer reports
+    /// to `/readyz` and retries; there is no file to lose.
     public var problem: String? { nil }
 
     /// Nothing to release: requests go through AsyncHTTPClient's shared client.
@@ -123,20 +125,25 @@ public final class ClickHouseArchive: TraceArchive {
         try await traces([id])[id]
     }
 
+    /// Trace IDs per read: each is written twice into the SQL, which must stay under
+    /// ClickHouse's `max_query_size` (256 KiB by default).
+    private let tracesPerRead = 500
+
     /// The stored spans of each trace that has any.
     private func traces(_ ids: [TraceID]) async throws(StorageError) -> [TraceID: TraceBatch] {
-        guard !ids.isEmpty else { return [:] }
-        let list = ids.map(ClickHouseSQL.literal).joined(separator: ", ")
-        let answer = try await connection.query("""
-            SELECT trace_id, payload FROM \(schema.table("spans"))
-            WHERE day IN (SELECT day FROM \(schema.local("trace_days")) WHERE trace_id IN (\(list))) AND trace_id IN (\(list))
-            FORMAT RowBinary
-            """, context: "reading traces")
         var payloads: [TraceID: [UInt8]] = [:]
-        var reader = RowBinaryReader(answer)
-        while !reader.isAtEnd {
-            let id = try reader.traceID()
-            payloads[id, default: []] += try reader.bytesString()
+        for start in stride(from: 0, to: ids.count, by: tracesPerRead) {
+            let list = ids[start..<min(ids.count, start + tracesPerRead)].map(ClickHouseSQL.literal).joined(separator: ", ")
+            let answer = try await connection.query("""
+                SELECT trace_id, payload FROM \(schema.table("spans"))
+                WHERE day IN (SELECT day FROM \(schema.local("trace_days")) WHERE trace_id IN (\(list))) AND trace_id IN (\(list))
+                FORMAT RowBinary
+                """, context: "reading traces")
+            var reader = RowBinaryReader(answer)
+            while !reader.isAtEnd {
+                let id = try reader.traceID()
+                payloads[id, default: []] += try reader.bytesString()
+            }
         }
         let decoder = OTLPProtobufDecoder()
         var out: [TraceID: TraceBatch] = [:]
@@ -161,34 +168,33 @@ public final class ClickHouseArchive: TraceArchive {
         var top = TopHits(limit: query.limit)
         var seen = Set<TraceID>()
         var found: [TraceID: TraceBatch] = [:]
-        var offset = 0
+        var after: ClickHouseSearchSQL.Candidate?
         pages: while true {
-            let candidates = try await candidatePage(query, offset: offset, count: pageSize)
-            let fresh = candidates.filter { !seen.contains($0.id) && top.couldAdmit(bound: min($0.bound, end)) }
-            let traces = try await traces(fresh.map(\.id))
+            let candidates = try await candidatePage(query, after: after, count: pageSize)
+            let fresh = candidates.filter { !seen.contains($0.traceID) && top.couldAdmit(bound: min($0.bound, end)) }
+            let traces = try await traces(fresh.map(\.traceID))
             for candidate in candidates {
                 guard top.couldAdmit(bound: min(candidate.bound, end)) else { break pages }
-                guard seen.insert(candidate.id).inserted, let trace = traces[candidate.id],
+                guard seen.insert(candidate.traceID).inserted, let trace = traces[candidate.traceID],
                       let latest = matcher.latestMatchingStart(in: [trace]) else { continue }
-                found[candidate.id] = trace
-                top.offer(TraceHit(traceID: candidate.id, latestStart: latest))
+                found[candidate.traceID] = trace
+                top.offer(TraceHit(traceID: candidate.traceID, latestStart: latest))
             }
-            if candidates.count < pageSize { break }
-            offset += pageSize
+            guard candidates.count == pageSize, let last = candidates.last else { break }
+            after = last
         }
         return top.sorted().compactMap { hit in
             found[hit.traceID].map { FoundTrace(traceID: hit.traceID, latestMatchStart: hit.latestStart, trace: $0, isWhole: true) }
         }
     }
 
-    /// Traces that may hold a matching span, by the latest start among their groups that may
-    /// match (an upper bound of their rank), highest first.
-    private func candidatePage(_ query: TraceQuery, offset: Int, count: Int) async throws(StorageError) -> [(id: TraceID, bound: UInt64)] {
+    /// Traces that may hold a matching span, highest bound first, ranked after `after`.
+    private func candidatePage(_ query: TraceQuery, after: ClickHouseSearchSQL.Candidate?, count: Int) async throws(StorageError) -> [ClickHouseSearchSQL.Candidate] {
         let sql = ClickHouseSearchSQL.candidates(query, table: schema.table("span_groups"), indexedKeys: indexedAttributeKeys,
-                                                 offset: offset, count: count)
+                                                 after: after, count: count)
         var reader = RowBinaryReader(try await connection.query(sql, context: "searching traces"))
-        var out: [(id: TraceID, bound: UInt64)] = []
-        while !reader.isAtEnd { out.append((try reader.traceID(), try reader.uint64())) }
+        var out: [ClickHouseSearchSQL.Candidate] = []
+        while !reader.isAtEnd { out.append(ClickHouseSearchSQL.Candidate(traceID: try reader.traceID(), bound: try reader.uint64())) }
         return out
     }
 

@@ -18,10 +18,14 @@ final class ClickHouseConnection: Sendable {
         self.settings = settings
     }
 
+    /// Asks ClickHouse to answer only once the query has finished, so an error part-way is an
+    /// error status, not text appended to a 200 answer.
+    private static let whole = ["wait_end_of_query": "1"]
+
     /// Runs `sql` and returns ClickHouse's answer (ask for `FORMAT RowBinary` to read it with `RowBinaryReader`).
     func query(_ sql: String, context: String) async throws(StorageError) -> [UInt8] {
         do {
-            return try await send(parameters: [:], body: Array(sql.utf8), context: context).get()
+            return try await send(parameters: Self.whole, body: Array(sql.utf8), context: context).get()
         } catch let error as StorageError {
             throw error
         } catch {
@@ -31,7 +35,7 @@ final class ClickHouseConnection: Sendable {
 
     /// Runs `sql` on the calling thread, which waits (the store's writer thread; never an event loop).
     func queryBlocking(_ sql: String, context: String) throws(StorageError) -> [UInt8] {
-        try wait(send(parameters: [:], body: Array(sql.utf8), context: context), context: context)
+        try wait(send(parameters: Self.whole, body: Array(sql.utf8), context: context), context: context)
     }
 
     /// Inserts `RowBinary` rows into `table` (columns named in the order the rows hold them), on

@@ -18,14 +18,15 @@ enum ClickHouseRows {
     }
 
     /// One `spans` row per piece (its slices as one OTLP protobuf request, each piece's
-    /// resources and scopes once) and its `span_groups` rows (see `hourGroups`). A piece's rows
-    /// all fall on the day of its earliest span, so retention drops them together.
+    /// resources and scopes once), on the day of its latest span (one span with a start far in the
+    /// past does not send the piece to an expired day), and its `span_groups` rows (see
+    /// `hourGroups`), each on the day of its own hour.
     static func pieces(_ pieces: [TracePiece]) -> (spans: [UInt8], groups: [UInt8]) {
         let encoder = OTLPProtobufEncoder()
         var spans = RowBinaryWriter()
         var groups = RowBinaryWriter()
         for piece in pieces {
-            spans.date(ofUnixNano: piece.minStart)
+            spans.date(ofUnixNano: piece.maxStart)
             spans.traceID(piece.traceID)
             spans.uint64(piece.minStart)
             spans.uint64(piece.maxStart)
@@ -33,7 +34,7 @@ enum ClickHouseRows {
             spans.string(encoder.encode(contents: piece.slices.map(\.content)))
             let attributes = piece.attributes.map(typed)
             for (key, summary) in hourGroups(piece) {
-                groups.date(ofUnixNano: piece.minStart)
+                groups.date(ofUnixNano: summary.minStart)
                 groups.string(key.group.service)
                 groups.string(key.group.operation)
                 groups.uint8(UInt8(clamping: key.group.kind.rawValue))

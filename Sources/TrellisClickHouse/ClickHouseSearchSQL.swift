@@ -3,16 +3,25 @@ import TrellisStorage
 
 /// The SQL of a search's candidates in `span_groups`: the traces with a group of spans that may
 /// hold a match (the conditions of `TraceMatcher.mayMatch`), each with the latest start among
-/// those groups, highest first (ties by trace ID, higher first), one page at a time.
+/// those groups, highest first (ties by trace ID, higher first), one page at a time: a page
+/// starts after the last candidate of the one before (keyset paging, so no page re-reads or
+/// skips rows when others come and go between pages).
 enum ClickHouseSearchSQL {
-    static func candidates(_ query: TraceQuery, table: String, indexedKeys: Set<String>, offset: Int, count: Int) -> String {
+    /// A trace that may hold a matching span, and the latest start of its groups that may match
+    /// (an upper bound of its rank).
+    struct Candidate: Sendable {
+        var traceID: TraceID
+        var bound: UInt64
+    }
+
+    static func candidates(_ query: TraceQuery, table: String, indexedKeys: Set<String>, after: Candidate?, count: Int) -> String {
         var conditions = ["service = \(ClickHouseSQL.literal(query.service))"]
         if let operation = query.operation { conditions.append("operation = \(ClickHouseSQL.literal(operation))") }
         if let kind = query.spanKind { conditions.append("kind = \(kind.rawValue)") }
         if let start = query.start {
             conditions.append("max_start >= \(start)")
-            // A piece's rows are on the day of its earliest span, which a long trace may start a day before.
-            conditions.append("day >= \(ClickHouseSQL.day(ofUnixNano: start)) - 1")
+            // A row is on the day of its earliest start, less than a group window before its latest.
+            conditions.append("day >= \(ClickHouseSQL.day(ofUnixNano: start > ClickHouseSchema.groupWindowNanos ? start - ClickHouseSchema.groupWindowNanos : 0))")
         }
         if let end = query.end {
             conditions.append("min_start <= \(end)")
@@ -26,9 +35,10 @@ enum ClickHouseSearchSQL {
         for filter in query.attributes where indexedKeys.contains(filter.key) {
             conditions.append(attributeCondition(filter))
         }
+        let having = after.map { " HAVING bound < \($0.bound) OR (bound = \($0.bound) AND trace_id < \(ClickHouseSQL.literal($0.traceID)))" } ?? ""
         return """
             SELECT trace_id, max(max_start) AS bound FROM \(table) WHERE \(conditions.joined(separator: " AND "))
-            GROUP BY trace_id ORDER BY bound DESC, trace_id DESC LIMIT \(offset), \(count) FORMAT RowBinary
+            GROUP BY trace_id\(having) ORDER BY bound DESC, trace_id DESC LIMIT \(count) FORMAT RowBinary
             """
     }
 

@@ -36,7 +36,7 @@ query:
 
 
 def stored_spans(node):
-    """Every span in the archive, read through `node`'s Distributed table: {trace: [(service, kind, span, parent)]}."""
+    """Every span in the archive, read through `node`'s Distributed table: {trace: [(service, kind, span, parent, start µs)]}."""
     from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
     traces = {}
     for trace, payload in node.query("SELECT hex(trace_id), hex(payload) FROM trellis.trellis_spans FORMAT TabSeparated"):
@@ -44,19 +44,25 @@ def stored_spans(node):
         for rs in request.resource_spans:
             service = next(kv.value.string_value for kv in rs.resource.attributes if kv.key == "service.name")
             for ss in rs.scope_spans:
-                traces.setdefault(trace.lower(), []).extend((service, s.kind, s.span_id.hex(), s.parent_span_id.hex()) for s in ss.spans)
+                traces.setdefault(trace.lower(), []).extend((service, s.kind, s.span_id.hex(), s.parent_span_id.hex(), s.start_time_unix_nano // 1000)
+                                                            for s in ss.spans)
     return traces
 
 
 @test
 def samplers_store_whole_traces_in_clickhouse_sharded_by_trace_and_a_query_instance_reads_them(t):
-    nodes = ClickHouseNode.cluster(2)
-    tier, front, reader = [], None, None
+    nodes, tier, front, reader = [], [], None, None
     try:
+        nodes = ClickHouseNode.cluster(2)
         for n in nodes:
             n.migrate(sampler(nodes[0]))
         tier = [sampler(nodes[i % 2]).start() for i in range(3)]
         front = gateway(tier)
+        # The query instance starts before any span is sent: what it finds is ClickHouse's, none
+        # of it written by this process.
+        reader = query_only(nodes[1])
+        time.sleep(0.01)
+        after_reader_start_us = int(time.time() * 1_000_000)
         sdk = run_flows_into(front)
         demo = subprocess.run([TRELLIS, "demo", "--endpoint", front.url("grpc", ""), "--duration", "3s", "--rate", "40", "--seed", "17"],
                               capture_output=True, timeout=60)
@@ -79,29 +85,30 @@ def samplers_store_whole_traces_in_clickhouse_sharded_by_trace_and_a_query_insta
         # Tail sampling decided each trace on one sampler: what it kept is whole, every parent
         # present, and every load generator trace has its 10 spans.
         for trace, spans in traces.items():
-            ids = {span for _, _, span, _ in spans}
+            ids = {span for _, _, span, _, _ in spans}
             assert len(ids) == len(spans), trace
-            assert all(parent == "" or parent in ids for _, _, _, parent in spans), (trace, spans)
+            assert all(parent == "" or parent in ids for _, _, _, parent, _ in spans), (trace, spans)
         # (Only the load generator's synthetic traces reach checkout, inventory and payments.)
-        loadgen_counts = [len(spans) for spans in traces.values() if any(service in ("checkout", "inventory", "payments") for service, _, _, _ in spans)]
+        loadgen_counts = [len(spans) for spans in traces.values() if any(span[0] in ("checkout", "inventory", "payments") for span in spans)]
         assert loadgen_counts and set(loadgen_counts) == {10}, loadgen_counts[:20]
 
-        reader = query_only(nodes[1])
         # Complete traces from the query instance, as ClickHouse has them.
         for trace in sorted(traces)[:25]:
             status, _, body = http("GET", reader.url("query", f"/api/traces/{trace}"))
             assert status == 200, (status, body[:500])
             spans = json.loads(body)["data"][0]["spans"]
-            assert sorted(s["spanID"] for s in spans) == sorted(span for _, _, span, _ in traces[trace])
-        status, _, body = http("GET", reader.url("query", "/api/traces?service=demo-service&limit=1000&lookback=1h"))
-        found = json.loads(body)["data"]
-        demo_traces = {trace for trace, spans in traces.items() if any(service == "demo-service" for service, _, _, _ in spans)}
-        assert status == 200 and {t["traceID"] for t in found} == demo_traces, (status, len(found), len(demo_traces))
+            assert sorted(s["spanID"] for s in spans) == sorted(span for _, _, span, _, _ in traces[trace])
+        # A range that starts after the query instance did, too: its ring must not answer alone.
+        for search, since in (("lookback=1h", 0), (f"start={after_reader_start_us}", after_reader_start_us)):
+            expected = {trace for trace, spans in traces.items() if any(s[0] == "demo-service" and s[4] >= since for s in spans)}
+            status, _, body = http("GET", reader.url("query", f"/api/traces?service=demo-service&limit=1000&{search}"))
+            found = json.loads(body)["data"]
+            assert status == 200 and expected and {t["traceID"] for t in found} == expected, (search, status, len(found), len(expected))
         # The dependency graph counts a call for each span whose parent is another service's.
         calls = 0
         for spans in traces.values():
-            service_of = {span: service for service, _, span, _ in spans}
-            calls += sum(1 for service, _, _, parent in spans if service == "demo-service" and service_of.get(parent) == "node-service")
+            service_of = {span: service for service, _, span, _, _ in spans}
+            calls += sum(1 for service, _, _, parent, _ in spans if service == "demo-service" and service_of.get(parent) == "node-service")
         assert calls > 0
         end_ms = int(time.time() * 1000) + 60_000
         status, _, body = http("GET", reader.url("query", f"/api/dependencies?endTs={end_ms}&lookback=3600000"))

@@ -69,7 +69,7 @@ def after_a_sampler_is_killed_and_dns_drops_it_the_gateway_reroutes_with_no_fail
     addresses = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
     with open(hosts, "w") as f:
         f.write("".join(f"{a} samplers.trellis.test\n" for a in addresses))
-    node = ClickHouseNode.single()
+    node = ClickHouseNode.single()  # stopped below; its script stops it too if this process dies first
     tier = []
     for i, a in enumerate(addresses):
         sampler = storing_trellis(clickhouse=node, table_prefix=f"s{i}_", grpc_endpoint=(a, port))

@@ -104,7 +104,7 @@ import TrellisStorage
         #expect(error(store("{ clickhouse: { endpoint: 'ch:8123' } }"))
             == .invalidValue(path: "exporters.trellis_store.archive.clickhouse.endpoint", reason: "must be an http:// or https:// URL of ClickHouse's HTTP interface, got 'ch:8123'"))
         #expect(error(store("{ clickhouse: { endpoint: 'http://ch:8123', database: 'x; DROP' } }"))
-            == .invalidValue(path: "exporters.trellis_store.archive.clickhouse.database", reason: "use only letters, digits and _, got 'x; DROP'"))
+            == .invalidValue(path: "exporters.trellis_store.archive.clickhouse.database", reason: "use only letters, digits and _, not starting with a digit, got 'x; DROP'"))
         #expect(error(store("{ clickhouse: { endpoint: 'http://ch:8123', password_file: /nonexistent/password } }")).map { "\($0)" }?.contains("/nonexistent/password") == true)
     }
 

@@ -36,6 +36,7 @@ public struct ClickHouseArchiveConfig: Decodable, Sendable, Hashable {
         }
         if settings.database.isEmpty { throw ConfigError.invalidValue(path: path + ".database", reason: "must not be empty") }
         settings.cluster = try c.decodeIfPresent(String.self, forKey: .cluster).map { try Self.name($0, path: path + ".cluster") }
+        if settings.cluster?.isEmpty == true { throw ConfigError.invalidValue(path: path + ".cluster", reason: "must not be empty; leave it out for a single node") }
         settings.username = try c.decodeIfPresent(String.self, forKey: .username)
         if let file = try c.decodeIfPresent(String.self, forKey: .passwordFile) {
             do {
@@ -52,10 +53,12 @@ public struct ClickHouseArchiveConfig: Decodable, Sendable, Hashable {
         self.settings = settings
     }
 
-    /// SQL identifiers are written into statements as they are: only letters, digits and `_`.
+    /// SQL identifiers are written into statements as they are: letters, digits and `_`, not
+    /// starting with a digit (a prefix may be empty).
     private static func name(_ value: String, path: String) throws -> String {
-        guard value.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" }) else {
-            throw ConfigError.invalidValue(path: path, reason: "use only letters, digits and _, got '\(value)'")
+        func letter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" }
+        guard value.unicodeScalars.allSatisfy({ letter($0) || ("0"..."9").contains($0) }), value.unicodeScalars.first.map(letter) ?? true else {
+            throw ConfigError.invalidValue(path: path, reason: "use only letters, digits and _, not starting with a digit, got '\(value)'")
         }
         return value
     }

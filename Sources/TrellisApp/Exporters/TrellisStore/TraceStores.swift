@@ -48,7 +48,10 @@ struct TraceStores: Sendable {
         let indexedKeys = config.indexedAttributes.map(Set.init) ?? SQLiteArchive.defaultIndexedAttributeKeys
         if let clickHouse = config.clickHouse {
             let archive = try ClickHouseArchive(settings: clickHouse.settings, indexedAttributeKeys: indexedKeys)
-            return CombinedStore(ring: RingStore(maxBytes: config.ringMaxBytes.bytes, indexedAttributeKeys: indexedKeys), archive: archive)
+            // Other samplers write the same archive, so this ring never holds every recent span:
+            // a watermark that never passes makes every read ask the archive too.
+            let ring = RingStore(maxBytes: config.ringMaxBytes.bytes, indexedAttributeKeys: indexedKeys, startUnixNano: .max)
+            return CombinedStore(ring: ring, archive: archive)
         }
         let archive = try SQLiteArchive(path: config.archivePath, indexedAttributeKeys: indexedKeys, writeAheadLog: config.writeAheadLog)
         if let recovery = archive.recovery {
