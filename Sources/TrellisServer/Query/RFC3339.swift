@@ -1,3 +1,5 @@
+import TrellisModel
+
 /// Reads RFC 3339 timestamps (`2025-01-31T12:00:00Z`, `2025-01-31T12:00:00.123456789+02:00`),
 /// as api/v3's `query.start_time_min`/`max` take them.
 enum RFC3339 {
@@ -37,7 +39,7 @@ enum RFC3339 {
         default:
             return nil
         }
-        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        let seconds = CivilDate(year: year, month: month, day: day).daysSinceEpoch * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds
         guard seconds >= 0 else { return nil }
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
         let (nanos, overflowAgain) = whole.addingReportingOverflow(UInt64(fraction))
@@ -54,33 +56,12 @@ enum RFC3339 {
         return value
     }
 
-    /// Days from 1970-01-01 to a proleptic Gregorian date (the civil-from-days inverse).
-    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146097 + dayOfEra - 719468
-    }
-
     /// A Unix time as RFC 3339 in UTC with milliseconds (`2023-11-14T22:13:20.123Z`).
     static func string(unixNanos: UInt64) -> String {
-        let seconds = Int64(unixNanos / 1_000_000_000)
-        let (days, secondOfDay) = (seconds / 86400, seconds % 86400)
-        // The proleptic Gregorian date of a day count (the inverse of daysSinceEpoch).
-        let z = days + 719468
-        let era = z / 146097
-        let dayOfEra = z - era * 146097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let secondOfDay = Int64(unixNanos / 1_000_000_000) % 86400
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let millis = unixNanos / 1_000_000 % 1000
         let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60)).\(fraction)Z"
+        return "\(CivilDate(unixNanos: unixNanos).text)T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60)).\(fraction)Z"
     }
 }
