@@ -23,6 +23,9 @@ struct CheckConfigCommand: ParsableCommand {
         for listener in config.listeners {
             print("  \(listener.component) listens on \(listener.endpoint)\(listener.udp ? " (UDP)" : "")")
         }
+        if let storage = config.query.storage {
+            print("  query reads the store of exporters.\(storage)")
+        }
         for pipeline in config.service.pipelines {
             print("  pipeline \(pipeline.name): \(pipeline.receivers.joined(separator: ", ")) -> [\(pipeline.processors.joined(separator: ", "))] -> \(pipeline.exporters.joined(separator: ", "))")
         }
