@@ -1,4 +1,5 @@
 import CoreMetrics
+import Dispatch
 import Logging
 import NIOCore
 import TrellisModel
@@ -38,11 +39,20 @@ struct PipelineBuilder: Sendable {
             switch connector {
             case .spanMetrics(let settings):
                 let archive = name == keeper ? stores.queried?.archive : nil
+                // The archive's write blocks (a SQLite commit, a ClickHouse insert up to its timeout):
+                // it runs on a queue of its own, never on the cooperative pool the receivers share.
+                let writes = DispatchQueue(label: "trellis-spanmetrics-\(name)")
                 connectors[name] = SpanMetricsConnector(name: name, config: settings, metrics: metrics) { minutes in
-                    do {
-                        try archive?.writeSpanMetrics(minutes)
-                    } catch {
-                        logger.error("could not store span metrics in the archive", metadata: ["connector": "\(name)", "error": "\(error)"])
+                    guard let archive else { return }
+                    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                        writes.async {
+                            do {
+                                try archive.writeSpanMetrics(minutes)
+                            } catch {
+                                logger.error("could not store span metrics in the archive", metadata: ["connector": "\(name)", "error": "\(error)"])
+                            }
+                            done.resume()
+                        }
                     }
                 }
             }
