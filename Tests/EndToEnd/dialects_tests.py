@@ -196,3 +196,10 @@ def inputs_real_fleets_send_are_repaired_not_refused_on_every_receiver(t):
     assert late["duration"] == 0 and late["warnings"] == ["the end time was 1000000 ns before the start time; the duration is taken as 0"], late
     for repair in ("invalid_utf8", "blank_name", "missing_start"):
         assert trellis.metric("trellis_receiver_repaired_spans_total", repair=repair) >= 2, (repair, trellis.metrics())
+
+
+@test
+def the_dialects_trellis_stops_cleanly(t):
+    """The Trellis this module's tests share is stopped by its PID (it was left running before)."""
+    if "trellis" in _stack:
+        assert _stack.pop("trellis").stop() == 0
