@@ -68,10 +68,6 @@ public final class ClickHouseArchive: TraceArchive {
 
     // MARK: Writing
 
-    public func write(_ batch: TraceBatch) async throws {
-        try write(pieces: TracePiece.pieces(of: batch, indexedKeys: indexedAttributeKeys), dependencies: DependencyBuckets.of(batch))
-    }
-
     public func write(pieces: [TracePiece], dependencies: [UInt64: DependencySummary]) throws(StorageError) {
         if !pieces.isEmpty {
             let rows = ClickHouseRows.pieces(pieces)

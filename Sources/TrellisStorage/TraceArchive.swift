@@ -35,3 +35,11 @@ public protocol TraceArchive: TraceWriter, TraceReader, SpanMetricsReader {
     /// Releases the archive's connections; later calls fail with `StorageError.closed`.
     func close()
 }
+
+extension TraceArchive {
+    /// A batch written on its own: split into pieces with this archive's indexed keys, its
+    /// dependencies taken within the batch (nothing waits for a later write).
+    public func write(_ batch: TraceBatch) async throws {
+        try write(pieces: TracePiece.pieces(of: batch, indexedKeys: indexedAttributeKeys), dependencies: DependencyBuckets.of(batch))
+    }
+}

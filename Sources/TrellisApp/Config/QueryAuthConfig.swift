@@ -28,11 +28,7 @@ public struct QueryAuthConfig: Decodable, Sendable, Hashable {
         case (let inline?, nil):
             token = inline
         case (nil, let file?):
-            do {
-                token = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw ConfigError.invalidValue(path: path + ".bearer_token_file", reason: "cannot read \(file): \((error as NSError).localizedDescription)")
-            }
+            token = try SecretFile.read(file, key: path + ".bearer_token_file")
         case (nil, nil):
             throw ConfigError.invalidValue(path: path, reason: "set bearer_token or bearer_token_file")
         case (.some, .some):

@@ -185,10 +185,6 @@ public final class SQLiteArchive: TraceArchive {
 
     // MARK: Writing
 
-    public func write(_ batch: TraceBatch) async throws {
-        try write(pieces: TracePiece.pieces(of: batch, indexedKeys: indexedAttributeKeys), dependencies: DependencyBuckets.of(batch))
-    }
-
     /// Stores one write's pieces (split by `TracePiece.pieces(of:indexedKeys:)` with this archive's
     /// `indexedAttributeKeys`) and its dependency summaries in one transaction; with a log, the
     /// write is one record, synced before the commit.

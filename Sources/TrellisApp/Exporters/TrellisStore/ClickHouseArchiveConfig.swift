@@ -39,11 +39,8 @@ public struct ClickHouseArchiveConfig: Decodable, Sendable, Hashable {
         if settings.cluster?.isEmpty == true { throw ConfigError.invalidValue(path: path + ".cluster", reason: "must not be empty; leave it out for a single node") }
         settings.username = try c.decodeIfPresent(String.self, forKey: .username)
         if let file = try c.decodeIfPresent(String.self, forKey: .passwordFile) {
-            do {
-                settings.password = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            } catch {
-                throw ConfigError.invalidValue(path: path + ".password_file", reason: "cannot read \(file): \((error as NSError).localizedDescription)")
-            }
+            let text = try SecretFile.read(file, key: path + ".password_file")
+            settings.password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             if settings.username == nil { throw ConfigError.invalidValue(path: path + ".password_file", reason: "set username too") }
         }
         if let timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) {
