@@ -386,7 +386,7 @@ perf_reports() {
 
 # Runs everything and rewrites benchmarks/RESULTS.md from the JSON lines (also printed).
 bench_all() {
-    local lines; lines="$( { bench_decode; bench_idle; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_spanmetrics; bench_query; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
+    local lines; lines="$( { bench_decode; bench_idle; bench_ingest_null; bench_pipeline; bench_ingest_full; bench_spanmetrics; bench_query; bench_ui; bench_store; bench_overload; bench_soak; } | tee /dev/stderr )"
     python3 benchmarks/results.py "benchmarks/run.sh all" <<<"$lines" > benchmarks/RESULTS.md
 }
 

@@ -32,9 +32,13 @@ def rfc3339(us):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(us / 1e6)) + "Z"
 
 
-def timed(conn, path, requests):
+def timed(conn, path, requests, rows=None):
+    """p50 and p99 of `requests` GETs of `path` (ms) and its size; with `rows`, the page must list that many traces."""
     for _ in range(WARMUP):
         body = get(conn, path)
+    listed = body.count(b'<tr class="trace">')
+    if rows is not None and listed != rows:
+        sys.exit(f"GET {path}: {listed} traces listed, not {rows}")
     out = []
     for _ in range(requests):
         began = time.perf_counter()
@@ -53,7 +57,7 @@ def main():
                                     "query.startTimeMax": rfc3339(end_us + 1_000_000), "query.searchDepth": 1000})
     summaries = json.loads(get(conn, f"/api/v3/trace-summaries?{query}"))["summaries"]
     result = {"benchmark": "ui", "stored_spans": stored}
-    p50, p99, size = timed(conn, "/search?service=node-service&lookback=1h&limit=20", requests)
+    p50, p99, size = timed(conn, "/search?service=node-service&lookback=1h&limit=20", requests, rows=20)
     result.update(search_p50_ms=p50, search_p99_ms=p99, search_bytes=size)
     for spans in (100, 1000, 10000):
         found = [s["traceId"] for s in summaries if s["spanCount"] == spans]

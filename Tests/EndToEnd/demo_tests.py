@@ -36,6 +36,7 @@ def demo_is_accepted_in_full_and_archived(protocol, port, transport):
         example = re.search(r"GET /api/greeting\s+(\S+/api/traces/([0-9a-f]{32}))$", out, re.M)
         assert example and example.group(1).startswith(own.url("query", "/api/traces/")), out
         assert f"{example.group(1)}/timeline" in out and own.url("query", "/api/dependencies/graph") in out, out
+        assert own.url("query", f"/trace/{example.group(2)}") + "  (web UI)" in out and own.url("query", "/dependencies?lookback=1h") in out, out
     finally:
         assert own.stop() == 0
     spans = archived_spans(db)

@@ -25,12 +25,14 @@ _ui = {}
 class Browser:
     """One headless Chromium under chromedriver; `quit` stops it and checks chromedriver's PID is gone."""
 
-    def __init__(self, width=1300, height=900):
+    def __init__(self, width=1300, height=900, javascript=True):
         options = webdriver.ChromeOptions()
         options.binary_location = shutil.which("chromium")
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}",
                          f"--user-data-dir={tempfile.mkdtemp(dir=WORK, prefix='chromium-')}"):
             options.add_argument(argument)
+        if not javascript:
+            options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.service = Service(executable_path=shutil.which("chromedriver"), log_output=os.path.join(WORK, f"chromedriver-{free_port()}.log"))
         self.driver = webdriver.Chrome(options=options, service=self.service)
@@ -164,7 +166,7 @@ def the_search_form_finds_the_error_traces_by_error_true(t):
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(driver.current_url).query)["tags"] == ["error=true"], driver.current_url
     browser().assert_no_console_errors(driver.current_url)
     browser().screenshot("search-errors")
-    found = {a.get_attribute("href").rsplit("/", 1)[1] for a in driver.find_elements(By.CSS_SELECTOR, "#results tr.trace td:first-child a")}
+    found = {a.get_attribute("href").rsplit("/", 1)[1] for a in driver.find_elements(By.CSS_SELECTOR, "#results tr.trace a[href^='/trace/']")}
     expected = {s["traceId"] for s in search_summaries(trellis, "demo-service")
                 if any(x["name"] == "demo-service" and x["errorSpanCount"] > 0 for x in s["services"])}
     assert found == expected and len(found) >= 2, (sorted(found), sorted(expected))
@@ -250,22 +252,95 @@ def the_dependency_graph_counts_node_to_demo_calls_and_draws_the_virtual_peer(t)
     # Left to right: a caller's node sits left of what it calls.
     x = {n.find_element(By.TAG_NAME, "text").text: n.rect["x"] for n in driver.find_elements(By.CSS_SELECTOR, "#graph a.node")}
     assert x["checkout"] < x["payments-api"], x
-    browser().click_through(driver.find_element(By.CSS_SELECTOR, "#graph a.node[href='/search?service=node-service']"))
-    assert urllib.parse.urlsplit(driver.current_url).query == "service=node-service", driver.current_url
+    browser().click_through(driver.find_element(By.CSS_SELECTOR, "#graph a.node[href^='/search?service=node-service&']"))
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(driver.current_url).query)
+    assert query == {"service": ["node-service"], "lookback": ["1h"]}, driver.current_url
+    assert driver.find_elements(By.CSS_SELECTOR, "#results tr.trace"), "the search from the graph found nothing"
     browser().assert_no_console_errors(driver.current_url)
 
 
 @test
-def the_endpoint_breakdown_names_the_slow_controller(t):
+def the_endpoint_breakdown_names_the_slow_controller_for_the_slow_flow(t):
     trellis, _ = filled()
-    operation = urllib.parse.quote("POST /api/simulate", safe="")
-    driver = browser().open(trellis.url("query", f"/endpoint?service=node-service&operation={operation}&lookback=1h"), "endpoint")
+    # The demo's slow flow keeps node-service waiting 1 to 4.5 s (its timeout flow gives up at 5 s):
+    # the form, filled in the browser, asks for those requests only.
+    driver = browser().open(trellis.url("query", "/endpoint"))
+    browser().navigate_by(lambda: Select(driver.find_element(By.NAME, "service")).select_by_visible_text("node-service"))
+    Select(driver.find_element(By.NAME, "operation")).select_by_visible_text("POST /api/simulate")
+    Select(driver.find_element(By.NAME, "lookback")).select_by_visible_text("1h")
+    driver.find_element(By.NAME, "minDuration").send_keys("1s")
+    driver.find_element(By.NAME, "maxDuration").send_keys("4900ms")
+    browser().click_through(driver.find_element(By.CSS_SELECTOR, "form.search button[type=submit]"))
+    browser().assert_no_console_errors(driver.current_url)
+    browser().screenshot("endpoint")
+    slow = [s for s in search_summaries(trellis, "node-service", "POST /api/simulate")
+            if s["rootServiceName"] == "node-service" and 1e9 <= int(s["maxEndTimeUnixNano"]) - int(s["minStartTimeUnixNano"]) <= 4.9e9]
+    assert slow, "the demo sent no slow flow"
     first = driver.find_element(By.CSS_SELECTOR, "tr.part")
-    assert "demo-service" in first.text and "SimulateController.simulate" in first.text, first.text
+    cells = [td.text for td in first.find_elements(By.TAG_NAME, "td")]
+    assert "demo-service" in cells[0] and "SimulateController.simulate" in cells[0], cells
+    assert int(cells[2].rstrip("%")) >= 90, cells  # the controller's sleep is nearly all of a slow request
     slowest = driver.find_elements(By.CSS_SELECTOR, "#slowest a")
-    assert slowest
+    assert slowest and {a.text for a in slowest} <= {s["traceId"] for s in slow}, ([a.text for a in slowest], slow)
     browser().click_through(slowest[0])
     assert "/trace/" in driver.current_url and "SimulateController.simulate" in driver.find_element(By.ID, "waterfall").text
+
+
+@test
+def two_traces_ticked_in_the_search_list_open_their_comparison(t):
+    trellis, _ = filled()
+    chains = sorted(search_summaries(trellis, "node-service", "POST /api/chain"), key=lambda s: s["spanCount"])
+    shallow, deep = chains[0], chains[-1]
+    operation = urllib.parse.quote("POST /api/chain", safe="")
+    driver = browser().open(trellis.url("query", f"/search?service=node-service&operation={operation}&lookback=1h&limit=100"))
+    for trace in (shallow, deep):
+        driver.find_element(By.CSS_SELECTOR, f"#results input[value='{trace['traceId']}']").click()
+    browser().click_through(driver.find_element(By.CSS_SELECTOR, "#compare-form button[type=submit]"))
+    assert urllib.parse.urlsplit(driver.current_url).path in (f"/trace/{shallow['traceId']}...{deep['traceId']}",
+                                                              f"/trace/{deep['traceId']}...{shallow['traceId']}"), driver.current_url
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#compare tr.only-a, #compare tr.only-b")) == deep["spanCount"] - shallow["spanCount"]
+    browser().assert_no_console_errors(driver.current_url)
+
+
+@test
+def the_pages_read_fully_without_javascript(t):
+    trellis, _ = filled()
+    plain = Browser(javascript=False)
+    try:
+        driver = plain.open(trellis.url("query", "/search?service=demo-service&tags=error%3Dtrue&lookback=1h&limit=100"), "no-script-search")
+        assert driver.find_elements(By.CSS_SELECTOR, "#results tr.trace") and driver.find_elements(By.CSS_SELECTOR, "#scatter circle")
+        [chain] = sorted(search_summaries(trellis, "node-service", "POST /api/chain"), key=lambda s: -s["spanCount"])[:1]
+        driver = plain.open(trellis.url("query", f"/trace/{chain['traceId']}"), "no-script-trace")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#waterfall .row")
+        assert len(rows) == chain["spanCount"] and all(r.is_displayed() for r in rows)
+        assert rows[0].get_attribute("tabindex") is None  # the page's script (which makes rows focusable) did not run
+        detail = rows[-1].find_element(By.XPATH, "following-sibling::details[1]")
+        detail.find_element(By.TAG_NAME, "summary").click()  # <details> opens with no script
+        assert detail.find_element(By.TAG_NAME, "h4").is_displayed()
+        first = driver.find_element(By.CSS_SELECTOR, "#waterfall details.span > summary")
+        first.click()  # and folds a subtree
+        assert not rows[1].is_displayed()
+        driver = plain.open(trellis.url("query", "/dependencies?lookback=1h"), "no-script-dependencies")
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#graph a.node")) >= 3
+    finally:
+        plain.quit()
+
+
+@test
+def dark_mode_follows_the_system_setting(t):
+    trellis, _ = filled()
+    driver = browser().driver
+    chains = sorted(search_summaries(trellis, "node-service", "POST /api/chain"), key=lambda s: s["spanCount"])
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        browser().open(trellis.url("query", f"/trace/{chains[-1]['traceId']}"), "dark-trace")
+        assert driver.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgb(21, 25, 30)"
+        browser().open(trellis.url("query", f"/trace/{chains[0]['traceId']}...{chains[-1]['traceId']}"), "dark-compare")
+        # Marked rows keep their light backgrounds, so their text stays dark enough to read.
+        row = driver.find_element(By.CSS_SELECTOR, "#compare tr.only-b")
+        assert driver.execute_script("return getComputedStyle(arguments[0]).color", row) == "rgb(34, 34, 34)"
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
 @test

@@ -32,4 +32,28 @@ import TrellisModel
         #expect(breakdown.slowest.map(\.traceID) == [TraceID(high: 7, low: 20).hex, TraceID(high: 7, low: 19).hex])
         #expect(breakdown.slowest.map(\.duration) == [120, 119])
     }
+
+    @Test func anEndpointCalledByAnotherServiceIsMeasuredOverItsOwnSubtree() {
+        // web's GET / (0 to 300 µs) calls api's GET /x (100 to 200 µs), which waits on SELECT from 110 to 150 µs.
+        let id = TraceID(high: 8, low: 1)
+        func resource(_ service: String, _ spans: [Span]) -> ResourceSpans {
+            ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string(service))]), scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])
+        }
+        let trace = TraceBatch(resourceSpans: [
+            resource("web", [Span(traceID: id, spanID: SpanID(1), name: "GET /", kind: .server, startTimeUnixNano: 0, endTimeUnixNano: 300_000)]),
+            resource("api", [
+                Span(traceID: id, spanID: SpanID(2), parentSpanID: SpanID(1), name: "GET /x", kind: .server, startTimeUnixNano: 100_000, endTimeUnixNano: 200_000),
+                Span(traceID: id, spanID: SpanID(3), parentSpanID: SpanID(2), name: "SELECT", kind: .client, startTimeUnixNano: 110_000, endTimeUnixNano: 150_000),
+            ]),
+        ])
+        let breakdown = EndpointBreakdown(service: "api", operation: "GET /x", traces: [trace])
+        #expect(breakdown.parts.map(\.operation) == ["GET /x", "SELECT"])
+        #expect(breakdown.parts.map(\.shareP50) == [0.6, 0.4])
+        #expect(breakdown.slowest.map(\.duration) == [100])
+    }
+
+    @Test func tracesWithoutTheEndpointAreNotCounted() {
+        let breakdown = EndpointBreakdown(service: "api", operation: "GET /y", traces: [request(1, db: 8)])
+        #expect(breakdown.traces == 0 && breakdown.parts.isEmpty && breakdown.slowest.isEmpty)
+    }
 }

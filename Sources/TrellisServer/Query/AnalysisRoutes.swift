@@ -37,18 +37,24 @@ public enum AnalysisRoutes {
     }
 
     /// The critical paths of up to `limit` (default `query.max_limit`) traces of `service` and
-    /// `operation` that started between `start` and `end` (µs; default the last hour), aggregated.
+    /// `operation` that started between `start` and `end` (µs; default the last hour), aggregated;
+    /// `minDuration`/`maxDuration` keep the traces whose endpoint span lasted that long.
     @Sendable static func endpointBreakdown(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
-        try p.reject(allowing: ["service", "operation", "start", "end", "limit"])
+        try p.reject(allowing: ["service", "operation", "start", "end", "limit", "minDuration", "maxDuration"])
         return try encode(try await breakdown(call, service: try p.required("service"), operation: try p.required("operation"),
                                               range: try p.microsecondRange(lookback: 3_600_000_000_000)))
     }
 
-    /// The breakdown the API route and the UI's `/endpoint` page share, over `range` (Unix ns).
+    /// The breakdown the API route and the UI's `/endpoint` page share, over `range` (Unix ns),
+    /// with the call's `limit`, `minDuration` and `maxDuration`.
     static func breakdown(_ call: QueryCall, service: String, operation: String, range: (start: UInt64, end: UInt64)) async throws -> EndpointBreakdown {
+        let p = call.parameters
         var query = TraceQuery(service: service, operation: operation, limit: try call.limit("limit", default: call.configuration.maxLimit))
         (query.start, query.end) = range
+        query.minDuration = try p.duration("minDuration")
+        query.maxDuration = try p.duration("maxDuration")
+        try QueryParameters.checkRange(query.minDuration, query.maxDuration, names: ("minDuration", "maxDuration"))
         let traces = try await TraceSearch(query: query).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
         return EndpointBreakdown(service: service, operation: operation, traces: traces)
     }

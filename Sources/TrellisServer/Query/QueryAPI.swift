@@ -37,6 +37,7 @@ public final class QueryAPI: Sendable {
     /// Answers one request. The handler runs on the query threads; the future completes on any thread.
     public func respond(to request: HTTPRequest, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponse> {
         if request.path == "/login" { return eventLoop.makeSucceededFuture(UILogin.respond(to: request, auth: auth)) }
+        if request.path == "/compare" { return eventLoop.makeSucceededFuture(ComparePage.redirect(request)) }
         let style = QueryAPIStyle(path: request.path)
         let call: (route: QueryRoute, call: QueryCall)
         do {
@@ -93,7 +94,7 @@ public final class QueryAPI: Sendable {
         case is CancellationError: queryError = .timedOut("the query was cancelled")
         default: queryError = .storage("\(error)")
         }
-        let response = HTTPResponse(status: queryError.status, contentType: style.contentType, body: style.errorBody(queryError), headers: queryError.headers)
+        let response = HTTPResponse(status: queryError.status, contentType: style.contentType, body: style.errorBody(queryError, uri: request.head.uri), headers: queryError.headers)
         return ResponseCompression.apply(to: response, for: request)
     }
 }

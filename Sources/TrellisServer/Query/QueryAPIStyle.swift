@@ -25,9 +25,9 @@ public enum QueryAPIStyle: Sendable {
         self == .html ? "text/html; charset=utf-8" : "application/json"
     }
 
-    /// The body of an error response.
-    public func errorBody(_ error: QueryError) -> [UInt8] {
-        if self == .html { return UIPage.error(status: Int(error.status.code), message: error.message) }
+    /// The body of an error response to a request for `uri` (path and query).
+    public func errorBody(_ error: QueryError, uri: String) -> [UInt8] {
+        if self == .html { return UIPage.error(status: Int(error.status.code), message: error.message, path: uri) }
         var w = JSONWriter()
         w.beginObject()
         switch self {

@@ -23,6 +23,8 @@ public enum QueryParameterError: Error, Hashable, Sendable, CustomStringConverti
     case malformedTags(parameter: String, value: String, reason: String)
     /// The lower bound of a range is above its upper bound.
     case invertedRange(lower: String, upper: String)
+    /// A repeatable parameter was given another number of times than the route needs.
+    case wrongCount(parameter: String, expected: Int, given: Int)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum QueryParameterError: Error, Hashable, Sendable, CustomStringConverti
             return "parameter '\(name)': '\(value)' \(reason)"
         case .invertedRange(let lower, let upper):
             return "parameter '\(lower)' is greater than '\(upper)'; the range is empty"
+        case .wrongCount(let name, let expected, let given):
+            return "parameter '\(name)' is given \(given) times; give it \(expected) times"
         }
     }
 }

@@ -1,3 +1,4 @@
+import NIOHTTP1
 import TrellisAnalysis
 import TrellisModel
 
@@ -36,10 +37,25 @@ enum ComparePage {
         }.joined()
         func heading(_ t: Timeline, _ id: String) -> String { "<a href=\"/trace/\(id)\">\(id.prefix(8))…</a> \(t.spanCount) spans, \(UIPage.duration(micros: t.duration))" }
         let body = """
-        <style>tr.only-a{background:#fde0e0}tr.only-b{background:#dff5df}tr.changed{background:#fff4ce}</style>
+        <style>tr.only-a{background:#fde0e0}tr.only-b{background:#dff5df}tr.changed{background:#fff4ce}tr.only-a,tr.only-b,tr.changed{color:#222}tr.only-a a,tr.only-b a,tr.changed a{color:#0645ad}</style>
         <table id="compare"><tr><th>Service · operation</th><th>A: \(heading(left, left.traceID))</th><th>B: \(heading(right, right.traceID))</th><th></th></tr>\(rows)</table>
         """
         return UIPage.render(title: "Compare traces", body: body)
+    }
+
+    /// `GET /compare?trace={a}&trace={b}`, what the search list's boxes send: 303 to
+    /// `/trace/{a}...{b}`. Anything but two trace IDs is a 400 page naming the problem.
+    static func redirect(_ request: HTTPRequest) -> HTTPResponse {
+        do throws(QueryParameterError) {
+            let p = QueryParameters(request)
+            try p.reject(allowing: ["trace"])
+            let ids = p.all("trace")
+            guard ids.count == 2 else { throw .wrongCount(parameter: "trace", expected: 2, given: ids.count) }
+            let (a, b) = (try TraceID(parameter: "trace", ids[0]), try TraceID(parameter: "trace", ids[1]))
+            return HTTPResponse(status: .seeOther, headers: [("Location", "/trace/\(a.hex)...\(b.hex)"), ("Content-Length", "0")])
+        } catch {
+            return QueryAPI.response(for: error, style: .html, request: request)
+        }
     }
 
     /// The trace's service/operation tree, keyed by the path from the root.

@@ -3,30 +3,41 @@ import TrellisModel
 import TrellisStorage
 
 /// `/search`: the search form (with JavaScript, choosing a service reloads it with that service's
-/// operations; without, the operations come with the first search), a duration-over-time scatter plot whose dots link to their
-/// traces, and the list of matching traces (root service and operation, span and error counts,
-/// duration, services with span counts, start), sorted as asked.
+/// operations; without, the operations come with the first search), a duration-over-time scatter
+/// plot whose dots link to their traces, and the list of matching traces (root service and
+/// operation, span and error counts, duration, services with span counts, start), sorted as
+/// asked, with boxes to tick two traces to compare. It reads the Jaeger UI's search URLs too:
+/// `tags` as its JSON object (`{"error":"true"}`) as well as the tag box's `key=value` text,
+/// `lookback=custom` with `start`/`end`, and `traceID` (repeated) to list those traces.
 enum SearchPage {
     static let sorts = [("recent", "Most recent"), ("longest", "Longest first"), ("shortest", "Shortest first"), ("spans", "Most spans")]
 
     @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
-        try p.reject(allowing: ["service", "operation", "tags", "lookback", "minDuration", "maxDuration", "limit", "sort", "start", "end"])
+        try p.reject(allowing: ["service", "operation", "tags", "lookback", "minDuration", "maxDuration", "limit", "sort", "start", "end", "traceID"])
         let services = try await call.reader.services()
         let service = try p.single("service")
-        var operations: [String] = []
-        if let service { operations = Array(Set(try await call.reader.operations(service: service).map(\.name))).sorted() }
+        let operations = try await UIRoutes.operationNames(call, service: service)
         let lookback = try UIRoutes.lookback(p, default: "1h")
         let sort = try p.single("sort") ?? "recent"
         guard sorts.contains(where: { $0.0 == sort }) else { throw QueryParameterError.notOneOf(parameter: "sort", value: sort, allowed: sorts.map(\.0)) }
         var body = form(call, services: services, operations: operations, service: service, lookback: lookback.text, sort: sort)
-        if let service {
+        let traceIDs = p.all("traceID")
+        if !traceIDs.isEmpty {
+            var found: [TraceBatch] = []
+            for text in traceIDs {
+                if let trace = try await call.reader.trace(try TraceID(parameter: "traceID", text)) { found.append(trace) }
+            }
+            body += results(found.compactMap(TraceSummary.init(trace:)), sort: sort)
+        } else if let service {
             var query = TraceQuery(service: service, operation: try p.single("operation"), limit: try call.limit("limit"))
             (query.start, query.end) = try p.microsecondRange(lookback: lookback.nanos)
             query.minDuration = try p.duration("minDuration")
             query.maxDuration = try p.duration("maxDuration")
             try QueryParameters.checkRange(query.minDuration, query.maxDuration, names: ("minDuration", "maxDuration"))
-            let tags = try p.single("tags").map { text throws(QueryParameterError) in try TraceSearch.tags(logfmt: text, parameter: "tags") } ?? []
+            let tags = try p.single("tags").map { text throws(QueryParameterError) in
+                text.first == "{" ? try TraceSearch.tags(json: text, parameter: "tags") : try TraceSearch.tags(logfmt: text, parameter: "tags")
+            } ?? []
             let found = try await TraceSearch(query: query, tags: tags).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
             if let operation = query.operation {
                 body += "<p><a id=\"endpoint\" href=\"/endpoint?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;lookback=\(PercentEncoding.query(lookback.text))\">Where the time goes for \(UIPage.escape(operation))</a></p>"
@@ -39,17 +50,20 @@ enum SearchPage {
     private static func form(_ call: QueryCall, services: [String], operations: [String], service: String?, lookback: String, sort: String) -> String {
         let e = UIPage.escape
         func value(_ name: String) -> String { e((try? call.parameters.single(name)) ?? nil ?? "") }
-        let serviceOptions = services.map { "<option\($0 == service ? " selected" : "")>\(e($0))</option>" }.joined()
+        let serviceOptions = services.map { UIPage.option($0, selected: $0 == service) }.joined()
         let operation = (try? call.parameters.single("operation")) ?? nil
-        let operationOptions = "<option value=\"\">all</option>" + operations.map { "<option\($0 == operation ? " selected" : "")>\(e($0))</option>" }.joined()
-        let lookbackOptions = UIRoutes.lookbacks.map { "<option\($0 == lookback ? " selected" : "")>\($0)</option>" }.joined()
-        let sortOptions = sorts.map { "<option value=\"\($0.0)\"\($0.0 == sort ? " selected" : "")>\($0.1)</option>" }.joined()
+        let operationOptions = "<option value=\"\">all</option>" + operations.map { UIPage.option($0, selected: $0 == operation) }.joined()
+        let sortOptions = sorts.map { UIPage.option($0.0, label: $0.1, selected: $0.0 == sort) }.joined()
+        // A range of its own (lookback custom) keeps its start and end; a lookback counts back from now.
+        let custom = lookback == "custom"
         return """
         <form class="search" method="get" action="/search">
         <label>Service<select name="service" onchange="this.form.operation.value='';this.form.submit()">\(service == nil ? "<option value=\"\"></option>" : "")\(serviceOptions)</select></label>
         <label>Operation<select name="operation">\(operationOptions)</select></label>
         <label>Tags<input name="tags" placeholder="http.status_code=500 error=true" value="\(value("tags"))" size="28"></label>
-        <label>Lookback<select name="lookback">\(lookbackOptions)</select></label>
+        <label>Lookback<select name="lookback">\(UIRoutes.lookbackOptions(current: lookback, custom: true))</select></label>
+        <label>Start (µs, custom)<input name="start" value="\(custom ? value("start") : "")" size="16"></label>
+        <label>End (µs, custom)<input name="end" value="\(custom ? value("end") : "")" size="16"></label>
         <label>Min duration<input name="minDuration" placeholder="100ms" value="\(value("minDuration"))" size="7"></label>
         <label>Max duration<input name="maxDuration" placeholder="5s" value="\(value("maxDuration"))" size="7"></label>
         <label>Limit<input name="limit" value="\(value("limit").isEmpty ? "20" : value("limit"))" size="4"></label>
@@ -71,12 +85,15 @@ enum SearchPage {
         let rows = sorted.map { s in
             let services = s.services.map { UIPage.chip($0.name) + "\(e($0.name)) (\($0.spanCount))" }.joined(separator: " ")
             return """
-            <tr class="trace"><td><a href="/trace/\(s.traceID.hex)">\(e(s.rootServiceName)): \(e(s.rootOperationName))</a><div class="muted">\(s.traceID.hex)</div></td>
+            <tr class="trace"><td><input type="checkbox" name="trace" value="\(s.traceID.hex)" aria-label="compare \(s.traceID.hex)"></td><td><a href="/trace/\(s.traceID.hex)">\(e(s.rootServiceName)): \(e(s.rootOperationName))</a><div class="muted">\(s.traceID.hex)</div></td>
             <td>\(s.spanCount) spans\(s.errorSpanCount > 0 ? " <span class=\"err\">\(s.errorSpanCount) errors</span>" : "")</td>
             <td>\(UIPage.duration(micros: s.durationNanos / 1000))</td><td>\(services)</td><td>\(RFC3339.string(unixNanos: s.minStartTimeUnixNano))</td></tr>
             """
         }.joined()
-        return scatter(summaries) + "<p>\(summaries.count) traces</p><table id=\"results\"><tr><th>Trace</th><th>Spans</th><th>Duration</th><th>Services</th><th>Start</th></tr>\(rows)</table>"
+        return scatter(summaries) + """
+            <form method="get" action="/compare" id="compare-form"><p>\(summaries.count) traces <button type="submit">Compare the two ticked</button></p>
+            <table id="results"><tr><th></th><th>Trace</th><th>Spans</th><th>Duration</th><th>Services</th><th>Start</th></tr>\(rows)</table></form>
+            """
     }
 
     /// Duration over start time, one linked dot per trace (red when it has errors).

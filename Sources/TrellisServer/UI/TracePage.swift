@@ -8,14 +8,16 @@ import TrellisStorage
 /// service colours, error markers, the critical path outlined on the bars (and its rows marked
 /// `data-critical="true"`) and each span's self time; each span's detail (attributes, resource,
 /// scope, events relative to the trace start, links, status, kind, warnings) folds open under it.
-/// A short script adds zoom and keys (`UIScript.timeline`). `find=` marks the spans whose service,
-/// name or attributes contain the text (or hold `key=value`). `view=statistics`, `view=flamegraph`
-/// and `view=table` show the trace's other views (`TraceViews`). `/trace/{a}...{b}` compares two traces.
+/// A short script adds zoom and keys (`UIScript.timeline`). `find=` (or the Jaeger UI's `uiFind=`)
+/// marks the spans whose service, name or attributes contain the text (or hold `key=value`) and
+/// unfolds the rows above them. `view=statistics`, `view=flamegraph` and `view=table` show the
+/// trace's other views (`TraceViews`); `/trace/{traceID}/otlp.json` is the trace as OTLP/JSON.
+/// `/trace/{a}...{b}` compares two traces (the Jaeger UI's `cohort=` parameters are taken and not needed).
 enum TracePage {
     static let views = ["timeline", "statistics", "flamegraph", "table"]
 
     @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
-        try call.parameters.reject(allowing: ["view", "find"])
+        try call.parameters.reject(allowing: ["view", "find", "uiFind", "cohort"])
         let path = call.path("traceID")
         if let range = path.range(of: "...") {
             return try await ComparePage.render(call, String(path[..<range.lowerBound]), String(path[range.upperBound...]))
@@ -26,12 +28,12 @@ enum TracePage {
         guard let timeline = Timeline(trace: trace), let summary = TraceSummary(trace: trace) else {
             throw QueryError.notFound("the trace has no spans")
         }
-        let find = try call.parameters.single("find")
+        let find = try call.parameters.single("find") ?? call.parameters.single("uiFind")
         let content: String = switch view {
         case "statistics": TraceViews.statistics(timeline)
         case "flamegraph": TraceViews.flameGraph(timeline)
         case "table": TraceViews.table(timeline)
-        default: findForm(timeline.traceID, find) + waterfall(timeline, trace: trace, matches: find.map { matching($0, in: trace) } ?? [])
+        default: waterfallView(timeline, trace: trace, find: find)
         }
         return UIPage.render(title: "\(summary.rootServiceName): \(summary.rootOperationName)", body: header(timeline, summary) + resources(trace) + tabs(timeline.traceID, view) + content)
     }
@@ -42,8 +44,12 @@ enum TracePage {
         }.joined(separator: " · ") + "</p>"
     }
 
-    private static func findForm(_ traceID: String, _ find: String?) -> String {
-        "<form method=\"get\" action=\"/trace/\(traceID)\"><label>Find <input name=\"find\" value=\"\(UIPage.escape(find ?? ""))\" placeholder=\"text or key=value\"></label> <button type=\"submit\">Find</button> <span class=\"muted\">keys: j/k row, Enter fold, d detail, / find, + − 0 zoom (or drag on the minimap)</span></form>"
+    /// The find form, how many spans match, and the waterfall with the matches marked.
+    private static func waterfallView(_ t: Timeline, trace: TraceBatch, find: String?) -> String {
+        let matches = find.map { matching($0, in: trace) } ?? []
+        let count = find == nil ? "" : " <span id=\"match-count\">\(matches.count) of \(t.spanCount) spans match</span>"
+        return "<form method=\"get\" action=\"/trace/\(t.traceID)\"><label>Find <input name=\"find\" value=\"\(UIPage.escape(find ?? ""))\" placeholder=\"text or key=value\"></label> <button type=\"submit\">Find</button>\(count) <span class=\"muted\">keys: j/k row, Enter fold, d detail, / find, + − 0 zoom (or drag on the minimap)</span></form>"
+            + waterfall(t, trace: trace, matches: matches)
     }
 
     /// The span IDs whose service, name or an attribute's key or value contains `text`, or that hold the attribute `key=value`.
@@ -59,6 +65,13 @@ enum TracePage {
             if hit { out.insert(span.spanID.hex) }
         }
         return out
+    }
+
+    /// `/trace/{traceID}/otlp.json`: the trace as an OTLP/JSON `ExportTraceServiceRequest`, what
+    /// the trace page's download link fetches.
+    @Sendable static func otlpJSON(_ call: QueryCall) async throws -> [UInt8] {
+        try call.parameters.reject(allowing: [])
+        return OTLPJSONEncoder().encode(try await stored(call, call.path("traceID")))
     }
 
     static func stored(_ call: QueryCall, _ text: String) async throws -> TraceBatch {
@@ -96,7 +109,7 @@ enum TracePage {
         <th>Duration</th><td>\(UIPage.duration(micros: t.duration))</td></tr>
         <tr><th>Spans</th><td>\(t.spanCount)\(t.errorCount > 0 ? " <span class=\"err\">\(t.errorCount) errors</span>" : "")</td><th>Depth</th><td>\(depth)</td>
         <th>Services</th><td>\(services)</td></tr></table>\(warnings)
-        <p><a href="/api/v3/traces/\(t.traceID)" download="trace-\(t.traceID).json">OTLP/JSON</a> · <a href="/api/traces/\(t.traceID)">Jaeger JSON</a> · <a href="/api/traces/\(t.traceID)/critical-path">critical path</a></p>
+        <p><a id="otlp-json" href="/trace/\(t.traceID)/otlp.json" download="trace-\(t.traceID).json">OTLP/JSON</a> · <a href="/api/traces/\(t.traceID)">Jaeger JSON</a> · <a href="/api/traces/\(t.traceID)/critical-path">critical path</a></p>
         """
     }
 
@@ -130,7 +143,14 @@ enum TracePage {
         // The tree, built in display order (depth-first) without recursion: a span with children opens a
         // `<details>` up to `maxNesting` levels (deeper spans are indented rows, as browsers cap nesting);
         // subtrees that start past the first `openRows` rows are collapsed, every span still on the page.
+        // Rows above a match are open wherever they are.
         let maxNesting = 32, openRows = 200
+        var unfolded: Set<String> = []
+        let parents = Dictionary(t.spans.map { ($0.spanID, $0.parentSpanID) }, uniquingKeysWith: { first, _ in first })
+        for match in matches {
+            var next = parents[match] ?? nil
+            while let parent = next, unfolded.insert(parent).inserted { next = parents[parent] ?? nil }
+        }
         var html = "", nested: [Int] = []
         for (i, span) in t.spans.enumerated() {
             while let depth = nested.last, depth >= span.depth {
@@ -140,7 +160,7 @@ enum TracePage {
             let hasChildren = i + 1 < t.spans.count && t.spans[i + 1].depth > span.depth
             let inner = row(span, indent: max(0, span.depth - nested.count))
             if hasChildren && nested.count < maxNesting {
-                html += "<details class=\"span\"\(i < openRows ? " open" : "")><summary>\(inner)</summary><div class=\"children\">"
+                html += "<details class=\"span\"\(i < openRows || unfolded.contains(span.spanID) ? " open" : "")><summary>\(inner)</summary><div class=\"children\">"
                 nested.append(span.depth)
             } else {
                 html += "<div class=\"leaf\">\(inner)</div>"
@@ -159,7 +179,10 @@ enum TracePage {
         let span = entry.span
         let table = attributeTable
         let events = span.events.map { event in
-            "<li>+\(UIPage.duration(micros: event.timeUnixNano / 1000 &- traceStart)) <b>\(e(event.name))</b> \(table(event.attributes))</li>"
+            let micros = event.timeUnixNano / 1000
+            // An event before the trace's start (a skewed clock) is shown as a negative offset.
+            let offset = micros >= traceStart ? "+" + UIPage.duration(micros: micros - traceStart) : "−" + UIPage.duration(micros: traceStart - micros)
+            return "<li>\(offset) <b>\(e(event.name))</b> \(table(event.attributes))</li>"
         }.joined()
         let links = span.links.map { "<li><a href=\"/trace/\($0.traceID.hex)\">\($0.traceID.hex)</a> span \($0.spanID.hex)</li>" }.joined()
         let warnings = span.warnings.map { "<div class=\"warning\">\(e($0))</div>" }.joined()

@@ -3,14 +3,14 @@ import NIOHTTP1
 /// `/login`: how a browser, which cannot send a bearer header, gets into a UI protected by
 /// `query.auth`. `GET` shows a form for the token; `POST` (form-encoded `token=`) checks it and
 /// sets it as the cookie `trellis_token` (HttpOnly, SameSite=Strict, Path=/), which `BearerAuth`
-/// then takes in place of the header, and sends the browser to `next` (a local path, default
-/// `/search`). A wrong token gets the form again with 401. Without `query.auth` there is nothing
+/// then takes in place of the header, and sends the browser to `next` (a path on this site,
+/// default `/search`; anything a browser could read as another site's address is not followed). A wrong token gets the form again with 401. Without `query.auth` there is nothing
 /// to log in to: it sends the browser to the search.
 enum UILogin {
     static let cookieName = "trellis_token"
 
     static func respond(to request: HTTPRequest, auth: BearerAuth?) -> HTTPResponse {
-        let next = request.query("next").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/search"
+        let next = request.query("next").flatMap(localPath) ?? "/search"
         guard let auth else { return redirect(to: next) }
         switch request.head.method {
         case .GET:
@@ -30,6 +30,14 @@ enum UILogin {
             response.headers.append(("Allow", "GET, POST"))
             return response
         }
+    }
+
+    /// `path` when a browser can only read it as a path on this site: it starts with one `/`, and
+    /// holds no backslash (browsers read `/\\host` as `//host`) and no control character.
+    static func localPath(_ path: String) -> String? {
+        guard path.hasPrefix("/"), !path.hasPrefix("//"),
+              !path.unicodeScalars.contains(where: { $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        return path
     }
 
     private static func redirect(to path: String) -> HTTPResponse {

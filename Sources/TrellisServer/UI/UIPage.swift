@@ -24,16 +24,22 @@ enum UIPage {
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <link rel="icon" href="data:,"><title>\(escape(title)) · Trellis</title><style>\(style)</style></head>
-        <body><nav><a class="brand" href="/search">Trellis</a><a href="/search">Search</a><a href="/dependencies">Dependencies</a><a href="/monitor">Monitor</a></nav>
+        <body><nav><a class="brand" href="/search">Trellis</a><a href="/search">Search</a><a href="/dependencies">Dependencies</a><a href="/monitor">Monitor</a><a href="/endpoint">Where the time goes</a></nav>
         <main><h1>\(escape(title))</h1>
         \(body)
         </main></body></html>
         """.utf8)
     }
 
-    /// The page for an error answer.
-    static func error(status: Int, message: String) -> [UInt8] {
-        render(title: "Error \(status)", body: "<p class=\"error\">\(escape(message))</p>" + (status == 401 ? "<p><a href=\"/login\">Log in</a></p>" : ""))
+    /// The page for an error answer; a 401 links to the login, which comes back to `path`.
+    static func error(status: Int, message: String, path: String) -> [UInt8] {
+        let login = UILogin.localPath(path).map { "<p><a id=\"login\" href=\"/login?next=\(escape(PercentEncoding.query($0)))\">Log in</a></p>" } ?? ""
+        return render(title: "Error \(status)", body: "<p class=\"error\">\(escape(message))</p>" + (status == 401 ? login : ""))
+    }
+
+    /// An `<option>` whose value is `value` exactly (escaped), shown as `label` (default the value).
+    static func option(_ value: String, label: String? = nil, selected: Bool) -> String {
+        "<option value=\"\(escape(value))\"\(selected ? " selected" : "")>\(escape(label ?? value))</option>"
     }
 
     /// A stable colour for a service (a hue from its name's FNV-1a hash).
@@ -56,7 +62,7 @@ enum UIPage {
     }
 
     private static let style = """
-    body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}nav{background:#1d2b3a;padding:.5em 1em}nav a{color:#dde;margin-right:1.5em;text-decoration:none}
+    :root{color-scheme:light dark}body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}nav{background:#1d2b3a;padding:.5em 1em}nav a{color:#dde;margin-right:1.5em;text-decoration:none}
     nav .brand{font-weight:bold;color:#fff}main{padding:1em 1.5em}h1{font-size:1.3em;margin:.3em 0 .8em}table{border-collapse:collapse}
     td,th{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.error{color:#b00020}.muted,small{color:#777}
     form.search{display:flex;flex-wrap:wrap;gap:.6em;align-items:end;margin-bottom:1em}form.search label{display:flex;flex-direction:column;font-size:.85em}

@@ -6,7 +6,9 @@ import TrellisModel
 /// script (`UIScript`) adds zoom and keys to the trace page.
 ///
 /// - `GET /` and `GET /search?service=&operation=&tags=&lookback=&minDuration=&maxDuration=&limit=&sort=`
-/// - `GET /trace/{traceID}`, and `GET /trace/{a}...{b}` to compare two traces
+/// - `GET /trace/{traceID}`, and `GET /trace/{a}...{b}` to compare two traces (`GET /compare?trace=&trace=`,
+///   what the search list's boxes send, redirects there)
+/// - `GET /trace/{traceID}/otlp.json`: the trace as OTLP/JSON, for download
 /// - `GET /dependencies?lookback=`
 /// - `GET /endpoint?service=&operation=&lookback=`: where the time goes for an endpoint
 /// - `GET /monitor?service=&lookback=`: a service's request rate, error rate and latency (`MonitorPage`)
@@ -16,6 +18,7 @@ public enum UIRoutes {
         .page("/", SearchPage.render),
         .page("/search", SearchPage.render),
         .page("/trace/{traceID}", TracePage.render),
+        QueryRoute(.GET, "/trace/{traceID}/otlp.json", TracePage.otlpJSON),
         .page("/dependencies", DependenciesPage.render),
         .page("/endpoint", EndpointPage.render),
         .page("/monitor", MonitorPage.render),
@@ -23,16 +26,36 @@ public enum UIRoutes {
 
     /// True for the UI's paths.
     static func owns(_ path: Substring) -> Bool {
-        path == "/" || path == "/search" || path == "/dependencies" || path == "/endpoint" || path == "/monitor" || path == "/login" || path.hasPrefix("/trace/")
+        path == "/" || path == "/search" || path == "/dependencies" || path == "/endpoint" || path == "/monitor" || path == "/login" || path == "/compare" || path.hasPrefix("/trace/")
+    }
+
+    /// The names of `service`'s operations (any kind), sorted, for a form's select; none without a service.
+    static func operationNames(_ call: QueryCall, service: String?) async throws -> [String] {
+        guard let service else { return [] }
+        return Array(Set(try await call.reader.operations(service: service).map(\.name))).sorted()
     }
 
     /// The lookbacks the search form offers.
     static let lookbacks = ["5m", "15m", "30m", "1h", "2h", "3h", "6h", "12h", "24h", "2d", "7d"]
 
+    /// `<option>`s for a lookback select: the offered lookbacks (and `custom` when the form has a
+    /// start and an end), and `current` selected (added when it is not among them, so a form
+    /// shows what its URL asked for).
+    static func lookbackOptions(current: String, custom: Bool = false) -> String {
+        let offered = lookbacks + (custom ? ["custom"] : [])
+        return (offered.contains(current) ? offered : offered + [current]).map { UIPage.option($0, selected: $0 == current) }.joined()
+    }
+
     /// The `lookback` parameter (`fallback` when absent) as written and in nanoseconds: a Go
-    /// duration such as `30m`, or whole days such as `2d`.
+    /// duration such as `30m`, whole days such as `2d`, or the Jaeger UI's `custom`, which takes
+    /// the range from `start` (required) and `end` (default now), Unix µs.
     static func lookback(_ p: QueryParameters, default fallback: String) throws(QueryParameterError) -> (text: String, nanos: UInt64) {
         let text = try p.single("lookback") ?? fallback
+        if text == "custom" {
+            guard try p.single("start") != nil else { throw .missing("start") }
+            let range = try p.microsecondRange(lookback: 0)
+            return (text, range.end - range.start)
+        }
         if text.hasSuffix("d"), let days = UInt64(text.dropLast()), days > 0, days <= 366 { return (text, days * 86_400_000_000_000) }
         guard let nanos = DurationText.nanoseconds(text), nanos > 0 else {
             throw .notOneOf(parameter: "lookback", value: text, allowed: lookbacks)

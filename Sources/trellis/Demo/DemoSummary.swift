@@ -38,9 +38,14 @@ struct DemoSummary {
             guard let id = tally.examples[flow] else { continue }
             lines.append("  " + flow.label.padded(28) + "\(queryURL)/api/traces/\(id.hex)")
             lines.append("  " + "".padded(28) + "\(queryURL)/api/traces/\(id.hex)/timeline")
+            lines.append("  " + "".padded(28) + "\(queryURL)/trace/\(id.hex)  (web UI)")
         }
         let lookbackMillis = UInt64(max(0, seconds) * 1000) + 60_000
         lines += [
+            "Web UI:",
+            "  \(queryURL)/search?service=node-service&lookback=1h",
+            "  \(queryURL)/dependencies?lookback=1h",
+            "  \(queryURL)/monitor?service=demo-service",
             "Dependency graph:",
             "  \(queryURL)/api/dependencies/graph",
             "  \(queryURL)/api/dependencies?endTs=\(endMillis)&lookback=\(lookbackMillis)",

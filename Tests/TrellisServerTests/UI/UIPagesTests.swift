@@ -1,4 +1,5 @@
 import Testing
+import TrellisCodec
 import TrellisModel
 import TrellisStorage
 @testable import TrellisServer
@@ -17,14 +18,14 @@ import TrellisStorage
     @Test func searchListsEachTraceWithItsSummaryAndPlotsIt() async throws {
         try await withQueryServer { port in
             let html = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&\(Self.window)")
-            #expect(html.contains("<option selected>node-service</option>"))
-            #expect(html.contains("<option selected>POST /api/simulate</option>"))
+            #expect(html.contains("<option value=\"node-service\" selected>node-service</option>"))
+            #expect(html.contains("<option value=\"POST /api/simulate\" selected>POST /api/simulate</option>"))
             #expect(html.components(separatedBy: "<tr class=\"trace\">").count - 1 == 2)
             #expect(html.components(separatedBy: "<circle").count - 1 == 2)
             #expect(html.contains("href=\"/trace/\(QueryFixture.errorID.hex)\""))
             #expect(html.contains("<span class=\"err\">3 errors</span>"))
             let longest = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&sort=longest&\(Self.window)")
-            let slow = try #require(longest.range(of: QueryFixture.slowID.hex)), failed = try #require(longest.range(of: "<tr class=\"trace\"><td><a href=\"/trace/\(QueryFixture.errorID.hex)"))
+            let slow = try #require(longest.range(of: QueryFixture.slowID.hex)), failed = try #require(longest.range(of: "aria-label=\"compare \(QueryFixture.errorID.hex)\""))
             #expect(slow.lowerBound < failed.lowerBound)
         }
     }
@@ -43,7 +44,7 @@ import TrellisStorage
         try await withQueryServer { port in
             let html = try await page(port, "/")
             #expect(html.contains("<form class=\"search\""))
-            #expect(html.contains("<option>demo-service</option>"))
+            #expect(html.contains("<option value=\"demo-service\">demo-service</option>"))
             #expect(!html.contains("<table id=\"results\""))
         }
     }
@@ -108,6 +109,10 @@ import TrellisStorage
             #expect(html.contains("<tr><td>node-service</td><td>demo-service</td><td>7</td><td>1</td></tr>"))
             #expect(html.components(separatedBy: "<a class=\"node\" href=\"/search?service=").count - 1 == 2)
             #expect(html.contains("7 calls, 1 errors"))
+            // Nodes show the calls they received; a service's search keeps the graph's lookback.
+            #expect(html.contains(">7 calls, "))
+            #expect(html.contains("href=\"/search?service=demo-service&amp;lookback=24h\""))
+            #expect(html.contains("<option value=\"24h\" selected>24h</option>"))
         }
     }
 
@@ -124,6 +129,63 @@ import TrellisStorage
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
             #expect(html.contains("&lt;b&gt;svc&lt;/b&gt;"))
+            let service = PercentEncoding.query("<b>svc</b>"), operation = PercentEncoding.query("<script>alert(1)</script>")
+            for target in ["/search?service=\(service)&start=0&end=1000", "/search?service=\(service)&operation=\(operation)&start=0&end=1000",
+                           "/trace/\(id.hex)?view=statistics", "/trace/\(id.hex)?view=table", "/trace/\(id.hex)?view=flamegraph",
+                           "/trace/\(id.hex)?find=\(operation)", "/trace/\(id.hex)...\(id.hex)",
+                           "/endpoint?service=\(service)&operation=\(operation)&start=0&end=1000"] {
+                let other = try await page(port, target)
+                #expect(!other.contains("<script>alert(1)</script>") && !other.contains("<b>svc</b>") && !other.contains("<img src=x"), "\(target)")
+                #expect(other.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(target)")
+            }
+        }
+    }
+
+    @Test func theJaegerUIsSearchAndTraceURLsWork() async throws {
+        try await withQueryServer { port in
+            // The Jaeger UI writes tags as JSON and a custom range as lookback=custom with start and end.
+            let tags = PercentEncoding.query("{\"error\":\"true\",\"http.method\":\"POST\"}")
+            let html = try await page(port, "/search?service=demo-service&tags=\(tags)&lookback=custom&\(Self.window)&limit=20&minDuration=&maxDuration=")
+            #expect(html.components(separatedBy: "<tr class=\"trace\">").count - 1 == 1)
+            #expect(html.contains("<option value=\"custom\" selected>custom</option>"))
+            #expect(html.contains("name=\"start\" value=\"\((QueryFixture.base - 60 * QueryFixture.ms * 1000) / 1000)\""))
+            #expect(try await page(port, "/search?service=demo-service&lookback=custom", status: 400).contains("parameter &#39;start&#39; is required"))
+            // A lookback the form does not offer is kept selected.
+            #expect(try await page(port, "/search?service=demo-service&lookback=45m").contains("<option value=\"45m\" selected>45m</option>"))
+            // Search by trace IDs.
+            let byID = try await page(port, "/search?traceID=\(QueryFixture.errorID.hex)&traceID=\(QueryFixture.slowID.hex)")
+            #expect(byID.components(separatedBy: "<tr class=\"trace\">").count - 1 == 2)
+            let found = try await page(port, "/trace/\(QueryFixture.errorID.hex)?uiFind=demo")
+            #expect(found.components(separatedBy: " match\" id=\"span-").count - 1 == 1)
+            #expect(found.contains("<span id=\"match-count\">1 of 3 spans match</span>"))
+            let cohort = "/trace/\(QueryFixture.errorID.hex)...\(QueryFixture.slowID.hex)?cohort=\(QueryFixture.errorID.hex)&cohort=\(QueryFixture.slowID.hex)"
+            #expect(try await page(port, cohort).contains("<table id=\"compare\">"))
+        }
+    }
+
+    @Test func theSearchListsBoxesThatOpenTheComparisonOfTwoTraces() async throws {
+        try await withQueryServer { port in
+            let html = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&\(Self.window)")
+            #expect(html.contains("<form method=\"get\" action=\"/compare\" id=\"compare-form\">"))
+            #expect(html.contains("<input type=\"checkbox\" name=\"trace\" value=\"\(QueryFixture.errorID.hex)\""))
+            let (a, b) = (QueryFixture.errorID.hex, QueryFixture.slowID.hex)
+            let moved = try await HTTPTestClient.get(port: port, "/compare?trace=\(a)&trace=\(b)")
+            #expect(moved.status == 303 && moved.header("location") == "/trace/\(a)...\(b)")
+            let one = try await HTTPTestClient.get(port: port, "/compare?trace=\(a)")
+            #expect(one.status == 400 && String(decoding: one.body, as: UTF8.self).contains("parameter &#39;trace&#39; is given 1 times; give it 2 times"))
+            #expect(try await HTTPTestClient.get(port: port, "/compare?trace=\(a)&trace=xyz").status == 400)
+        }
+    }
+
+    @Test func theTraceDownloadsAsOTLPJSON() async throws {
+        try await withQueryServer { port in
+            #expect(try await page(port, "/trace/\(QueryFixture.errorID.hex)").contains("<a id=\"otlp-json\" href=\"/trace/\(QueryFixture.errorID.hex)/otlp.json\" download="))
+            let answer = try await HTTPTestClient.get(port: port, "/trace/\(QueryFixture.errorID.hex)/otlp.json")
+            #expect(answer.status == 200 && answer.header("content-type") == "application/json")
+            let batch = try OTLPJSONDecoder().decode(answer.body).batch
+            #expect(batch.spanCount == 3)
+            #expect(Set(batch.flattened.map(\.span.traceID)) == [QueryFixture.errorID])
+            #expect(try await HTTPTestClient.get(port: port, "/trace/\(TraceID(high: 9, low: 9).hex)/otlp.json").status == 404)
         }
     }
 
@@ -131,7 +193,7 @@ import TrellisStorage
         try await withQueryServer(QueryConfiguration(bearerToken: "s3cret token")) { port in
             let refused = try await HTTPTestClient.get(port: port, "/search")
             #expect(refused.status == 401)
-            #expect(String(decoding: refused.body, as: UTF8.self).contains("<a href=\"/login\">Log in</a>"))
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("<a id=\"login\" href=\"/login?next=%2Fsearch\">Log in</a>"))
             #expect(try await page(port, "/login").contains("<input type=\"password\" name=\"token\""))
             let form = [("Content-Type", "application/x-www-form-urlencoded")]
             let wrong = try await HTTPTestClient.send(port: port, method: "POST", "/login", headers: form, body: "token=guess")
@@ -146,8 +208,10 @@ import TrellisStorage
             #expect(try await HTTPTestClient.get(port: port, "/search", headers: [("Cookie", "theme=dark; " + value)]).status == 200)
             #expect(try await HTTPTestClient.get(port: port, "/api/services", headers: [("Cookie", value)]).status == 200)
             #expect(try await HTTPTestClient.get(port: port, "/search", headers: [("Cookie", "trellis_token=nope")]).status == 401)
-            let elsewhere = try await HTTPTestClient.send(port: port, method: "POST", "/login?next=//evil.example", headers: form, body: "token=s3cret+token")
-            #expect(elsewhere.header("location") == "/search")
+            for elsewhere in ["//evil.example", "/%5Cevil.example", "/%5C%5Cevil.example", "/%0D%0ASet-Cookie:x=1", "https://evil.example"] {
+                let answer = try await HTTPTestClient.send(port: port, method: "POST", "/login?next=\(elsewhere)", headers: form, body: "token=s3cret+token")
+                #expect(answer.header("location") == "/search", "\(elsewhere)")
+            }
         }
     }
 
@@ -186,6 +250,56 @@ import TrellisStorage
             #expect(html.components(separatedBy: "class=\"row c0\"").count - 1 == 2000)
             #expect(html.components(separatedBy: "<details class=\"span\"").count - 1 == 32)
             #expect(html.components(separatedBy: "<details class=\"span\"").count == html.components(separatedBy: "</div></details>").count)
+        }
+    }
+
+    @Test func findUnfoldsTheRowsAboveAMatchPastTheFirstScreenful() async throws {
+        // A root with 300 children, each with one child: the children past the first 200 rows start folded.
+        let store = RingStore(maxBytes: 64 << 20)
+        let id = TraceID(high: 0xF1D, low: 1)
+        var spans = [Span(traceID: id, spanID: SpanID(1), name: "root", startTimeUnixNano: 0, endTimeUnixNano: 10_000_000)]
+        for i in UInt64(1)...300 {
+            spans.append(Span(traceID: id, spanID: SpanID(1_000 + i), parentSpanID: SpanID(1), name: "call \(i)", startTimeUnixNano: i * 1_000, endTimeUnixNano: i * 1_000 + 500))
+            spans.append(Span(traceID: id, spanID: SpanID(2_000 + i), parentSpanID: SpanID(1_000 + i), name: "work \(i)", startTimeUnixNano: i * 1_000 + 100, endTimeUnixNano: i * 1_000 + 400))
+        }
+        try await store.write(TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("wide"))]),
+                                                                       scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])]))
+        try await withQueryServer(reader: store) { port in
+            let open = "<details class=\"span\" open><summary><div class=\"row c0\" id=\"span-"
+            let plain = try await page(port, "/trace/\(id.hex)")
+            #expect(!plain.contains(open + SpanID(1_290).hex))
+            let found = try await page(port, "/trace/\(id.hex)?find=work%20290")
+            #expect(found.contains(open + SpanID(1_290).hex))
+            #expect(found.components(separatedBy: " open>").count == plain.components(separatedBy: " open>").count + 1)
+            #expect(found.contains("1 of 601 spans match"))
+        }
+    }
+
+    @Test func anEventBeforeTheTraceStartShowsANegativeOffset() async throws {
+        let store = RingStore(maxBytes: 1 << 20)
+        let id = TraceID(high: 0x5CE, low: 1)
+        let span = Span(traceID: id, spanID: SpanID(1), name: "skewed", startTimeUnixNano: 1_000_000, endTimeUnixNano: 2_000_000,
+                        events: [SpanEvent(timeUnixNano: 995_000, name: "early"), SpanEvent(timeUnixNano: 1_250_000, name: "later")])
+        try await store.write(TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("s"))]),
+                                                                       scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: [span])])]))
+        try await withQueryServer(reader: store) { port in
+            let html = try await page(port, "/trace/\(id.hex)")
+            #expect(html.contains("<li>−5µs <b>early</b>"))
+            #expect(html.contains("<li>+250µs <b>later</b>"))
+        }
+    }
+
+    @Test func theEndpointPageOffersAFormAndTakesTheEndpointsDuration() async throws {
+        try await withQueryServer { port in
+            let empty = try await page(port, "/endpoint")
+            #expect(empty.contains("<form class=\"search\" method=\"get\" action=\"/endpoint\">") && empty.contains("Choose a service"))
+            let slow = try await page(port, "/endpoint?service=node-service&operation=POST%20/api/simulate&minDuration=100ms&\(Self.window)")
+            #expect(slow.contains("under node-service <b>POST /api/simulate</b> in 1 traces"))
+            #expect(slow.contains("<option value=\"POST /api/simulate\" selected>"))
+            #expect(slow.contains("name=\"minDuration\" placeholder=\"1s\" value=\"100ms\""))
+            let api = try await HTTPTestClient.get(port: port, "/api/endpoints/critical-path?service=node-service&operation=POST%20/api/simulate&minDuration=100ms&\(Self.window)")
+            #expect(try api.object()["traces"] as? Int == 1)
+            #expect(try await HTTPTestClient.get(port: port, "/api/endpoints/critical-path?service=node-service&operation=x&minDuration=2s&maxDuration=1s").status == 400)
         }
     }
 
