@@ -27,6 +27,15 @@ import TrellisStorage
             let longest = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&sort=longest&\(Self.window)")
             let slow = try #require(longest.range(of: QueryFixture.slowID.hex)), failed = try #require(longest.range(of: "aria-label=\"compare \(QueryFixture.errorID.hex)\""))
             #expect(slow.lowerBound < failed.lowerBound)
+            let shortest = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&sort=shortest&\(Self.window)")
+            #expect(try #require(shortest.range(of: "aria-label=\"compare \(QueryFixture.errorID.hex)\"")).lowerBound
+                    < (try #require(shortest.range(of: "aria-label=\"compare \(QueryFixture.slowID.hex)\""))).lowerBound)
+            let spans = try await page(port, "/search?service=node-service&sort=spans&\(Self.window)")
+            #expect(spans.contains("<option value=\"spans\" selected>Most spans</option>"))
+            let counts = spans.components(separatedBy: "<tr class=\"trace\">").dropFirst().compactMap { row in
+                row.range(of: " spans").flatMap { Int(row[..<$0.lowerBound].split(separator: ">").last ?? "") }
+            }
+            #expect(counts.count > 2 && counts == counts.sorted(by: >))
         }
     }
 
@@ -272,6 +281,39 @@ import TrellisStorage
             #expect(found.contains(open + SpanID(1_290).hex))
             #expect(found.components(separatedBy: " open>").count == plain.components(separatedBy: " open>").count + 1)
             #expect(found.contains("1 of 601 spans match"))
+        }
+    }
+
+    @Test func theTraceHeaderWarnsOfClockSkewAndSpansShowTheirWarnings() async throws {
+        // api's server span starts 40 µs before web's client span that called it.
+        let store = RingStore(maxBytes: 1 << 20)
+        let id = TraceID(high: 0x5EE, low: 1)
+        func resource(_ service: String, _ spans: [Span]) -> ResourceSpans {
+            ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string(service))]), scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])
+        }
+        var server = Span(traceID: id, spanID: SpanID(2), parentSpanID: SpanID(1), name: "GET /x", kind: .server, startTimeUnixNano: 60_000, endTimeUnixNano: 150_000)
+        server.addWarning("invalid parent span ID repaired")
+        try await store.write(TraceBatch(resourceSpans: [
+            resource("web", [Span(traceID: id, spanID: SpanID(1), name: "GET", kind: .client, startTimeUnixNano: 100_000, endTimeUnixNano: 200_000)]),
+            resource("api", [server]),
+        ]))
+        try await withQueryServer(reader: store) { port in
+            let html = try await page(port, "/trace/\(id.hex)")
+            #expect(html.contains("<div class=\"warning\">clock skew: span \(SpanID(2).hex) (api) starts 40 µs before its parent \(SpanID(1).hex) (web)</div>"))
+            #expect(html.contains("<div class=\"warning\">invalid parent span ID repaired</div>"))
+        }
+    }
+
+    @Test func noPageLinksAnythingOutsideTheServer() async throws {
+        try await withQueryServer { port in
+            let trace = QueryFixture.errorID.hex
+            for target in ["/", "/search?service=node-service&\(Self.window)", "/trace/\(trace)", "/trace/\(trace)?view=statistics", "/trace/\(trace)?view=flamegraph",
+                           "/trace/\(trace)?view=table", "/trace/\(trace)...\(QueryFixture.slowID.hex)", "/dependencies?\(Self.window)",
+                           "/endpoint?service=node-service&operation=POST%20/api/simulate&\(Self.window)", "/login", "/trace/\(TraceID(high: 9, low: 9).hex)"] {
+                let response = try await HTTPTestClient.get(port: port, target)
+                let html = String(decoding: response.body, as: UTF8.self)
+                #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("src=\"//") && !html.contains("href=\"//"), "\(target)")
+            }
         }
     }
 
