@@ -12,7 +12,7 @@ enum DependenciesPage {
         let p = call.parameters
         try p.reject(allowing: ["lookback", "start", "end"])
         let lookback = try UIRoutes.lookback(p, default: "24h")
-        let range = try p.microsecondRange(lookback: lookback.nanos)
+        let range = try UIRoutes.range(p, lookback: lookback.nanos)
         let graph = DependencyGraph(summary: try await call.reader.dependencies(from: range.start, to: range.end))
         let form = "<form class=\"search\" method=\"get\" action=\"/dependencies\"><label>Lookback<select name=\"lookback\">\(UIRoutes.lookbackOptions(current: lookback.text))</select></label><button type=\"submit\">Show</button></form>"
         guard !graph.nodes.isEmpty else { return UIPage.render(title: "Dependencies", body: form + "<p class=\"muted\">No calls between services in the last \(UIPage.escape(lookback.text)).</p>") }

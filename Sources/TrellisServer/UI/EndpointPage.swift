@@ -24,7 +24,7 @@ enum EndpointPage {
         guard let service, let operation else {
             return UIPage.render(title: "Where the time goes", body: form + "<p class=\"muted\">Choose a service and one of its operations.</p>")
         }
-        let breakdown = try await AnalysisRoutes.breakdown(call, service: service, operation: operation, range: try p.microsecondRange(lookback: lookback.nanos))
+        let breakdown = try await AnalysisRoutes.breakdown(call, service: service, operation: operation, range: try UIRoutes.range(p, lookback: lookback.nanos))
         let e = UIPage.escape
         func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
         let rows = breakdown.parts.map { part in

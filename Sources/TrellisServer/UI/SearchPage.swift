@@ -8,7 +8,7 @@ import TrellisStorage
 /// operation, span and error counts, duration, services with span counts, start), sorted as
 /// asked, with boxes to tick two traces to compare. It reads the Jaeger UI's search URLs too:
 /// `tags` as its JSON object (`{"error":"true"}`) as well as the tag box's `key=value` text,
-/// `lookback=custom` with `start`/`end`, and `traceID` (repeated) to list those traces.
+/// `lookback=custom` with `start`/`end` (Unix µs there; the form's date fields send UTC dates), and `traceID` (repeated) to list those traces.
 enum SearchPage {
     static let sorts = [("recent", "Most recent"), ("longest", "Longest first"), ("shortest", "Shortest first"), ("spans", "Most spans")]
 
@@ -21,7 +21,8 @@ enum SearchPage {
         let lookback = try UIRoutes.lookback(p, default: "1h")
         let sort = try p.single("sort") ?? "recent"
         guard sorts.contains(where: { $0.0 == sort }) else { throw QueryParameterError.notOneOf(parameter: "sort", value: sort, allowed: sorts.map(\.0)) }
-        var body = form(call, services: services, operations: operations, service: service, lookback: lookback.text, sort: sort)
+        let range = try UIRoutes.range(p, lookback: lookback.nanos)
+        var body = form(call, services: services, operations: operations, service: service, lookback: lookback.text, range: range, sort: sort)
         let traceIDs = p.all("traceID")
         if !traceIDs.isEmpty {
             var found: [TraceBatch] = []
@@ -31,7 +32,7 @@ enum SearchPage {
             body += results(found.compactMap(TraceSummary.init(trace:)), sort: sort)
         } else if let service {
             var query = TraceQuery(service: service, operation: try p.single("operation"), limit: try call.limit("limit"))
-            (query.start, query.end) = try p.microsecondRange(lookback: lookback.nanos)
+            (query.start, query.end) = range
             query.minDuration = try p.duration("minDuration")
             query.maxDuration = try p.duration("maxDuration")
             try QueryParameters.checkRange(query.minDuration, query.maxDuration, names: ("minDuration", "maxDuration"))
@@ -47,7 +48,8 @@ enum SearchPage {
         return UIPage.render(title: "Search", body: body)
     }
 
-    private static func form(_ call: QueryCall, services: [String], operations: [String], service: String?, lookback: String, sort: String) -> String {
+    private static func form(_ call: QueryCall, services: [String], operations: [String], service: String?, lookback: String,
+                             range: (start: UInt64, end: UInt64), sort: String) -> String {
         let e = UIPage.escape
         func value(_ name: String) -> String { e((try? call.parameters.single(name)) ?? nil ?? "") }
         let serviceOptions = services.map { UIPage.option($0, selected: $0 == service) }.joined()
@@ -62,8 +64,8 @@ enum SearchPage {
         <label>Operation<select name="operation">\(operationOptions)</select></label>
         <label>Tags<input name="tags" placeholder="http.status_code=500 error=true" value="\(value("tags"))" size="28"></label>
         <label>Lookback<select name="lookback">\(UIRoutes.lookbackOptions(current: lookback, custom: true))</select></label>
-        <label>Start (µs, custom)<input name="start" value="\(custom ? value("start") : "")" size="16"></label>
-        <label>End (µs, custom)<input name="end" value="\(custom ? value("end") : "")" size="16"></label>
+        <label>From (UTC, custom)<input type="datetime-local" step="1" name="start" value="\(custom ? UIRoutes.dateField(range.start) : "")"></label>
+        <label>To (UTC, custom)<input type="datetime-local" step="1" name="end" value="\(custom ? UIRoutes.dateField(range.end) : "")"></label>
         <label>Min duration<input name="minDuration" placeholder="100ms" value="\(value("minDuration"))" size="7"></label>
         <label>Max duration<input name="maxDuration" placeholder="5s" value="\(value("maxDuration"))" size="7"></label>
         <label>Limit<input name="limit" value="\(value("limit").isEmpty ? "20" : value("limit"))" size="4"></label>

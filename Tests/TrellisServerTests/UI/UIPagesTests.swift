@@ -157,7 +157,13 @@ import TrellisStorage
             let html = try await page(port, "/search?service=demo-service&tags=\(tags)&lookback=custom&\(Self.window)&limit=20&minDuration=&maxDuration=")
             #expect(html.components(separatedBy: "<tr class=\"trace\">").count - 1 == 1)
             #expect(html.contains("<option value=\"custom\" selected>custom</option>"))
-            #expect(html.contains("name=\"start\" value=\"\((QueryFixture.base - 60 * QueryFixture.ms * 1000) / 1000)\""))
+            #expect(html.contains("name=\"start\" value=\"2023-11-14T22:12:20\""))
+            #expect(html.contains("name=\"end\" value=\"2023-11-14T22:14:20\""))
+            // What the form's date fields send back (UTC, seconds optional) finds the same.
+            let fromForm = try await page(port, "/search?service=demo-service&tags=\(tags)&lookback=custom&start=2023-11-14T22:12:20&end=2023-11-14T22:15")
+            #expect(fromForm.components(separatedBy: "<tr class=\"trace\">").count - 1 == 1)
+            #expect(try await page(port, "/search?service=demo-service&lookback=custom&start=yesterday", status: 400)
+                .contains("parameter &#39;start&#39;: &#39;yesterday&#39; is not Unix microseconds or a UTC date and time"))
             #expect(try await page(port, "/search?service=demo-service&lookback=custom", status: 400).contains("parameter &#39;start&#39; is required"))
             // A lookback the form does not offer is kept selected.
             #expect(try await page(port, "/search?service=demo-service&lookback=45m").contains("<option value=\"45m\" selected>45m</option>"))
