@@ -351,6 +351,12 @@ def the_statistics_flame_graph_and_table_views_render(t):
         driver = browser().open(trellis.url("query", f"/trace/{chain['traceId']}?view={view}"), f"trace-{view}")
         assert driver.find_element(By.CSS_SELECTOR, "p.tabs b").text == view
     assert len(driver.find_elements(By.CSS_SELECTOR, "#span-table tr")) == chain["spanCount"] + 1
+    # The JSON tab downloads the trace as OTLP/JSON.
+    link = driver.find_element(By.LINK_TEXT, "JSON")
+    assert link.get_attribute("download") == f"trace-{chain['traceId']}.json"
+    status, _, body = http("GET", link.get_attribute("href"))
+    spans = [s for rs in json.loads(body)["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]]
+    assert status == 200 and len(spans) == chain["spanCount"] and {s["traceId"] for s in spans} == {chain["traceId"]}, (status, len(spans))
 
 
 @test

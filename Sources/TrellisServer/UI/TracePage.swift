@@ -41,7 +41,7 @@ enum TracePage {
     private static func tabs(_ traceID: String, _ current: String) -> String {
         "<p class=\"tabs\">" + views.map { view in
             view == current ? "<b>\(view)</b>" : "<a href=\"/trace/\(traceID)\(view == "timeline" ? "" : "?view=" + view)\">\(view)</a>"
-        }.joined(separator: " · ") + "</p>"
+        }.joined(separator: " · ") + " · <a href=\"/trace/\(traceID)/otlp.json\" download=\"trace-\(traceID).json\">JSON</a></p>"
     }
 
     /// The find form, how many spans match, and the waterfall with the matches marked.
