@@ -12,7 +12,8 @@ import TrellisStorage
 /// processors hands its slices straight to its exporters (no queue: a connector-only pipeline
 /// costs the receivers no hand-over, and has no health gate either: it never refuses, so a
 /// request the main pipeline accepted is never refused after it). The first spanmetrics
-/// connector by name keeps its per-minute counts in the queried archive; others serve /metrics only. Every buffering stage counts its bytes in one
+/// connector by name that a pipeline exports to keeps its per-minute counts in the queried
+/// archive; others serve /metrics only. Every buffering stage counts its bytes in one
 /// `MemoryAccountant`, which the memory limiters read. A connector is built once however many
 /// pipelines name it.
 struct PipelineBuilder: Sendable {
@@ -33,8 +34,10 @@ struct PipelineBuilder: Sendable {
     init(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, group: any EventLoopGroup, metrics: any MetricsFactory, logger: Logger) {
         let accountant = MemoryAccountant()
         var connectors: [String: SpanMetricsConnector] = [:]
-        // The first spanmetrics connector by name keeps its minute counts in the queried archive (the Monitor API's source).
-        let keeper = config.connectors.map(\.name).sorted().first
+        // The first spanmetrics connector by name that a pipeline exports to keeps its minute counts
+        // in the queried archive (the Monitor API's source).
+        let exported = Set(config.service.pipelines.flatMap(\.exporters))
+        let keeper = config.connectors.map(\.name).filter(exported.contains).sorted().first
         for (name, connector) in config.connectors {
             switch connector {
             case .spanMetrics(let settings):

@@ -60,12 +60,25 @@ import TrellisPipeline
         #expect(error("{ dimensions: [{ name: http.method }, { name: http_method }] }")?.description.contains("dimensions[1].name") == true)
         #expect(error("{ dimensions: [{ name: le }] }")?.description.contains("dimensions[0].name") == true)
         #expect(error("{ dimensions: [{ name: 1st }] }")?.description.contains("dimensions[0].name") == true)
+        for reserved in ["__name__", "__x", "_.y"] {
+            #expect(error("{ dimensions: [{ name: region }, { name: \"\(reserved)\" }] }")?.description.contains("dimensions[1].name") == true, "\(reserved)")
+        }
     }
 
-    @Test func twoConnectorsNeedTheirOwnNamespaces() {
-        #expect(error("{}\n  spanmetrics/b: {}")?.description.contains("connectors.spanmetrics/b.namespace") == true
-            || error("{}\n  spanmetrics/b: {}")?.description.contains("connectors.spanmetrics.namespace") == true)
-        #expect(error("{}\n  spanmetrics/b: { namespace: other }") == nil)
+    @Test func twoConnectorsNeedNamespacesThatStayDistinctOnMetrics() {
+        let both = "traces/spanmetrics: { receivers: [otlp], exporters: [spanmetrics, spanmetrics/b] }"
+        for (first, second) in [("{}", "{}"), ("{ namespace: a.b }", "{ namespace: a_b }")] {
+            let refusal = error("\(first)\n  spanmetrics/b: \(second)", pipelines: both)?.description
+            #expect(refusal?.contains("connectors.spanmetrics/b.namespace") == true || refusal?.contains("connectors.spanmetrics.namespace") == true, "\(first) \(second)")
+        }
+        #expect(error("{ namespace: a.b }\n  spanmetrics/b: { namespace: a_b }", pipelines: both)?.description.contains("a_b_*") == true)
+        #expect(error("{}\n  spanmetrics/b: { namespace: other }", pipelines: both) == nil)
+    }
+
+    @Test func aConnectorNoPipelineExportsToIsRefusedByName() {
+        let unused = error("{}\n  spanmetrics/unused: { namespace: other }")
+        #expect(unused?.description.hasPrefix("connectors.spanmetrics/unused: no pipeline exports to it") == true, "\(String(describing: unused))")
+        #expect(error("{}", pipelines: "")?.description.hasPrefix("connectors.spanmetrics: no pipeline exports to it") == true)
     }
 
     @Test func pipelinesAreTracesOrTracesSlashNameAndNameDefinedComponents() {

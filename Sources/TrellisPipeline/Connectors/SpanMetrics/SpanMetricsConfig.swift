@@ -47,6 +47,9 @@ public struct SpanMetricsConfig: Decodable, Sendable, Hashable {
     /// Prefix of the metric names, dots becoming underscores. Default `traces.span.metrics`.
     public var namespace = "traces.span.metrics"
 
+    /// The namespace as the metric names on /metrics start: `traces_span_metrics`.
+    public var metricPrefix: String { SpanMetricsExposition.sanitized(namespace) }
+
     public init() {}
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
@@ -98,12 +101,17 @@ public struct SpanMetricsConfig: Decodable, Sendable, Hashable {
         for (i, name) in excludeDimensions.enumerated() where !Self.standardDimensions.contains(name) {
             throw .invalidValue(path: path + ".exclude_dimensions[\(i)]", reason: "'\(name)' is not one of \(Self.standardDimensions.joined(separator: ", "))")
         }
-        // Label names as /metrics writes them: unique, none a standard label or `le`, none starting with a digit.
+        // Label names as /metrics writes them: unique, none a standard label or `le`, none starting
+        // with a digit or with `__` (Prometheus keeps those for itself, `__name__` among them).
         var seen = Set(Self.standardDimensions.map(SpanMetricsExposition.sanitized) + ["le", "otel_metric_overflow"])
         for (i, dimension) in dimensions.enumerated() {
             let label = SpanMetricsExposition.sanitized(dimension.name)
             if dimension.name.isEmpty || label.first!.isNumber {
                 throw .invalidValue(path: path + ".dimensions[\(i)].name", reason: "must be a name not starting with a digit, got '\(dimension.name)'")
+            }
+            if label.hasPrefix("__") {
+                throw .invalidValue(path: path + ".dimensions[\(i)].name",
+                                    reason: "'\(dimension.name)' would be the label \(label); Prometheus reserves labels starting with __")
             }
             if !seen.insert(label).inserted {
                 throw .invalidValue(path: path + ".dimensions[\(i)].name", reason: "'\(dimension.name)' would be the label \(label), which another label already is")

@@ -8,7 +8,7 @@ import TrellisModel
 /// dimension with every character outside `[A-Za-z0-9_]` as `_`. Series are sorted by labels.
 enum SpanMetricsExposition {
     static func text(of state: SpanMetricsState) -> String {
-        let prefix = sanitized(state.config.namespace)
+        let prefix = state.config.metricPrefix
         let names = state.config.dimensions.map { sanitized($0.name) }
         let bounds = state.config.buckets.map { millis($0.nanoseconds) }
         var rows: [(labels: String, series: SpanMetricsState.Series)] = state.series.map { key, series in
