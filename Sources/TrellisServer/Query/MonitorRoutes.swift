@@ -71,7 +71,7 @@ enum MonitorRoutes {
             }
         }
         let ms: UInt64 = 1_000_000
-        let end = try p.epochTime("endTs", unitNanos: ms, unitName: "milliseconds") ?? WallClock.nowNanos()
+        let end = try p.epochTime("endTs", unitNanos: ms, unitName: "milliseconds") ?? call.configuration.now()
         let lookback = try p.positiveSpan("lookback", unitNanos: ms, unitName: "milliseconds") ?? 3_600_000 * ms
         let step = try p.positiveSpan("step", unitNanos: ms, unitName: "milliseconds") ?? 5_000 * ms
         let ratePer = try p.positiveSpan("ratePer", unitNanos: ms, unitName: "milliseconds") ?? 600_000 * ms
