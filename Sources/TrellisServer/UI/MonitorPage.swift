@@ -6,7 +6,8 @@ import TrellisStorage
 /// connector keeps (SERVER spans, counted before sampling), through the same `SpanMetricsQuery` as
 /// the Monitor API: request rate, error rate and p50/p95/p99 latency over the lookback (default
 /// 1h) as small SVG charts of 60 points, then each operation's figures over the whole lookback,
-/// each linking to a search for it.
+/// each linking to a search for it (the spans the connector kept past its cap on keys are one
+/// last row, "Other operations", with no link).
 enum MonitorPage {
     @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
@@ -54,11 +55,16 @@ enum MonitorPage {
         }
         let rates = byOperation(.calls), errors = byOperation(.errors)
         let quantiles = [0.5, 0.95, 0.99].map { byOperation(.latencies(quantile: $0)) }
-        let rows = rates.keys.sorted().map { operation in
-            let search = "/search?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;lookback=\(PercentEncoding.query(lookback.text))"
-            let cells = [String(format3: rates[operation] ?? 0), errors[operation].map { "\(Int(($0 * 100).rounded()))%" } ?? "—"]
+        let overflow = SpanMetricsKey.overflowOperation
+        // The operations by name, then the spans past the connector's key cap: no operation to search for.
+        let rows = (rates.keys.filter { $0 != overflow }.sorted() + rates.keys.filter { $0 == overflow }).map { operation in
+            let cells = [String(format3: rates[operation] ?? 0), errors[operation].map(percent) ?? "—"]
                 + quantiles.map { $0[operation].map { String(format3: $0) } ?? "—" }
-            return "<tr><td><a href=\"\(search)\">\(e(operation))</a></td>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>"
+            let search = "/search?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;lookback=\(PercentEncoding.query(lookback.text))"
+            let name = operation == overflow
+                ? "<td class=\"muted\" id=\"overflow\">Other operations <small>(past the spanmetrics connector's dimensions_cache_size in a flush)</small></td>"
+                : "<td><a href=\"\(search)\">\(e(operation))</a></td>"
+            return "<tr>\(name)" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>"
         }.joined()
         body += rows.isEmpty
             ? "<p class=\"muted\" id=\"no-metrics\">No SERVER spans of \(e(service)) counted in the last \(e(lookback.text)).</p>"

@@ -91,17 +91,19 @@ private final class Flushes: Sendable {
         #expect(metrics.value("trellis_connector_spanmetrics_overflow_spans_total", [("connector", "spanmetrics")]) == 3)
     }
 
-    @Test func minuteCountsPastTheirCapFoldIntoTheOverflowOperation() async throws {
+    @Test func minuteCountsPastTheirCapFoldIntoTheOverflowOperationOfTheirOwnMinute() async throws {
         var config = SpanMetricsConfig()
         config.dimensionsCacheSize = 2
         let flushed = Flushes()
         let connector = Self.connector(config, flushed: flushed)
-        try await connector.consume(Self.slices("api", (1...6).map { Self.span($0, "GET /user/\($0)", millis: 1) }))
+        try await connector.consume(Self.slices("api", (1...6).map { Self.span($0, "GET /user/\($0)", millis: 1) }
+            + [Self.span(7, "GET /user/7", millis: 1, start: Self.base + 2 * Self.minute + 5)]))
         await connector.flushMinutes()
         let minutes = try #require(flushed.all.withLock { $0 }.first)
-        #expect(minutes.count == 5)
-        #expect(minutes[SpanMetricsKey(bucket: Self.base, service: "api", operation: "otel_metric_overflow", kind: .server)]?.calls == 2)
-        #expect(minutes.values.reduce(0) { $0 + $1.calls } == 6)
+        #expect(minutes.count == 6)
+        #expect(minutes[SpanMetricsKey(bucket: Self.base, service: "api", operation: SpanMetricsKey.overflowOperation, kind: .server)]?.calls == 2)
+        #expect(minutes[SpanMetricsKey(bucket: Self.base + 2 * Self.minute, service: "api", operation: SpanMetricsKey.overflowOperation, kind: .server)]?.calls == 1)
+        #expect(minutes.values.reduce(0) { $0 + $1.calls } == 7)
     }
 
     @Test func seriesNotUpdatedWithinTheExpirationLeaveAndFreeTheirPlace() async throws {

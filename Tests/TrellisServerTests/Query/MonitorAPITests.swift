@@ -134,6 +134,21 @@ import TrellisStorage
         }
     }
 
+    @Test func theSpansPastTheConnectorsKeyCapAreOneLastRowWithNoSearchLink() async throws {
+        let start = Self.end - 30_000_000_000
+        try await withMonitor([
+            SpanMetricsKey(service: "api", operation: "GET /", kind: .server, startUnixNano: start): Self.counts(6, errors: 0, millis: 5),
+            SpanMetricsKey(service: "api", operation: SpanMetricsKey.overflowOperation, kind: .server, startUnixNano: start): Self.counts(3, errors: 3, millis: 5),
+        ]) { port in
+            let html = String(decoding: try await HTTPTestClient.get(port: port, "/monitor?service=api&lookback=1h").body, as: UTF8.self)
+            #expect(!html.contains("operation=\(SpanMetricsKey.overflowOperation)") && !html.contains(">\(SpanMetricsKey.overflowOperation)<"))
+            let rows = html.components(separatedBy: "<tr>").dropFirst(2)
+            #expect(rows.count == 2)
+            #expect(rows.first?.contains("operation=GET%20%2F") == true)
+            #expect(rows.last?.hasPrefix("<td class=\"muted\" id=\"overflow\">Other operations") == true && rows.last?.contains("<td>100%</td>") == true)
+        }
+    }
+
     @Test func aSingleMinuteOfDataIsAVisibleMarkInEveryChart() async throws {
         // Data only in the last minute: one point of error rate and of each latency quantile.
         let key = SpanMetricsKey(service: "api", operation: "GET /", kind: .server, startUnixNano: Self.end - 30_000_000_000)

@@ -6,7 +6,8 @@ import TrellisModel
 ///   a call count and a duration histogram with the configured bounds, for `/metrics`;
 /// - per `SpanMetricsKey` (minute, service, operation, kind), the RED counts since the last
 ///   `takeMinutes()`, for the archive: at most twice `dimensions_cache_size` keys per flush, further
-///   spans counted under the operation `otel_metric_overflow` of their service and kind.
+///   spans counted in their own minute under the operation `otel_metric_overflow`
+///   (`SpanMetricsKey.overflowOperation`) of their service and kind.
 ///
 /// At most `dimensions_cache_size` series: a span of a further label set counts in the one
 /// overflow series (`otel_metric_overflow="true"`, no other label) and in `overflowSpans`. With a
@@ -44,10 +45,6 @@ struct SpanMetricsState {
     /// Spans counted in the overflow series.
     private(set) var overflowSpans: UInt64 = 0
     private(set) var minutes: [SpanMetricsKey: SpanMetricsCounts] = [:]
-    private var firstMinute: UInt64?
-
-    /// The operation the minute counts past their cap are kept under.
-    static let overflowOperation = "otel_metric_overflow"
 
     init(config: SpanMetricsConfig) {
         self.config = config
@@ -62,10 +59,9 @@ struct SpanMetricsState {
         let isError = span.status.code == .error
         var minute = SpanMetricsKey(service: service, operation: span.name, kind: span.kind, startUnixNano: span.startTimeUnixNano)
         if minutes[minute] == nil, minutes.count >= 2 * config.dimensionsCacheSize {
-            // Past the cap, the flush's further keys fold into one per service and kind, in the flush's first minute.
-            minute = SpanMetricsKey(bucket: firstMinute ?? minute.bucket, service: service, operation: Self.overflowOperation, kind: span.kind)
+            // Past the cap, the flush's further operations fold into one per minute, service and kind.
+            minute.operation = SpanMetricsKey.overflowOperation
         }
-        firstMinute = firstMinute ?? minute.bucket
         minutes[minute, default: SpanMetricsCounts()].record(durationNanos: duration, isError: isError)
 
         let key = SeriesKey(service: keeps.service ? service : nil, name: keeps.name ? span.name : nil, kind: keeps.kind ? span.kind : nil,
@@ -101,7 +97,7 @@ struct SpanMetricsState {
 
     /// The minute counts since the last call, handed over once.
     mutating func takeMinutes() -> [SpanMetricsKey: SpanMetricsCounts] {
-        defer { minutes = [:]; firstMinute = nil }
+        defer { minutes = [:] }
         return minutes
     }
 }
