@@ -121,6 +121,39 @@ private final class Flushes: Sendable {
         #expect(connector.prometheusText().contains(#"span_name="new""#) && !connector.prometheusText().contains("overflow"))
     }
 
+    @Test func aNewLabelSetWhenTheSeriesAreFullExpiresThemBeforeOverflowingWithNoScrape() async throws {
+        var config = SpanMetricsConfig()
+        config.metricsExpiration = .seconds(60)
+        config.dimensionsCacheSize = 1
+        let clock = ManualClock()
+        let metrics = CountingMetrics()
+        let connector = Self.connector(config, clock: clock, metrics: metrics)
+        try await connector.consume(Self.slices("api", [Self.span(1, "old", millis: 1)]))
+        clock.advance(by: .seconds(60))
+        try await connector.consume(Self.slices("api", [Self.span(2, "new", millis: 1)]))
+        #expect(metrics.value("trellis_connector_spanmetrics_overflow_spans_total", [("connector", "spanmetrics")]) == 0)
+        let text = connector.prometheusText()
+        #expect(text.contains(#"span_name="new""#) && !text.contains("overflow") && !text.contains(#"span_name="old""#))
+    }
+
+    @Test func eachFlushDropsTheExpiredSeriesWithNoScrape() async throws {
+        var config = SpanMetricsConfig()
+        config.metricsExpiration = .seconds(30)
+        let clock = ManualClock()
+        let connector = Self.connector(config, clock: clock)
+        try await connector.consume(Self.slices("api", [Self.span(1, "a", millis: 1), Self.span(2, "b", millis: 1)]))
+        clock.advance(by: .seconds(20))
+        try await connector.consume(Self.slices("api", [Self.span(3, "b", millis: 1)]))
+        await connector.flushMinutes()
+        #expect(connector.seriesCount == 2)
+        clock.advance(by: .seconds(10))
+        await connector.flushMinutes()
+        #expect(connector.seriesCount == 1)
+        clock.advance(by: .seconds(20))
+        await connector.flushMinutes()
+        #expect(connector.seriesCount == 0)
+    }
+
     @Test func eachFlushHandsOverTheMinuteCountsGatheredSinceTheLast() async throws {
         let flushed = Flushes()
         let connector = Self.connector(flushed: flushed)

@@ -11,7 +11,8 @@ import TrellisModel
 ///
 /// At most `dimensions_cache_size` series: a span of a further label set counts in the one
 /// overflow series (`otel_metric_overflow="true"`, no other label) and in `overflowSpans`. With a
-/// `metrics_expiration`, `expire(now:)` drops series not updated for that long, which frees room.
+/// `metrics_expiration`, `expire(now:)` drops series not updated for that long, which frees room;
+/// a span of a new label set when the series are full expires them first.
 struct SpanMetricsState {
     /// A series' identity: the standard labels (nil where excluded) and the dimension values
     /// (nil where the span, its resource and the default have none: the label is left off).
@@ -45,6 +46,9 @@ struct SpanMetricsState {
     /// Spans counted in the overflow series.
     private(set) var overflowSpans: UInt64 = 0
     private(set) var minutes: [SpanMetricsKey: SpanMetricsCounts] = [:]
+    /// No series expires before this (the least recently updated one's last update, plus the
+    /// expiration, when `expire` last looked): `expire` skips its walk until then.
+    private var nextExpiry = Duration.zero
 
     init(config: SpanMetricsConfig) {
         self.config = config
@@ -70,7 +74,9 @@ struct SpanMetricsState {
                                 (span.attributes[key: dimension.name] ?? resource.attributes[key: dimension.name]).map { JaegerTags.text(of: $0) } ?? dimension.defaultValue
                             })
         let bucket = bounds.firstIndex { duration <= $0 } ?? bounds.count
-        if series[key] == nil, series.count >= config.dimensionsCacheSize {
+        let isNew = series[key] == nil
+        if isNew, series.count >= config.dimensionsCacheSize { expire(now: now) }
+        if isNew, series.count >= config.dimensionsCacheSize {
             overflowSpans += 1
             var counted = overflow ?? Series(bucketCount: bounds.count, now: now)
             Self.add(&counted, bucket: bucket, nanos: duration, now: now)
@@ -90,9 +96,11 @@ struct SpanMetricsState {
     /// Drops the series not updated within `metrics_expiration` of `now` (none when it is 0).
     mutating func expire(now: Duration) {
         let expiration = Duration.nanoseconds(config.metricsExpiration.nanoseconds)
-        guard expiration > .zero else { return }
+        guard expiration > .zero, now >= nextExpiry else { return }
         series = series.filter { now - $0.value.lastUpdate < expiration }
         if let last = overflow?.lastUpdate, now - last >= expiration { overflow = nil }
+        // Updates only move a series' last update later, and new series start at a later now.
+        nextExpiry = (series.values.map(\.lastUpdate) + [overflow?.lastUpdate ?? now]).min()! + expiration
     }
 
     /// The minute counts since the last call, handed over once.
