@@ -30,8 +30,10 @@ struct PipelineBuilder: Sendable {
     /// `stores` holds the store of each `trellis_store` exporter by exporter name, as
     /// `TraceStores` opened them; the spanmetrics connectors flush into `stores.queried`'s archive.
     /// A `HealthGate` on `health` comes first: while a component reports a problem, new data is refused.
-    /// `group` runs the connections of the `loadbalancing` exporters.
-    init(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, group: any EventLoopGroup, metrics: any MetricsFactory, logger: Logger) {
+    /// `group` runs the connections of the `loadbalancing` exporters; `clock` times the spanmetrics
+    /// connectors' flushes and expirations (tests pass one they move by hand).
+    init(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, group: any EventLoopGroup, metrics: any MetricsFactory, logger: Logger,
+         clock: any Clock<Duration> = ContinuousClock()) {
         let accountant = MemoryAccountant()
         var connectors: [String: SpanMetricsConnector] = [:]
         // The first spanmetrics connector by name that a pipeline exports to keeps its minute counts
@@ -45,7 +47,7 @@ struct PipelineBuilder: Sendable {
                 // The archive's write blocks (a SQLite commit, a ClickHouse insert up to its timeout):
                 // it runs on a queue of its own, never on the cooperative pool the receivers share.
                 let writes = DispatchQueue(label: "trellis-spanmetrics-\(name)")
-                connectors[name] = SpanMetricsConnector(name: name, config: settings, metrics: metrics) { minutes in
+                connectors[name] = SpanMetricsConnector(name: name, config: settings, metrics: metrics, clock: clock) { minutes in
                     guard let archive else { return }
                     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                         writes.async {
