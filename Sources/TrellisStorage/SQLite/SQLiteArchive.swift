@@ -256,8 +256,10 @@ public final class SQLiteArchive: TraceArchive {
     }
 
     /// While the archive's data pages take `untilBytesBelow` bytes or more, deletes up to `maxRows`
-    /// of the oldest blocks in one transaction. Returns how many were deleted; call again until it
-    /// returns 0. Freed pages are reused by later writes; `releaseFreePages()` shrinks the file.
+    /// of the oldest blocks in one transaction, with the dependency buckets and span metrics of the
+    /// minutes before the oldest span still kept. Returns how many blocks and minute rows were
+    /// deleted; call again until it returns 0. Freed pages are reused by later writes;
+    /// `releaseFreePages()` shrinks the file.
     public func deleteOldest(untilBytesBelow limit: Int, maxRows: Int = 1000) throws(StorageError) -> Int {
         guard maxRows > 0 else { throw .invalidRetentionArgument(name: "maxRows", value: maxRows) }
         guard limit > 0 else { throw .invalidRetentionArgument(name: "untilBytesBelow", value: limit) }
