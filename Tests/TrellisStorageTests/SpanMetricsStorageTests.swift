@@ -18,7 +18,9 @@ struct SpanMetricsStorageTests {
         let directory = try TemporaryDirectory()
         let archive = try SQLiteArchive(path: directory.file("metrics.db"))
         try await Self.checkFlushesAddUp(archive)
-        #expect(try archive.queryPlan(SpanMetricsRows.inRange).contains { $0.contains("USING PRIMARY KEY") })
+        for sql in [SpanMetricsRows.inRange, SpanMetricsRows.servicesInRange] {
+            #expect(try archive.queryPlan(sql).contains { $0.contains("USING PRIMARY KEY") }, "\(sql)")
+        }
 
         // Retention deletes whole minutes before the cutoff, with the dependency buckets.
         while try archive.deleteExpired(olderThan: Self.base + Self.minute, maxRows: 10) > 0 {}
@@ -86,5 +88,10 @@ struct SpanMetricsStorageTests {
         #expect(read[next]?.calls == 4)
         #expect(try await archive.spanMetrics(service: "api", from: Self.base + Self.minute, to: Self.base + Self.minute).keys.map(\.bucket) == [Self.base + Self.minute])
         await #expect(throws: StorageError.self) { try await archive.spanMetrics(service: "api", from: 2, to: 1) }
+
+        #expect(try await archive.spanMetricsServices(from: Self.base + 5, to: Self.base + 5) == ["api", "db"])
+        #expect(try await archive.spanMetricsServices(from: Self.base + Self.minute, to: Self.base + 9 * Self.minute) == ["api"])
+        #expect(try await archive.spanMetricsServices(from: 0, to: Self.base - 1) == [])
+        await #expect(throws: StorageError.self) { try await archive.spanMetricsServices(from: 2, to: 1) }
     }
 }

@@ -2,7 +2,8 @@ import TrellisAnalysis
 import TrellisModel
 import TrellisStorage
 
-/// `/monitor?service=&lookback=`: a service's RED figures from the span metrics the spanmetrics
+/// `/monitor?service=&lookback=`: a choice of the services with traces or span metrics in the
+/// lookback, then a service's RED figures from the span metrics the spanmetrics
 /// connector keeps (SERVER spans, counted before sampling), through the same `SpanMetricsQuery` as
 /// the Monitor API: request rate, error rate and p50/p95/p99 latency over the lookback (default
 /// 1h) as small SVG charts of 60 points, then each operation's figures over the whole lookback,
@@ -16,7 +17,8 @@ enum MonitorPage {
         guard let reader = call.spanMetrics else { throw QueryError.noSpanMetrics }
         let end = call.configuration.now()
         let start = end - min(end, lookback.nanos)
-        let services = try await call.reader.services()
+        // Those of the kept traces and those with span metrics (tail sampling may have dropped every trace of one).
+        let services = Set(try await call.reader.services() + reader.spanMetricsServices(from: start, to: end)).sorted()
         let service = try p.single("service")
         let e = UIPage.escape
         let options = services.map { "<option\($0 == service ? " selected" : "")>\(e($0))</option>" }.joined()

@@ -313,6 +313,10 @@ public final class SQLiteArchive: TraceArchive {
         try withReader { connection throws(StorageError) in try SpanMetricsRows.counts(service: service, from: startUnixNano, to: endUnixNano, in: connection.db) }
     }
 
+    public func spanMetricsServices(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [String] {
+        try withReader { connection throws(StorageError) in try SpanMetricsRows.services(from: startUnixNano, to: endUnixNano, in: connection.db) }
+    }
+
     /// Adds a spanmetrics connector flush to `span_metrics`, in one transaction of its own (not
     /// through the write-ahead log: a crash loses at most the counts of one flush interval).
     public func writeSpanMetrics(_ minutes: [SpanMetricsKey: SpanMetricsCounts]) throws(StorageError) {

@@ -92,11 +92,12 @@ import TrellisStorage
     /// 45 s into a minute: the page's last point.
     private static let end: UInt64 = 1_800_000_000 * 1_000_000_000 + 45_000_000_000
 
-    private func withMonitor(_ minutes: [SpanMetricsKey: SpanMetricsCounts], _ body: (Int) async throws -> Void) async throws {
+    private func withMonitor(_ minutes: [SpanMetricsKey: SpanMetricsCounts], traces: [TraceBatch] = [], _ body: (Int) async throws -> Void) async throws {
         let path = NSTemporaryDirectory() + "monitor-page-\(UUID().uuidString).db"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let archive = try SQLiteArchive(path: path)
         try archive.writeSpanMetrics(minutes)
+        for batch in traces { try await archive.write(batch) }
         try await withQueryServer(QueryConfiguration(now: { Self.end }), reader: archive) { port in try await body(port) }
         archive.close()
     }
@@ -146,6 +147,17 @@ import TrellisStorage
             #expect(rows.count == 2)
             #expect(rows.first?.contains("operation=GET%20%2F") == true)
             #expect(rows.last?.hasPrefix("<td class=\"muted\" id=\"overflow\">Other operations") == true && rows.last?.contains("<td>100%</td>") == true)
+        }
+    }
+
+    @Test func theServicesToChooseFromAreThoseWithTracesAndThoseWithSpanMetricsOnly() async throws {
+        // Tail sampling dropped every trace of api; a trace of node-service and demo-service is kept (they have no span metrics).
+        let key = SpanMetricsKey(service: "api", operation: "GET /", kind: .server, startUnixNano: Self.end - 30_000_000_000)
+        let kept = QueryFixture.flow(1, route: "/", method: "GET", start: Self.end - 60_000_000_000, duration: 1_000_000, status: 200)
+        try await withMonitor([key: Self.counts(1, errors: 0, millis: 5)], traces: [kept]) { port in
+            let html = String(decoding: try await HTTPTestClient.get(port: port, "/monitor?service=api").body, as: UTF8.self)
+            #expect(html.contains("<option selected>api</option><option>demo-service</option><option>node-service</option></select>"))
+            #expect(html.contains("<table id=\"operations\">"))
         }
     }
 
