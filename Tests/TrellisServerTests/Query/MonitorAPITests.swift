@@ -64,6 +64,24 @@ import TrellisStorage
         }
     }
 
+    @Test func aQuantileIsAcceptedExactlyWhenTheOpenAPIDocumentsPatternMatchesIt() async throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes)) as? [String: Any])
+        let latencies = ((document["paths"] as? [String: Any])?["/api/metrics/latencies"] as? [String: Any])?["get"] as? [String: Any]
+        let quantile = (latencies?["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "quantile" }
+        let pattern = try #require((quantile?["schema"] as? [String: Any])?["pattern"] as? String)
+        #expect(pattern == MonitorRoutes.quantilePattern)
+        let regex = try NSRegularExpression(pattern: pattern)
+        try await withArchive { port in
+            let accepted = ["0.95", ".5", "0.05", "1", "1.00", "01", "0.000001"]
+            for text in accepted + ["0", "0.0", ".0", "00.000", "1.5", "1.01", "2", "1e-1", "-0.5", "0x1", "0.5.5", "1."] {
+                let status = try await HTTPTestClient.get(port: port, "/api/metrics/latencies?service=api&quantile=\(text)&\(window)").status
+                let matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                #expect(matches == accepted.contains(text), "\(text)")
+                #expect(status == (matches ? 200 : 400), "\(text)")
+            }
+        }
+    }
+
     @Test func theJaegerUIsKindNamesAndExtremeTimesAreAnswered() async throws {
         try await withArchive { port in
             for kind in ["server", "SERVER", "SPAN_KIND_SERVER", "span_kind_server"] {
