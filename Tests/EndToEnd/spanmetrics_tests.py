@@ -185,3 +185,28 @@ def spanmetrics_counts_the_demo_spans_tail_sampling_drops(t):
     assert len(stored) < sent
     # The archive's counts have every span, the dropped ones too.
     assert sum(c for c, _ in archived_span_metrics(db).values()) == sent
+
+
+@test
+def spanmetrics_exponential_histogram_is_a_classic_histogram_prometheus_reads_exactly(t):
+    trellis = Trellis(connectors="\n  spanmetrics: { histogram: { exponential: { max_size: 4 } } }", extra_pipelines=SPANMETRICS_PIPELINE).start()
+    try:
+        durations = [0.5, 1, 3, 7, 20, 250, 1200]  # ms: seven octaves apart fit 4 buckets at scale −2
+        start = time.time_ns()
+        spans = [{"traceId": f"{i + 1:032x}", "spanId": f"{i + 1:016x}", "name": "GET /", "kind": 2,
+                  "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + int(ms * 1_000_000))} for i, ms in enumerate(durations)]
+        request = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "api"}}]},
+                                      "scopeSpans": [{"spans": spans}]}]}
+        status, _, body = http("POST", trellis.url("http", "/v1/traces"), json.dumps(request).encode(), {"Content-Type": "application/json"})
+        assert status == 200, (status, body)
+        samples = series(trellis)
+        buckets = {float(dict(k)["le"]): v for (n, k), v in samples.items() if n == "traces_span_metrics_duration_milliseconds_bucket"}
+        assert len(buckets) <= 4 + 2, buckets  # max_size buckets, the first one's lower bound, +Inf
+        for bound, count in buckets.items():
+            assert count == sum(1 for d in durations if d <= bound), (bound, count, buckets)
+        assert sorted(buckets) == [0.0625, 1, 16, 256, 4096, math.inf], buckets
+        [(_, total)] = [(k, v) for (n, k), v in samples.items() if n == "traces_span_metrics_duration_milliseconds_count"]
+        [(_, summed)] = [(k, v) for (n, k), v in samples.items() if n == "traces_span_metrics_duration_milliseconds_sum"]
+        assert total == len(durations) and math.isclose(summed, sum(durations)), (total, summed)
+    finally:
+        assert trellis.stop() == 0

@@ -34,7 +34,7 @@ private final class Flushes: Sendable {
 
     @Test func countsEverySpanInACounterAndACumulativeHistogramInMilliseconds() async throws {
         var config = SpanMetricsConfig()
-        config.buckets = [.milliseconds(5), .milliseconds(100)]
+        config.histogram = .explicit(buckets: [.milliseconds(5), .milliseconds(100)])
         let connector = Self.connector(config)
         try await connector.consume(Self.slices("checkout", [Self.span(1, "GET /cart", millis: 3), Self.span(2, "GET /cart", millis: 50),
                                                              Self.span(3, "GET /cart", millis: 500, error: true)]))
@@ -58,6 +58,26 @@ private final class Flushes: Sendable {
             traces_span_metrics_duration_milliseconds_count{\(labels),status_code="STATUS_CODE_UNSET"} 2
 
             """)
+    }
+
+    @Test func anExponentialHistogramIsServedAsCumulativeBucketsAtItsBucketBoundsInMilliseconds() async throws {
+        var config = SpanMetricsConfig()
+        config.histogram = .exponential(maxSize: 4)
+        config.excludeDimensions = ["span.kind", "status.code"]
+        let connector = Self.connector(config)
+        // 0 ms counts apart; 1, 2, 4 and 100 ms fit 4 buckets at scale −2: (1/16, 1], (1, 16], (16, 256].
+        try await connector.consume(Self.slices("api", [0, 1, 2, 4, 100].enumerated().map { Self.span(UInt64($0.offset + 1), "GET /", millis: $0.element) }))
+        let histogram = connector.prometheusText().split(separator: "\n").filter { $0.hasPrefix("traces_span_metrics_duration_milliseconds") }
+        let labels = #"service_name="api",span_name="GET /""#
+        #expect(histogram == [
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"0.0625\"} 1",
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"1\"} 2",
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"16\"} 4",
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"256\"} 5",
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"+Inf\"} 5",
+            "traces_span_metrics_duration_milliseconds_sum{\(labels)} 107.0",
+            "traces_span_metrics_duration_milliseconds_count{\(labels)} 5",
+        ])
     }
 
     @Test func dimensionsComeFromTheSpanThenTheResourceThenTheDefaultElseTheLabelIsLeftOff() async throws {

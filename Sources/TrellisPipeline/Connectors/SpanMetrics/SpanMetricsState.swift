@@ -3,7 +3,7 @@ import TrellisModel
 
 /// The spanmetrics connector's figures, owned by `SpanMetricsConnector` under one lock:
 /// - per series (a label set: service, span name, kind, status code, the configured dimensions),
-///   a call count and a duration histogram with the configured bounds, for `/metrics`;
+///   a call count and a duration histogram (the configured bounds', or an exponential one), for `/metrics`;
 /// - per `SpanMetricsKey` (minute, service, operation, kind), the RED counts since the last
 ///   `takeMinutes()`, for the archive: at most twice `dimensions_cache_size` keys per flush, further
 ///   spans counted in their own minute under the operation `otel_metric_overflow`
@@ -26,19 +26,38 @@ struct SpanMetricsState {
 
     struct Series {
         var calls: UInt64 = 0
-        /// Durations per bucket: `bounds[i]` holds those ≤ bound i and > bound i−1; the last, the rest.
-        var buckets: [UInt64]
+        /// With explicit bounds, durations per bucket: `buckets[i]` holds those ≤ bound i and > bound
+        /// i−1; the last, the rest. Empty with an exponential histogram.
+        var buckets: [UInt64] = []
+        /// With `histogram.exponential`, the durations in milliseconds.
+        var exponential: ExponentialHistogram?
         var sumMillis: Double = 0
         var lastUpdate: Duration
 
-        init(bucketCount: Int, now: Duration) {
-            buckets = Array(repeating: 0, count: bucketCount + 1)
+        init(_ histogram: SpanMetricsConfig.Histogram, now: Duration) {
+            switch histogram {
+            case .explicit(let bounds): buckets = Array(repeating: 0, count: bounds.count + 1)
+            case .exponential(let maxSize): exponential = ExponentialHistogram(maxSize: maxSize)
+            }
+            lastUpdate = now
+        }
+
+        /// Counts one span of `nanos`; `bounds` are the explicit bounds in nanoseconds.
+        mutating func add(nanos: UInt64, bounds: [UInt64], now: Duration) {
+            let millis = Double(nanos) / 1_000_000
+            calls += 1
+            if exponential != nil {
+                exponential!.record(millis)
+            } else {
+                buckets[bounds.firstIndex { nanos <= $0 } ?? bounds.count] += 1
+            }
+            sumMillis += millis
             lastUpdate = now
         }
     }
 
     let config: SpanMetricsConfig
-    /// Bucket upper bounds in nanoseconds.
+    /// The explicit bucket upper bounds in nanoseconds (none with an exponential histogram).
     private let bounds: [UInt64]
     private let keeps: (service: Bool, name: Bool, kind: Bool, status: Bool)
     private(set) var series: [SeriesKey: Series] = [:]
@@ -52,7 +71,7 @@ struct SpanMetricsState {
 
     init(config: SpanMetricsConfig) {
         self.config = config
-        bounds = config.buckets.map { UInt64($0.nanoseconds) }
+        if case .explicit(let buckets) = config.histogram { bounds = buckets.map { UInt64($0.nanoseconds) } } else { bounds = [] }
         let excluded = Set(config.excludeDimensions)
         keeps = (!excluded.contains("service.name"), !excluded.contains("span.name"), !excluded.contains("span.kind"), !excluded.contains("status.code"))
     }
@@ -73,24 +92,15 @@ struct SpanMetricsState {
                             dimensions: config.dimensions.map { dimension in
                                 (span.attributes[key: dimension.name] ?? resource.attributes[key: dimension.name]).map { JaegerTags.text(of: $0) } ?? dimension.defaultValue
                             })
-        let bucket = bounds.firstIndex { duration <= $0 } ?? bounds.count
         let isNew = series[key] == nil
         if isNew, series.count >= config.dimensionsCacheSize { expire(now: now) }
         if isNew, series.count >= config.dimensionsCacheSize {
             overflowSpans += 1
-            var counted = overflow ?? Series(bucketCount: bounds.count, now: now)
-            Self.add(&counted, bucket: bucket, nanos: duration, now: now)
-            overflow = counted
+            if overflow == nil { overflow = Series(config.histogram, now: now) }
+            overflow!.add(nanos: duration, bounds: bounds, now: now)
             return
         }
-        Self.add(&series[key, default: Series(bucketCount: bounds.count, now: now)], bucket: bucket, nanos: duration, now: now)
-    }
-
-    private static func add(_ series: inout Series, bucket: Int, nanos: UInt64, now: Duration) {
-        series.calls += 1
-        series.buckets[bucket] += 1
-        series.sumMillis += Double(nanos) / 1_000_000
-        series.lastUpdate = now
+        series[key, default: Series(config.histogram, now: now)].add(nanos: duration, bounds: bounds, now: now)
     }
 
     /// Drops the series not updated within `metrics_expiration` of `now` (none when it is 0).
