@@ -94,7 +94,6 @@ public struct EndpointBreakdown: Encodable, Sendable, Hashable {
     /// The nearest-rank percentile of sorted values, rounded to three decimals.
     private static func rank(_ sorted: [Double], _ q: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
-        let index = min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))
-        return (sorted[index] * 1000).rounded() / 1000
+        return (sorted[Int(NearestRank.of(q, count: UInt64(sorted.count))) - 1] * 1000).rounded() / 1000
     }
 }

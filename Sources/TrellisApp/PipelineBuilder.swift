@@ -12,7 +12,8 @@ import TrellisStorage
 /// processors hands its slices straight to its exporters (no queue: a connector-only pipeline
 /// costs the receivers no hand-over, and has no health gate either: it never refuses, so a
 /// request the main pipeline accepted is never refused after it). The first spanmetrics
-/// connector by name keeps its per-minute counts in the queried archive; others serve /metrics only. Every buffering stage counts its bytes in one
+/// connector by name that a pipeline exports to keeps its per-minute counts in the queried
+/// archive; others serve /metrics only. Every buffering stage counts its bytes in one
 /// `MemoryAccountant`, which the memory limiters read. A connector is built once however many
 /// pipelines name it.
 struct PipelineBuilder: Sendable {
@@ -29,12 +30,16 @@ struct PipelineBuilder: Sendable {
     /// `stores` holds the store of each `trellis_store` exporter by exporter name, as
     /// `TraceStores` opened them; the spanmetrics connectors flush into `stores.queried`'s archive.
     /// A `HealthGate` on `health` comes first: while a component reports a problem, new data is refused.
-    /// `group` runs the connections of the `loadbalancing` exporters.
-    init(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, group: any EventLoopGroup, metrics: any MetricsFactory, logger: Logger) {
+    /// `group` runs the connections of the `loadbalancing` exporters; `clock` times the spanmetrics
+    /// connectors' flushes and expirations (tests pass one they move by hand).
+    init(_ config: TrellisConfig, stores: TraceStores, health: PipelineHealth, group: any EventLoopGroup, metrics: any MetricsFactory, logger: Logger,
+         clock: any Clock<Duration> = ContinuousClock()) {
         let accountant = MemoryAccountant()
         var connectors: [String: SpanMetricsConnector] = [:]
-        // The first spanmetrics connector by name keeps its minute counts in the queried archive (the Monitor API's source).
-        let keeper = config.connectors.map(\.name).sorted().first
+        // The first spanmetrics connector by name that a pipeline exports to keeps its minute counts
+        // in the queried archive (the Monitor API's source).
+        let exported = Set(config.service.pipelines.flatMap(\.exporters))
+        let keeper = config.connectors.map(\.name).filter(exported.contains).sorted().first
         for (name, connector) in config.connectors {
             switch connector {
             case .spanMetrics(let settings):
@@ -42,7 +47,7 @@ struct PipelineBuilder: Sendable {
                 // The archive's write blocks (a SQLite commit, a ClickHouse insert up to its timeout):
                 // it runs on a queue of its own, never on the cooperative pool the receivers share.
                 let writes = DispatchQueue(label: "trellis-spanmetrics-\(name)")
-                connectors[name] = SpanMetricsConnector(name: name, config: settings, metrics: metrics) { minutes in
+                connectors[name] = SpanMetricsConnector(name: name, config: settings, metrics: metrics, clock: clock) { minutes in
                     guard let archive else { return }
                     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                         writes.async {

@@ -214,8 +214,7 @@ public final class ClickHouseArchive: TraceArchive {
     }
 
     public func dependencies(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> DependencySummary {
-        let range = try DependencyBuckets.bucketRange(from: startUnixNano, to: endUnixNano)
-        let minutes = "minute BETWEEN \(range.lowerBound) AND \(range.upperBound) AND day BETWEEN \(ClickHouseSQL.day(ofUnixNano: range.lowerBound)) AND \(ClickHouseSQL.day(ofUnixNano: range.upperBound))"
+        let minutes = try Self.minutes(from: startUnixNano, to: endUnixNano)
         var out = DependencySummary()
         var links = RowBinaryReader(try await connection.query("""
             SELECT parent, child, max(child_is_virtual), sum(calls), sum(errors), sumMap(latencyMap.bucket, latencyMap.count)
@@ -238,12 +237,10 @@ public final class ClickHouseArchive: TraceArchive {
     }
 
     public func spanMetrics(service: String, from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [SpanMetricsKey: SpanMetricsCounts] {
-        guard startUnixNano <= endUnixNano else { throw StorageError.invertedTimeRange(start: startUnixNano, end: endUnixNano) }
-        let first = startUnixNano - startUnixNano % SpanMetricsKey.bucketNanos, last = endUnixNano - endUnixNano % SpanMetricsKey.bucketNanos
         var reader = RowBinaryReader(try await connection.query("""
             SELECT minute, operation, kind, sum(calls), sum(errors), sumMap(latencyMap.bucket, latencyMap.count)
             FROM \(schema.table("span_metrics")) WHERE service = \(ClickHouseSQL.literal(service))
-            AND day BETWEEN \(ClickHouseSQL.day(ofUnixNano: first)) AND \(ClickHouseSQL.day(ofUnixNano: last)) AND minute BETWEEN \(first) AND \(last)
+            AND \(try Self.minutes(from: startUnixNano, to: endUnixNano))
             GROUP BY minute, operation, kind FORMAT RowBinary
             """, context: "reading span metrics"))
         var out: [SpanMetricsKey: SpanMetricsCounts] = [:]
@@ -253,6 +250,23 @@ public final class ClickHouseArchive: TraceArchive {
             out[key] = SpanMetricsCounts(calls: try reader.uint64(), errors: try reader.uint64(), latency: try Self.histogram(&reader))
         }
         return out
+    }
+
+    public func spanMetricsServices(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [String] {
+        var reader = RowBinaryReader(try await connection.query("""
+            SELECT DISTINCT service FROM \(schema.table("span_metrics")) WHERE \(try Self.minutes(from: startUnixNano, to: endUnixNano))
+            ORDER BY service FORMAT RowBinary
+            """, context: "listing the services of span metrics"))
+        var out: [String] = []
+        while !reader.isAtEnd { out.append(try reader.string()) }
+        return out
+    }
+
+    /// The condition on the minute tables (dependency buckets, span metrics) for the minutes
+    /// overlapping `start...end`: their minutes and days.
+    private static func minutes(from start: UInt64, to end: UInt64) throws(StorageError) -> String {
+        let range = try DependencyBuckets.bucketRange(from: start, to: end)
+        return "minute BETWEEN \(range.lowerBound) AND \(range.upperBound) AND day BETWEEN \(ClickHouseSQL.day(ofUnixNano: range.lowerBound)) AND \(ClickHouseSQL.day(ofUnixNano: range.upperBound))"
     }
 
     /// A `sumMap` result, `Tuple(Array(UInt16), Array(UInt64))`: the buckets, then their counts.

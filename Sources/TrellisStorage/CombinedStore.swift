@@ -145,4 +145,8 @@ public final class CombinedStore: TraceWriter, TraceReader, SpanMetricsReader {
     public func spanMetrics(service: String, from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [SpanMetricsKey: SpanMetricsCounts] {
         try await archive.spanMetrics(service: service, from: startUnixNano, to: endUnixNano)
     }
+
+    public func spanMetricsServices(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [String] {
+        try await archive.spanMetricsServices(from: startUnixNano, to: endUnixNano)
+    }
 }

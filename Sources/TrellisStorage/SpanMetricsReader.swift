@@ -7,4 +7,9 @@ public protocol SpanMetricsReader: Sendable {
     /// operation and kind; the range is widened to whole minutes. Throws
     /// `StorageError.invertedTimeRange` when start is after end.
     func spanMetrics(service: String, from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [SpanMetricsKey: SpanMetricsCounts]
+
+    /// The services with counts of spans that started in `startUnixNano...endUnixNano` (widened to
+    /// whole minutes), sorted: those tail sampling dropped every trace of too. Throws
+    /// `StorageError.invertedTimeRange` when start is after end.
+    func spanMetricsServices(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [String]
 }

@@ -4,6 +4,7 @@ import contextlib
 import gzip
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -303,6 +304,40 @@ def run_flows_into(trellis):
         return services.run_flows()
     finally:
         services.stop()
+
+
+_openapi = {}
+
+
+def openapi_document(trellis, headers=None):
+    """The OpenAPI document `trellis` serves, checked against the OpenAPI 3.1 schema once."""
+    from openapi_spec_validator import validate as validate_openapi_document
+    if "document" not in _openapi:
+        status, _, body = http("GET", trellis.url("query", "/api/openapi.json"), headers=headers)
+        assert status == 200, (status, body)
+        document = json.loads(body)
+        validate_openapi_document(document)
+        _openapi["document"] = document
+    return _openapi["document"]
+
+
+def validate_against_openapi(document, path, status, body):
+    """Finds the path's template in the document and validates the body with its response schema."""
+    from jsonschema import Draft202012Validator
+    for template, item in document["paths"].items():
+        pattern = "^" + re.sub(r"\{[^/]+\}", "[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")) + "$"
+        if re.match(pattern, path):
+            response = item["get"]["responses"][str(status)]
+            if "$ref" in response:
+                pointer, response = response["$ref"], document
+                for part in pointer[2:].split("/"):
+                    response = response[part]
+            schema = dict(document)
+            schema["$ref"] = "#/components/schemas/_response"
+            schema["components"] = dict(document["components"], schemas=dict(document["components"]["schemas"], _response=response["content"]["application/json"]["schema"]))
+            Draft202012Validator(schema).validate(body)
+            return
+    raise AssertionError(f"{path} is not in the OpenAPI document")
 
 
 def archived_spans(path):

@@ -5,7 +5,6 @@ import re
 import urllib.parse
 
 from jsonschema import Draft202012Validator
-from openapi_spec_validator import validate as validate_openapi_document
 
 from harness import *
 
@@ -21,34 +20,6 @@ def stored_flows():
         assert wait_until(lambda: trellis.metric("trellis_exporter_sent_spans_total") >= expected), trellis.output()
         _stack["trellis"] = trellis
     return _stack["trellis"]
-
-
-def openapi_document(trellis, headers=None):
-    if "openapi" not in _stack:
-        status, _, body = http("GET", trellis.url("query", "/api/openapi.json"), headers=headers)
-        assert status == 200, (status, body)
-        document = json.loads(body)
-        validate_openapi_document(document)
-        _stack["openapi"] = document
-    return _stack["openapi"]
-
-
-def validate_against_openapi(document, path, status, body):
-    """Finds the path's template in the document and validates the body with its response schema."""
-    for template, item in document["paths"].items():
-        pattern = "^" + re.sub(r"\{[^/]+\}", "[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")) + "$"
-        if re.match(pattern, path):
-            response = item["get"]["responses"][str(status)]
-            if "$ref" in response:
-                pointer, response = response["$ref"], document
-                for part in pointer[2:].split("/"):
-                    response = response[part]
-            schema = dict(document)
-            schema["$ref"] = "#/components/schemas/_response"
-            schema["components"] = dict(document["components"], schemas=dict(document["components"]["schemas"], _response=response["content"]["application/json"]["schema"]))
-            Draft202012Validator(schema).validate(body)
-            return
-    raise AssertionError(f"{path} is not in the OpenAPI document")
 
 
 def api(trellis, target, expected_status=200, headers=None):

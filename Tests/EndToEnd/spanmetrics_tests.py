@@ -1,10 +1,13 @@
 """The spanmetrics connector in a pipeline of its own beside the production tail-sampling
 example: its series on /metrics read with Prometheus's own text parser (prometheus_client from
-PyPI), checked against what the OpenTelemetry SDKs and `trellis demo` sent, and Jaeger's Monitor
-API over the per-minute counts it keeps in the archive."""
+PyPI), checked against what the OpenTelemetry SDKs and `trellis demo` sent, Jaeger's Monitor
+API over the per-minute counts it keeps in the archive (its answers checked against the OpenAPI
+document), and those counts read from the archive file itself."""
 import calendar
+import contextlib
 import json
 import math
+import sqlite3
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -12,6 +15,7 @@ from demo_tests import run_demo, summary_number
 from harness import *
 
 BUCKETS_MS = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10000, 15000]
+SPAN_KINDS = {"SPAN_KIND_INTERNAL": 1, "SPAN_KIND_SERVER": 2, "SPAN_KIND_CLIENT": 3, "SPAN_KIND_PRODUCER": 4, "SPAN_KIND_CONSUMER": 5}
 
 
 def production_sampling_trellis(db):
@@ -36,6 +40,13 @@ def series(trellis):
             for sample in family.samples:
                 out[(sample.name, frozenset(sample.labels.items()))] = sample.value
     return out
+
+
+def archived_span_metrics(path):
+    """The archive's span_metrics rows added up over their minutes: {(service, operation, kind number): (calls, errors)}."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return {(s, o, k): (c, e) for s, o, k, c, e in db.execute(
+            "SELECT service, operation, kind, sum(calls), sum(errors) FROM span_metrics GROUP BY service, operation, kind")}
 
 
 def calls(samples, **labels):
@@ -110,10 +121,12 @@ def spanmetrics_counts_every_sdk_span_exactly_with_exact_buckets_and_the_monitor
         end_ms = (int(time.time()) // 60 + 2) * 60_000  # on a minute boundary: the 10-minute window reads exactly 10 minutes
         query = f"service=node-service&endTs={end_ms}&lookback=60000&step=60000&ratePer=600000"
 
-        def monitor(route, extra=""):
-            status, headers, body = http("GET", trellis.url("query", f"/api/metrics/{route}?{query}{extra}"))
+        def monitor(route, parameters=query):
+            status, headers, body = http("GET", trellis.url("query", f"/api/metrics/{route}?{parameters}"))
             assert status == 200 and headers.get("Content-Type") == "application/json", (status, body)
-            return json.loads(body)
+            answer = json.loads(body)
+            validate_against_openapi(openapi_document(trellis), f"/api/metrics/{route}", 200, answer)
+            return answer
 
         # Every flow started within the last point's 10-minute window; the connector flushes each second.
         last_rate = lambda: [m["metricPoints"][-1]["gaugeValue"]["doubleValue"] for m in monitor("calls")["metrics"]]
@@ -123,18 +136,26 @@ def spanmetrics_counts_every_sdk_span_exactly_with_exact_buckets_and_the_monitor
         [metric] = rate["metrics"]
         assert metric["labels"] == [{"name": "service_name", "value": "node-service"}]
         assert math.isclose(metric["metricPoints"][-1]["gaugeValue"]["doubleValue"], len(node) / 600, rel_tol=1e-9), metric
-        p95 = monitor("latencies", "&quantile=0.95")["metrics"][0]["metricPoints"][-1]["gaugeValue"]["doubleValue"]
+        p95 = monitor("latencies", query + "&quantile=0.95")["metrics"][0]["metricPoints"][-1]["gaugeValue"]["doubleValue"]
         true_p95 = sorted(node)[math.ceil(0.95 * len(node)) - 1]
         assert true_p95 * 0.999 <= p95 <= true_p95 * 1.125 + 0.001, (p95, true_p95, node)
-        error_rate = monitor("errors", "&groupByOperation=true")
+        error_rate = monitor("errors", query + "&groupByOperation=true")
         by_operation = {m["labels"][1]["value"]: m["metricPoints"][-1]["gaugeValue"]["doubleValue"] for m in error_rate["metrics"]}
         simulate = [k for k in expected if k[:3] == ("node-service", "POST /api/simulate", "SPAN_KIND_SERVER")]
         errors_simulate = sum(len(expected[k]) for k in simulate if k[3] == "STATUS_CODE_ERROR")
         assert by_operation["POST /api/simulate"] == errors_simulate / sum(len(expected[k]) for k in simulate), by_operation
+        assert monitor("minstep", "")["data"] == 60000
         status, _, body = http("GET", trellis.url("query", "/api/metrics/latencies?service=node-service&quantile=2"))
         assert status == 400 and b"quantile" in body, body
     finally:
         assert trellis.stop() == 0
+    # The counts the connector flushed (each second, and at shutdown) are in the archive file itself.
+    rows = {}
+    for span in truth:
+        service, name, kind, status = sdk_label_set(span)
+        calls_so_far, errors_so_far = rows.get((service, name, SPAN_KINDS[kind]), (0, 0))
+        rows[(service, name, SPAN_KINDS[kind])] = (calls_so_far + 1, errors_so_far + (status == "STATUS_CODE_ERROR"))
+    assert archived_span_metrics(db) == rows
 
 
 @test
@@ -162,3 +183,30 @@ def spanmetrics_counts_the_demo_spans_tail_sampling_drops(t):
     stored = archived_spans(db)
     assert stored and not [s for s in stored if s[1] in ("GET /health", "GET /actuator/health")]
     assert len(stored) < sent
+    # The archive's counts have every span, the dropped ones too.
+    assert sum(c for c, _ in archived_span_metrics(db).values()) == sent
+
+
+@test
+def spanmetrics_exponential_histogram_is_a_classic_histogram_prometheus_reads_exactly(t):
+    trellis = Trellis(connectors="\n  spanmetrics: { histogram: { exponential: { max_size: 4 } } }", extra_pipelines=SPANMETRICS_PIPELINE).start()
+    try:
+        durations = [0.5, 1, 3, 7, 20, 250, 1200]  # ms: seven octaves apart fit 4 buckets at scale −2
+        start = time.time_ns()
+        spans = [{"traceId": f"{i + 1:032x}", "spanId": f"{i + 1:016x}", "name": "GET /", "kind": 2,
+                  "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + int(ms * 1_000_000))} for i, ms in enumerate(durations)]
+        request = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "api"}}]},
+                                      "scopeSpans": [{"spans": spans}]}]}
+        status, _, body = http("POST", trellis.url("http", "/v1/traces"), json.dumps(request).encode(), {"Content-Type": "application/json"})
+        assert status == 200, (status, body)
+        samples = series(trellis)
+        buckets = {float(dict(k)["le"]): v for (n, k), v in samples.items() if n == "traces_span_metrics_duration_milliseconds_bucket"}
+        assert len(buckets) <= 4 + 2, buckets  # max_size buckets, the first one's lower bound, +Inf
+        for bound, count in buckets.items():
+            assert count == sum(1 for d in durations if d <= bound), (bound, count, buckets)
+        assert sorted(buckets) == [0.0625, 1, 16, 256, 4096, math.inf], buckets
+        [(_, total)] = [(k, v) for (n, k), v in samples.items() if n == "traces_span_metrics_duration_milliseconds_count"]
+        [(_, summed)] = [(k, v) for (n, k), v in samples.items() if n == "traces_span_metrics_duration_milliseconds_sum"]
+        assert total == len(durations) and math.isclose(summed, sum(durations)), (total, summed)
+    finally:
+        assert trellis.stop() == 0

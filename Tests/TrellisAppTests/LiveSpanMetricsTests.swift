@@ -7,7 +7,7 @@ import TrellisStorage
 @testable import TrellisApp
 
 @Suite struct LiveSpanMetricsTests {
-    @Test func readsAddTheConnectorsUnflushedCountsToTheArchivesOfTheSameServiceAndRange() async throws {
+    @Test func readsAddTheConnectorsUnflushedCountsAndServicesToTheArchivesOfTheSameRange() async throws {
         let path = NSTemporaryDirectory() + "live-\(UUID().uuidString).db"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let archive = try SQLiteArchive(path: path)
@@ -28,6 +28,9 @@ import TrellisStorage
         #expect(read.count == 1)
         let merged = try #require(read[SpanMetricsKey(bucket: base, service: "api", operation: "GET /", kind: .server)])
         #expect(merged.calls == 2 && merged.errors == 1 && merged.latency.total == 2)
+        #expect(try await live.spanMetricsServices(from: base, to: base + minute) == ["api", "db"])
+        #expect(try await live.spanMetricsServices(from: base + 2 * minute, to: base + 2 * minute) == ["api"])
+        #expect(try await live.spanMetricsServices(from: base + 3 * minute, to: .max) == [])
         await connector.shutdown(deadline: .now + .seconds(1))
         archive.close()
     }

@@ -31,7 +31,8 @@ import TrellisPipeline
         let parsed = try config("{}")
         guard case .spanMetrics(let settings) = try #require(parsed.connectors.first).config else { Issue.record("not spanmetrics"); return }
         #expect(settings == SpanMetricsConfig())
-        #expect(settings.buckets.map(\.nanoseconds) == [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000].map { Int64($0) * 1_000_000 })
+        #expect(settings.histogram == .explicit(buckets: SpanMetricsConfig.defaultBuckets))
+        #expect(SpanMetricsConfig.defaultBuckets.map(\.nanoseconds) == [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000].map { Int64($0) * 1_000_000 })
         #expect(settings.dimensionsCacheSize == 1000 && settings.namespace == "traces.span.metrics" && settings.metricsFlushInterval == .seconds(60))
         #expect(parsed.service.pipelines.map(\.name) == ["traces", "traces/spanmetrics"])
         #expect(parsed.service.receivers == ["otlp"])
@@ -43,14 +44,29 @@ import TrellisPipeline
                 exclude_dimensions: [status.code], dimensions_cache_size: 50, metrics_flush_interval: 5s, metrics_expiration: 10m, namespace: red }
             """)
         guard case .spanMetrics(let settings) = try #require(parsed.connectors.first).config else { Issue.record("not spanmetrics"); return }
-        #expect(settings.buckets == [.milliseconds(1), .seconds(1)])
+        #expect(settings.histogram == .explicit(buckets: [.milliseconds(1), .seconds(1)]))
         #expect(settings.dimensions == [.init(name: "http.method", defaultValue: "GET"), .init(name: "region")])
         #expect(settings.excludeDimensions == ["status.code"] && settings.dimensionsCacheSize == 50)
         #expect(settings.metricsFlushInterval == .seconds(5) && settings.metricsExpiration == .seconds(600) && settings.namespace == "red")
     }
 
+    @Test func anExponentialHistogramTakesMaxSizeDefault160AndExcludesExplicitBuckets() throws {
+        for (text, maxSize) in [("{ max_size: 40 }", 40), ("{}", 160)] {
+            guard case .spanMetrics(let settings) = try #require(try config("{ histogram: { exponential: \(text) } }").connectors.first).config else {
+                Issue.record("not spanmetrics")
+                return
+            }
+            #expect(settings.histogram == .exponential(maxSize: maxSize))
+        }
+        let both = error("{ histogram: { explicit: { buckets: [1ms] }, exponential: { max_size: 20 } } }")?.description
+        #expect(both?.hasPrefix("connectors.spanmetrics.histogram: explicit and exponential exclude each other") == true, "\(String(describing: both))")
+        for size in [1, 16_385] {
+            #expect(error("{ histogram: { exponential: { max_size: \(size) } } }")?.description.contains("histogram.exponential.max_size") == true, "\(size)")
+        }
+        #expect(error("{ histogram: { exponential: { scale: 3 } } }")?.description.contains("histogram.exponential.scale") == true)
+    }
+
     @Test func badSettingsNameTheirKey() {
-        #expect(error("{ histogram: { exponential: { max_size: 160 } } }")?.description.contains("connectors.spanmetrics.histogram.exponential") == true)
         #expect(error("{ histogram: { explicit: { buckets: [10ms, 5ms] } } }")?.description.contains("histogram.explicit.buckets[1]") == true)
         #expect(error("{ exclude_dimensions: [span.name, http.method] }")?.description.contains("exclude_dimensions[1]") == true)
         #expect(error("{ dimensions: [{ name: service.name }] }")?.description.contains("dimensions[0].name") == true)
@@ -60,12 +76,25 @@ import TrellisPipeline
         #expect(error("{ dimensions: [{ name: http.method }, { name: http_method }] }")?.description.contains("dimensions[1].name") == true)
         #expect(error("{ dimensions: [{ name: le }] }")?.description.contains("dimensions[0].name") == true)
         #expect(error("{ dimensions: [{ name: 1st }] }")?.description.contains("dimensions[0].name") == true)
+        for reserved in ["__name__", "__x", "_.y"] {
+            #expect(error("{ dimensions: [{ name: region }, { name: \"\(reserved)\" }] }")?.description.contains("dimensions[1].name") == true, "\(reserved)")
+        }
     }
 
-    @Test func twoConnectorsNeedTheirOwnNamespaces() {
-        #expect(error("{}\n  spanmetrics/b: {}")?.description.contains("connectors.spanmetrics/b.namespace") == true
-            || error("{}\n  spanmetrics/b: {}")?.description.contains("connectors.spanmetrics.namespace") == true)
-        #expect(error("{}\n  spanmetrics/b: { namespace: other }") == nil)
+    @Test func twoConnectorsNeedNamespacesThatStayDistinctOnMetrics() {
+        let both = "traces/spanmetrics: { receivers: [otlp], exporters: [spanmetrics, spanmetrics/b] }"
+        for (first, second) in [("{}", "{}"), ("{ namespace: a.b }", "{ namespace: a_b }")] {
+            let refusal = error("\(first)\n  spanmetrics/b: \(second)", pipelines: both)?.description
+            #expect(refusal?.contains("connectors.spanmetrics/b.namespace") == true || refusal?.contains("connectors.spanmetrics.namespace") == true, "\(first) \(second)")
+        }
+        #expect(error("{ namespace: a.b }\n  spanmetrics/b: { namespace: a_b }", pipelines: both)?.description.contains("a_b_*") == true)
+        #expect(error("{}\n  spanmetrics/b: { namespace: other }", pipelines: both) == nil)
+    }
+
+    @Test func aConnectorNoPipelineExportsToIsRefusedByName() {
+        let unused = error("{}\n  spanmetrics/unused: { namespace: other }")
+        #expect(unused?.description.hasPrefix("connectors.spanmetrics/unused: no pipeline exports to it") == true, "\(String(describing: unused))")
+        #expect(error("{}", pipelines: "")?.description.hasPrefix("connectors.spanmetrics: no pipeline exports to it") == true)
     }
 
     @Test func pipelinesAreTracesOrTracesSlashNameAndNameDefinedComponents() {

@@ -130,6 +130,19 @@ import TrellisModel
         #expect(LatencyHistogram().quantile(0.5) == 0)
     }
 
+    @Test func aQuantileWhoseRankIsWholeInDecimalIsNotOneRankTooHigh() {
+        // 0.07 × 100 is 7.000000000000001 in binary floating point: the rank is still 7.
+        #expect(0.07 * 100.0 > 7)
+        #expect(NearestRank.of(0.07, count: 100) == 7)
+        #expect(NearestRank.of(0.071, count: 100) == 8)
+        #expect(NearestRank.of(0.95, count: 20) == 19 && NearestRank.of(0, count: 5) == 1 && NearestRank.of(1, count: 5) == 5)
+        #expect(NearestRank.of(0.5, count: 0) == 0)
+        var histogram = LatencyHistogram()
+        for millis in 1...100 { histogram.record(nanos: UInt64(millis) * 1_000_000) }
+        #expect(histogram.quantile(0.07) == LatencyHistogram.upperBound(of: LatencyHistogram.bucket(of: 7_000_000)))
+        #expect(LatencyHistogram.bucket(of: 7_000_000) != LatencyHistogram.bucket(of: 8_000_000))
+    }
+
     @Test func everyDurationLiesWithinItsBucketsBounds() {
         for nanos: UInt64 in [0, 1, 1_023, 1_024, 1_500, 65_535, 1_000_000_007, UInt64.max / 3, UInt64.max] {
             let bucket = LatencyHistogram.bucket(of: nanos)

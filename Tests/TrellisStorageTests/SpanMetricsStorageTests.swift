@@ -18,11 +18,53 @@ struct SpanMetricsStorageTests {
         let directory = try TemporaryDirectory()
         let archive = try SQLiteArchive(path: directory.file("metrics.db"))
         try await Self.checkFlushesAddUp(archive)
-        #expect(try archive.queryPlan(SpanMetricsRows.inRange).contains { $0.contains("USING PRIMARY KEY") })
+        for sql in [SpanMetricsRows.inRange, SpanMetricsRows.servicesInRange] {
+            #expect(try archive.queryPlan(sql).contains { $0.contains("USING PRIMARY KEY") }, "\(sql)")
+        }
 
         // Retention deletes whole minutes before the cutoff, with the dependency buckets.
         while try archive.deleteExpired(olderThan: Self.base + Self.minute, maxRows: 10) > 0 {}
         #expect(try await archive.spanMetrics(service: "api", from: Self.base, to: Self.base + Self.minute).keys.map(\.bucket) == [Self.base + Self.minute])
+    }
+
+    @Test func sizeRetentionDeletesTheMinutesBeforeTheOldestTraceKept() async throws {
+        let directory = try TemporaryDirectory()
+        let archive = try SQLiteArchive(path: directory.file("size.db"))
+        // A write of traces (and their dependency buckets) in each of 60 minutes, span metrics in those and 2 later minutes.
+        var random = SplitMix64(seed: 5)
+        let batches = (0..<60).map { i in
+            SyntheticTraces(spansPerTrace: 5).request(spanCount: 1000, startNanos: Self.base + UInt64(i) * Self.minute, random: &random)
+        }
+        for batch in batches { try await archive.write(batch) }
+        for i in 0..<62 {
+            try archive.writeSpanMetrics([SpanMetricsKey(bucket: Self.base + UInt64(i) * Self.minute, service: "api", operation: "GET /", kind: .server):
+                                            Self.counts(1, errors: 0, millis: 1)])
+        }
+        func minutes() async throws -> [UInt64] {
+            try await archive.spanMetrics(service: "api", from: 0, to: .max).keys.map { ($0.bucket - Self.base) / Self.minute }.sorted()
+        }
+        func stored(_ batch: TraceBatch) async throws -> Bool {
+            for id in Set(batch.flattened.map(\.span.traceID)) where try await archive.trace(id) != nil { return true }
+            return false
+        }
+
+        let limit = try archive.storedBytes() / 2
+        while try archive.deleteOldest(untilBytesBelow: limit, maxRows: 5) > 0 {}
+        var oldest = batches.count - 1
+        while oldest > 0, try await stored(batches[oldest - 1]) { oldest -= 1 }
+        try #require(oldest > 0 && oldest < 59, "size retention kept batches \(oldest)... of 60")
+        let kept = Self.base + UInt64(oldest) * Self.minute
+        #expect(try await minutes() == Array(UInt64(oldest)..<62))
+        #expect(try await archive.dependencies(from: 0, to: kept - 1).isEmpty)
+        #expect(try await !archive.dependencies(from: kept, to: kept + Self.minute - 1).isEmpty)
+
+        // With no trace left, the minutes before the newest deleted span go; later ones stay.
+        while try archive.deleteOldest(untilBytesBelow: 1, maxRows: 50) > 0 {}
+        #expect(try await !stored(batches[59]))
+        let last = Self.base + 59 * Self.minute
+        #expect(try await minutes() == [59, 60, 61])
+        #expect(try await archive.dependencies(from: 0, to: last - 1).isEmpty)
+        #expect(try await !archive.dependencies(from: last, to: .max).isEmpty)
     }
 
     @Test func clickHouseFlushesAddUpPerMinuteAndAServiceReadsItsOwnRange() async throws {
@@ -46,5 +88,10 @@ struct SpanMetricsStorageTests {
         #expect(read[next]?.calls == 4)
         #expect(try await archive.spanMetrics(service: "api", from: Self.base + Self.minute, to: Self.base + Self.minute).keys.map(\.bucket) == [Self.base + Self.minute])
         await #expect(throws: StorageError.self) { try await archive.spanMetrics(service: "api", from: 2, to: 1) }
+
+        #expect(try await archive.spanMetricsServices(from: Self.base + 5, to: Self.base + 5) == ["api", "db"])
+        #expect(try await archive.spanMetricsServices(from: Self.base + Self.minute, to: Self.base + 9 * Self.minute) == ["api"])
+        #expect(try await archive.spanMetricsServices(from: 0, to: Self.base - 1) == [])
+        await #expect(throws: StorageError.self) { try await archive.spanMetricsServices(from: 2, to: 1) }
     }
 }

@@ -145,8 +145,9 @@ public struct TrellisConfig: Decodable, Sendable {
         }
     }
 
-    /// Checks what decoding alone cannot: the pipelines name defined components, no two listeners
-    /// share a port, and the ring leaves the pipeline room under the memory limit.
+    /// Checks what decoding alone cannot: the pipelines name defined components, a pipeline exports
+    /// to every connector, no two connectors' series share names, no two listeners share a port,
+    /// and the ring leaves the pipeline room under the memory limit.
     public func validate() throws(ConfigError) {
         if let storage = query.storage {
             guard case .trellisStore? = exporters.first(where: { $0.name == storage })?.config else {
@@ -173,12 +174,19 @@ public struct TrellisConfig: Decodable, Sendable {
             }
             try checkRingFitsTheMemoryLimit(pipeline)
         }
-        var namespaces: [String: String] = [:]
+        let exported = Set(service.pipelines.flatMap(\.exporters))
+        for (name, _) in connectors where !exported.contains(name) {
+            throw .invalidValue(path: "connectors.\(name)",
+                                reason: "no pipeline exports to it: list it in the exporters of a traces pipeline (such as traces/spanmetrics: { receivers: [otlp], exporters: [\(name)] }) or remove it")
+        }
+        // Namespaces as /metrics writes them (`a.b` and `a_b` are both `a_b`).
+        var prefixes: [String: (name: String, namespace: String)] = [:]
         for case let (name, .spanMetrics(settings)) in connectors {
-            if let other = namespaces[settings.namespace] {
-                throw .invalidValue(path: "connectors.\(name).namespace", reason: "'\(settings.namespace)' is also \(other)'s: /metrics would repeat its series; give each spanmetrics connector its own namespace")
+            if let other = prefixes[settings.metricPrefix] {
+                throw .invalidValue(path: "connectors.\(name).namespace",
+                                    reason: "'\(settings.namespace)' names its series \(settings.metricPrefix)_*, as \(other.name)'s '\(other.namespace)' does: /metrics would repeat them; give each spanmetrics connector its own namespace")
             }
-            namespaces[settings.namespace] = name
+            prefixes[settings.metricPrefix] = (name, settings.namespace)
         }
         var seen: [String: String] = [:]
         for listener in listeners where listener.endpoint.port != 0 {

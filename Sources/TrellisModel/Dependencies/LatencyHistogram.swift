@@ -29,11 +29,12 @@ public struct LatencyHistogram: Hashable, Sendable {
     }
 
     /// The duration at or below which `fraction` (0…1) of the recorded durations lie, in
-    /// nanoseconds: the upper bound of the bucket holding that rank; 0 when nothing was recorded.
+    /// nanoseconds: the upper bound of the bucket holding its nearest rank (`NearestRank`); 0 when
+    /// nothing was recorded.
     public func quantile(_ fraction: Double) -> UInt64 {
         let total = total
         guard total > 0 else { return 0 }
-        let rank = max(1, UInt64((min(max(fraction, 0), 1) * Double(total)).rounded(.up)))
+        let rank = NearestRank.of(fraction, count: total)
         var seen: UInt64 = 0
         for bucket in counts.keys.sorted() {
             seen += counts[bucket]!

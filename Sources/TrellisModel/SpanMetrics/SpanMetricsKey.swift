@@ -4,6 +4,10 @@ public struct SpanMetricsKey: Hashable, Sendable, Comparable {
     /// The width of a bucket: one minute, in nanoseconds.
     public static let bucketNanos: UInt64 = 60_000_000_000
 
+    /// The operation under which the spanmetrics connector keeps a flush's spans past its cap on
+    /// keys: not a span name, so readers show it as the overflow it is, not as an operation to search.
+    public static let overflowOperation = "otel_metric_overflow"
+
     /// The bucket's start, Unix nanoseconds (a multiple of `bucketNanos`).
     public var bucket: UInt64
     public var service: String

@@ -33,11 +33,17 @@ enum MonitorRoutes {
     /// The widest window before a point: one day, in nanoseconds (each point merges at most 1,440 minutes).
     static let maxRatePer: UInt64 = 86_400_000_000_000
 
+    /// What `quantile` may be, as the OpenAPI document's pattern for it says: a decimal above 0 and
+    /// at most 1 (`0.95`, `.5`, `1`).
+    static let quantilePattern = #"^(0*\.0*[1-9][0-9]*|0*1(\.0+)?)$"#
+
     @Sendable static func latencies(_ call: QueryCall) async throws -> [UInt8] {
         let text = try call.parameters.required("quantile")
-        guard let quantile = Double(text), quantile > 0, quantile <= 1 else {
-            throw QueryParameterError.notOneOf(parameter: "quantile", value: text, allowed: ["a number above 0 and at most 1"])
+        guard try text.wholeMatch(of: Regex(quantilePattern)) != nil else {
+            throw QueryParameterError.notOneOf(parameter: "quantile", value: text, allowed: ["a decimal above 0 and at most 1, such as 0.95"])
         }
+        // Past the digits a Double holds, a quantile above 0 is the least one.
+        let quantile = max(Double(text) ?? 0, .leastNonzeroMagnitude)
         return try await answer(call, .latencies(quantile: quantile), extra: ["quantile"])
     }
 
@@ -71,7 +77,7 @@ enum MonitorRoutes {
             }
         }
         let ms: UInt64 = 1_000_000
-        let end = try p.epochTime("endTs", unitNanos: ms, unitName: "milliseconds") ?? WallClock.nowNanos()
+        let end = try p.epochTime("endTs", unitNanos: ms, unitName: "milliseconds") ?? call.configuration.now()
         let lookback = try p.positiveSpan("lookback", unitNanos: ms, unitName: "milliseconds") ?? 3_600_000 * ms
         let step = try p.positiveSpan("step", unitNanos: ms, unitName: "milliseconds") ?? 5_000 * ms
         let ratePer = try p.positiveSpan("ratePer", unitNanos: ms, unitName: "milliseconds") ?? 600_000 * ms

@@ -140,16 +140,24 @@ final class ArchiveWriterConnection {
         }
     }
 
-    /// When the used pages reach `limit` bytes, deletes up to `maxRows` of the oldest chunks.
-    /// Returns how many chunks went (0 once below the limit).
+    /// When the used pages reach `limit` bytes, deletes up to `maxRows` of the oldest chunks, and
+    /// the per-minute rows (dependency buckets, span metrics) of the minutes wholly before the
+    /// oldest trace data still kept: the first span start of the oldest chunk left, or, when none
+    /// is left, the span start after the last of those deleted. Returns how many chunks and minute
+    /// rows went (0 once below the limit).
     func deleteOldest(untilBytesBelow limit: Int, maxRows: Int) throws(StorageError) -> Int {
         guard try usedBytes() >= limit else { return 0 }
-        let deleted = try transaction { () throws(StorageError) in
-            let select = try db.statement("SELECT id, trace_ids FROM chunks ORDER BY max_start LIMIT ?1")
+        return try transaction { () throws(StorageError) in
+            let select = try db.statement("SELECT id, trace_ids, max_start FROM chunks ORDER BY max_start LIMIT ?1")
             select.bind(1, maxRows)
-            return try deleteChunks(selectedBy: select)
+            var newestDeleted: Int64?
+            let chunks = try deleteChunks(selectedBy: select) { newestDeleted = max(newestDeleted ?? .min, $0.int64(2)) }
+            let oldest = try db.statement("SELECT min_start FROM chunks ORDER BY max_start LIMIT 1")
+            defer { oldest.reset() }
+            let keptFrom = try oldest.step() ? UInt64(oldest.int64(0)) : newestDeleted.map { UInt64($0) + 1 }
+            guard let keptFrom else { return chunks }
+            return try chunks + MinuteRows.deleteExpired(olderThan: keptFrom, maxBuckets: .max, in: db)
         }
-        return deleted
     }
 
     /// Bytes in pages that hold data (the file's pages minus the free list).
@@ -163,10 +171,14 @@ final class ArchiveWriterConnection {
         try db.execute("PRAGMA incremental_vacuum")
     }
 
-    /// Deletes the chunks a statement selects (columns: id, packed trace IDs) with their rows.
-    private func deleteChunks(selectedBy select: SQLiteStatement) throws(StorageError) -> Int {
+    /// Deletes the chunks a statement selects (columns: id, packed trace IDs, then any that
+    /// `row` reads from each selected row) with their rows.
+    private func deleteChunks(selectedBy select: SQLiteStatement, row: (SQLiteStatement) -> Void = { _ in }) throws(StorageError) -> Int {
         var selected: [(id: Int64, traces: [TraceID])] = []
-        while try select.step() { selected.append((select.int64(0), EncodedChunk.traceIDs(packed: select.blob(1)))) }
+        while try select.step() {
+            selected.append((select.int64(0), EncodedChunk.traceIDs(packed: select.blob(1))))
+            row(select)
+        }
         select.reset()
         let deletes = [
             try db.statement("DELETE FROM chunk_groups WHERE chunk_id = ?1"),

@@ -256,8 +256,10 @@ public final class SQLiteArchive: TraceArchive {
     }
 
     /// While the archive's data pages take `untilBytesBelow` bytes or more, deletes up to `maxRows`
-    /// of the oldest blocks in one transaction. Returns how many were deleted; call again until it
-    /// returns 0. Freed pages are reused by later writes; `releaseFreePages()` shrinks the file.
+    /// of the oldest blocks in one transaction, with the dependency buckets and span metrics of the
+    /// minutes before the oldest span still kept. Returns how many blocks and minute rows were
+    /// deleted; call again until it returns 0. Freed pages are reused by later writes;
+    /// `releaseFreePages()` shrinks the file.
     public func deleteOldest(untilBytesBelow limit: Int, maxRows: Int = 1000) throws(StorageError) -> Int {
         guard maxRows > 0 else { throw .invalidRetentionArgument(name: "maxRows", value: maxRows) }
         guard limit > 0 else { throw .invalidRetentionArgument(name: "untilBytesBelow", value: limit) }
@@ -309,6 +311,10 @@ public final class SQLiteArchive: TraceArchive {
 
     public func spanMetrics(service: String, from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [SpanMetricsKey: SpanMetricsCounts] {
         try withReader { connection throws(StorageError) in try SpanMetricsRows.counts(service: service, from: startUnixNano, to: endUnixNano, in: connection.db) }
+    }
+
+    public func spanMetricsServices(from startUnixNano: UInt64, to endUnixNano: UInt64) async throws -> [String] {
+        try withReader { connection throws(StorageError) in try SpanMetricsRows.services(from: startUnixNano, to: endUnixNano, in: connection.db) }
     }
 
     /// Adds a spanmetrics connector flush to `span_metrics`, in one transaction of its own (not

@@ -35,11 +35,8 @@ enum SpanMetricsRows {
 
     /// The counts of `service` in the buckets overlapping `start...end`, per minute.
     static func counts(service: String, from start: UInt64, to end: UInt64, in db: SQLiteConnection) throws(StorageError) -> [SpanMetricsKey: SpanMetricsCounts] {
-        guard start <= end else { throw .invertedTimeRange(start: start, end: end) }
-        let statement = try db.statement(inRange)
+        let statement = try minutes(inRange, from: start, to: end, in: db)
         defer { statement.reset() }
-        statement.bind(1, SQLiteValues.time(start - start % SpanMetricsKey.bucketNanos))
-        statement.bind(2, SQLiteValues.time(end - end % SpanMetricsKey.bucketNanos))
         statement.bind(3, service)
         var out: [SpanMetricsKey: SpanMetricsCounts] = [:]
         while try statement.step() {
@@ -48,5 +45,26 @@ enum SpanMetricsRows {
             out[key] = SpanMetricsCounts(calls: UInt64(statement.int64(3)), errors: UInt64(statement.int64(4)), latency: try HistogramBlob.decode(statement.blob(5)))
         }
         return out
+    }
+
+    /// The SQL that lists the services of a bucket range (tests check it searches the primary key).
+    static let servicesInRange = "SELECT DISTINCT service FROM span_metrics WHERE bucket BETWEEN ?1 AND ?2 ORDER BY service"
+
+    /// The services with rows in the buckets overlapping `start...end`, sorted.
+    static func services(from start: UInt64, to end: UInt64, in db: SQLiteConnection) throws(StorageError) -> [String] {
+        let statement = try minutes(servicesInRange, from: start, to: end, in: db)
+        defer { statement.reset() }
+        var out: [String] = []
+        while try statement.step() { out.append(statement.text(0)) }
+        return out
+    }
+
+    /// `sql` prepared with the first and last bucket overlapping `start...end` bound to ?1 and ?2.
+    private static func minutes(_ sql: String, from start: UInt64, to end: UInt64, in db: SQLiteConnection) throws(StorageError) -> SQLiteStatement {
+        let range = try DependencyBuckets.bucketRange(from: start, to: end)
+        let statement = try db.statement(sql)
+        statement.bind(1, SQLiteValues.time(range.lowerBound))
+        statement.bind(2, SQLiteValues.time(range.upperBound))
+        return statement
     }
 }

@@ -34,7 +34,7 @@ private final class Flushes: Sendable {
 
     @Test func countsEverySpanInACounterAndACumulativeHistogramInMilliseconds() async throws {
         var config = SpanMetricsConfig()
-        config.buckets = [.milliseconds(5), .milliseconds(100)]
+        config.histogram = .explicit(buckets: [.milliseconds(5), .milliseconds(100)])
         let connector = Self.connector(config)
         try await connector.consume(Self.slices("checkout", [Self.span(1, "GET /cart", millis: 3), Self.span(2, "GET /cart", millis: 50),
                                                              Self.span(3, "GET /cart", millis: 500, error: true)]))
@@ -58,6 +58,26 @@ private final class Flushes: Sendable {
             traces_span_metrics_duration_milliseconds_count{\(labels),status_code="STATUS_CODE_UNSET"} 2
 
             """)
+    }
+
+    @Test func anExponentialHistogramIsServedAsCumulativeBucketsAtItsBucketBoundsInMilliseconds() async throws {
+        var config = SpanMetricsConfig()
+        config.histogram = .exponential(maxSize: 4)
+        config.excludeDimensions = ["span.kind", "status.code"]
+        let connector = Self.connector(config)
+        // 0 ms counts apart; 1, 2, 4 and 100 ms fit 4 buckets at scale −2: (1/16, 1], (1, 16], (16, 256].
+        try await connector.consume(Self.slices("api", [0, 1, 2, 4, 100].enumerated().map { Self.span(UInt64($0.offset + 1), "GET /", millis: $0.element) }))
+        let histogram = connector.prometheusText().split(separator: "\n").filter { $0.hasPrefix("traces_span_metrics_duration_milliseconds") }
+        let labels = #"service_name="api",span_name="GET /""#
+        #expect(histogram == [
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"0.0625\"} 1",
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"1\"} 2",
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"16\"} 4",
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"256\"} 5",
+            "traces_span_metrics_duration_milliseconds_bucket{\(labels),le=\"+Inf\"} 5",
+            "traces_span_metrics_duration_milliseconds_sum{\(labels)} 107.0",
+            "traces_span_metrics_duration_milliseconds_count{\(labels)} 5",
+        ])
     }
 
     @Test func dimensionsComeFromTheSpanThenTheResourceThenTheDefaultElseTheLabelIsLeftOff() async throws {
@@ -91,17 +111,19 @@ private final class Flushes: Sendable {
         #expect(metrics.value("trellis_connector_spanmetrics_overflow_spans_total", [("connector", "spanmetrics")]) == 3)
     }
 
-    @Test func minuteCountsPastTheirCapFoldIntoTheOverflowOperation() async throws {
+    @Test func minuteCountsPastTheirCapFoldIntoTheOverflowOperationOfTheirOwnMinute() async throws {
         var config = SpanMetricsConfig()
         config.dimensionsCacheSize = 2
         let flushed = Flushes()
         let connector = Self.connector(config, flushed: flushed)
-        try await connector.consume(Self.slices("api", (1...6).map { Self.span($0, "GET /user/\($0)", millis: 1) }))
+        try await connector.consume(Self.slices("api", (1...6).map { Self.span($0, "GET /user/\($0)", millis: 1) }
+            + [Self.span(7, "GET /user/7", millis: 1, start: Self.base + 2 * Self.minute + 5)]))
         await connector.flushMinutes()
         let minutes = try #require(flushed.all.withLock { $0 }.first)
-        #expect(minutes.count == 5)
-        #expect(minutes[SpanMetricsKey(bucket: Self.base, service: "api", operation: "otel_metric_overflow", kind: .server)]?.calls == 2)
-        #expect(minutes.values.reduce(0) { $0 + $1.calls } == 6)
+        #expect(minutes.count == 6)
+        #expect(minutes[SpanMetricsKey(bucket: Self.base, service: "api", operation: SpanMetricsKey.overflowOperation, kind: .server)]?.calls == 2)
+        #expect(minutes[SpanMetricsKey(bucket: Self.base + 2 * Self.minute, service: "api", operation: SpanMetricsKey.overflowOperation, kind: .server)]?.calls == 1)
+        #expect(minutes.values.reduce(0) { $0 + $1.calls } == 7)
     }
 
     @Test func seriesNotUpdatedWithinTheExpirationLeaveAndFreeTheirPlace() async throws {
@@ -117,6 +139,39 @@ private final class Flushes: Sendable {
         #expect(!connector.prometheusText().contains(#"span_name="old""#))
         try await connector.consume(Self.slices("api", [Self.span(2, "new", millis: 1)]))
         #expect(connector.prometheusText().contains(#"span_name="new""#) && !connector.prometheusText().contains("overflow"))
+    }
+
+    @Test func aNewLabelSetWhenTheSeriesAreFullExpiresThemBeforeOverflowingWithNoScrape() async throws {
+        var config = SpanMetricsConfig()
+        config.metricsExpiration = .seconds(60)
+        config.dimensionsCacheSize = 1
+        let clock = ManualClock()
+        let metrics = CountingMetrics()
+        let connector = Self.connector(config, clock: clock, metrics: metrics)
+        try await connector.consume(Self.slices("api", [Self.span(1, "old", millis: 1)]))
+        clock.advance(by: .seconds(60))
+        try await connector.consume(Self.slices("api", [Self.span(2, "new", millis: 1)]))
+        #expect(metrics.value("trellis_connector_spanmetrics_overflow_spans_total", [("connector", "spanmetrics")]) == 0)
+        let text = connector.prometheusText()
+        #expect(text.contains(#"span_name="new""#) && !text.contains("overflow") && !text.contains(#"span_name="old""#))
+    }
+
+    @Test func eachFlushDropsTheExpiredSeriesWithNoScrape() async throws {
+        var config = SpanMetricsConfig()
+        config.metricsExpiration = .seconds(30)
+        let clock = ManualClock()
+        let connector = Self.connector(config, clock: clock)
+        try await connector.consume(Self.slices("api", [Self.span(1, "a", millis: 1), Self.span(2, "b", millis: 1)]))
+        clock.advance(by: .seconds(20))
+        try await connector.consume(Self.slices("api", [Self.span(3, "b", millis: 1)]))
+        await connector.flushMinutes()
+        #expect(connector.seriesCount == 2)
+        clock.advance(by: .seconds(10))
+        await connector.flushMinutes()
+        #expect(connector.seriesCount == 1)
+        clock.advance(by: .seconds(20))
+        await connector.flushMinutes()
+        #expect(connector.seriesCount == 0)
     }
 
     @Test func eachFlushHandsOverTheMinuteCountsGatheredSinceTheLast() async throws {

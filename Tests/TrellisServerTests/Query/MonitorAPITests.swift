@@ -64,6 +64,24 @@ import TrellisStorage
         }
     }
 
+    @Test func aQuantileIsAcceptedExactlyWhenTheOpenAPIDocumentsPatternMatchesIt() async throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes)) as? [String: Any])
+        let latencies = ((document["paths"] as? [String: Any])?["/api/metrics/latencies"] as? [String: Any])?["get"] as? [String: Any]
+        let quantile = (latencies?["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "quantile" }
+        let pattern = try #require((quantile?["schema"] as? [String: Any])?["pattern"] as? String)
+        #expect(pattern == MonitorRoutes.quantilePattern)
+        let regex = try NSRegularExpression(pattern: pattern)
+        try await withArchive { port in
+            let accepted = ["0.95", ".5", "0.05", "1", "1.00", "01", "0.000001"]
+            for text in accepted + ["0", "0.0", ".0", "00.000", "1.5", "1.01", "2", "1e-1", "-0.5", "0x1", "0.5.5", "1."] {
+                let status = try await HTTPTestClient.get(port: port, "/api/metrics/latencies?service=api&quantile=\(text)&\(window)").status
+                let matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                #expect(matches == accepted.contains(text), "\(text)")
+                #expect(status == (matches ? 200 : 400), "\(text)")
+            }
+        }
+    }
+
     @Test func theJaegerUIsKindNamesAndExtremeTimesAreAnswered() async throws {
         try await withArchive { port in
             for kind in ["server", "SERVER", "SPAN_KIND_SERVER", "span_kind_server"] {
@@ -87,26 +105,94 @@ import TrellisStorage
     }
 }
 
-/// The web UI's service overview over the same archive.
+/// The web UI's service overview over the same archive, its window ending at a fixed time.
 @Suite struct MonitorPageTests {
-    @Test func theOverviewChartsAServiceAndListsItsOperationsLinkingToSearches() async throws {
+    /// 45 s into a minute: the page's last point.
+    private static let end: UInt64 = 1_800_000_000 * 1_000_000_000 + 45_000_000_000
+
+    private func withMonitor(_ minutes: [SpanMetricsKey: SpanMetricsCounts], traces: [TraceBatch] = [], _ body: (Int) async throws -> Void) async throws {
         let path = NSTemporaryDirectory() + "monitor-page-\(UUID().uuidString).db"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let archive = try SQLiteArchive(path: path)
-        let now = UInt64(Date().timeIntervalSince1970 * 1e9)
+        try archive.writeSpanMetrics(minutes)
+        for batch in traces { try await archive.write(batch) }
+        try await withQueryServer(QueryConfiguration(now: { Self.end }), reader: archive) { port in try await body(port) }
+        archive.close()
+    }
+
+    private static func counts(_ calls: Int, errors: Int, millis: UInt64) -> SpanMetricsCounts {
         var counts = SpanMetricsCounts()
-        for i in 0..<60 { counts.record(durationNanos: 5_000_000, isError: i < 15) }
-        try archive.writeSpanMetrics([SpanMetricsKey(service: "api", operation: "GET /<cart>", kind: .server, startUnixNano: now - 120_000_000_000): counts])
-        try await withQueryServer(reader: archive) { port in
+        for i in 0..<calls { counts.record(durationNanos: millis * 1_000_000, isError: i < errors) }
+        return counts
+    }
+
+    /// The page's three charts (requests, errors, latency), each as its SVG.
+    private static func charts(_ html: String) -> [String] {
+        html.components(separatedBy: "<figure>").dropFirst().map { $0.components(separatedBy: "</figure>")[0] }
+    }
+
+    /// The number of points of each polyline in a chart.
+    private static func polylinePoints(_ chart: String) -> [Int] {
+        chart.components(separatedBy: "<polyline").dropFirst().map { line in
+            line.components(separatedBy: "points=\"")[1].prefix { $0 != "\"" }.split(separator: " ").count
+        }
+    }
+
+    @Test func theOverviewChartsAServiceAndListsItsOperationsLinkingToSearches() async throws {
+        let key = SpanMetricsKey(service: "api", operation: "GET /<cart>", kind: .server, startUnixNano: Self.end - 120_000_000_000)
+        try await withMonitor([key: Self.counts(60, errors: 15, millis: 5)]) { port in
             let page = try await HTTPTestClient.get(port: port, "/monitor?service=api&lookback=1h")
             #expect(page.status == 200)
             let html = String(decoding: page.body, as: UTF8.self)
-            #expect(html.components(separatedBy: "<polyline").count - 1 == 5)
+            // Rates over the whole hour; error rate and p50/p95/p99 over the two points whose minute windows hold the data.
+            #expect(Self.charts(html).map(Self.polylinePoints) == [[61], [2], [2, 2, 2]])
             #expect(html.contains("<tr><td><a href=\"/search?service=api&amp;operation=GET%20%2F%3Ccart%3E&amp;lookback=1h\">GET /&lt;cart&gt;</a></td><td>0.02</td><td>25%</td>"))
             let empty = String(decoding: try await HTTPTestClient.get(port: port, "/monitor?service=nobody").body, as: UTF8.self)
             #expect(empty.contains("id=\"no-metrics\""))
             #expect(try await HTTPTestClient.get(port: port, "/monitor?service=api&lookback=forever").status == 400)
         }
-        archive.close()
+    }
+
+    @Test func theSpansPastTheConnectorsKeyCapAreOneLastRowWithNoSearchLink() async throws {
+        let start = Self.end - 30_000_000_000
+        try await withMonitor([
+            SpanMetricsKey(service: "api", operation: "GET /", kind: .server, startUnixNano: start): Self.counts(6, errors: 0, millis: 5),
+            SpanMetricsKey(service: "api", operation: SpanMetricsKey.overflowOperation, kind: .server, startUnixNano: start): Self.counts(3, errors: 3, millis: 5),
+        ]) { port in
+            let html = String(decoding: try await HTTPTestClient.get(port: port, "/monitor?service=api&lookback=1h").body, as: UTF8.self)
+            #expect(!html.contains("operation=\(SpanMetricsKey.overflowOperation)") && !html.contains(">\(SpanMetricsKey.overflowOperation)<"))
+            let rows = html.components(separatedBy: "<tr>").dropFirst(2)
+            #expect(rows.count == 2)
+            #expect(rows.first?.contains("operation=GET%20%2F") == true)
+            #expect(rows.last?.hasPrefix("<td class=\"muted\" id=\"overflow\">Other operations") == true && rows.last?.contains("<td>100%</td>") == true)
+        }
+    }
+
+    @Test func theServicesToChooseFromAreThoseWithTracesAndThoseWithSpanMetricsOnly() async throws {
+        // Tail sampling dropped every trace of api; a trace of node-service and demo-service is kept (they have no span metrics).
+        let key = SpanMetricsKey(service: "api", operation: "GET /", kind: .server, startUnixNano: Self.end - 30_000_000_000)
+        let kept = QueryFixture.flow(1, route: "/", method: "GET", start: Self.end - 60_000_000_000, duration: 1_000_000, status: 200)
+        try await withMonitor([key: Self.counts(1, errors: 0, millis: 5)], traces: [kept]) { port in
+            let html = String(decoding: try await HTTPTestClient.get(port: port, "/monitor?service=api").body, as: UTF8.self)
+            #expect(html.contains("<option selected>api</option><option>demo-service</option><option>node-service</option></select>"))
+            #expect(html.contains("<table id=\"operations\">"))
+        }
+    }
+
+    @Test func aSingleMinuteOfDataIsAVisibleMarkInEveryChart() async throws {
+        // Data only in the last minute: one point of error rate and of each latency quantile.
+        let key = SpanMetricsKey(service: "api", operation: "GET /", kind: .server, startUnixNano: Self.end - 30_000_000_000)
+        try await withMonitor([key: Self.counts(60, errors: 15, millis: 5)]) { port in
+            let charts = Self.charts(String(decoding: try await HTTPTestClient.get(port: port, "/monitor?service=api&lookback=1h").body, as: UTF8.self))
+            #expect(charts.count == 3)
+            for chart in charts {
+                let lines = Self.polylinePoints(chart)
+                #expect(lines.allSatisfy { $0 >= 2 }, "a line of one point draws nothing: \(chart)")
+                #expect(!lines.isEmpty || chart.contains("<circle"), "\(chart)")
+            }
+            #expect(charts[1].components(separatedBy: "<circle").count - 1 == 1 && charts[1].contains("<title>errors 25%</title>"))
+            #expect(charts[2].components(separatedBy: "<circle").count - 1 == 3)
+            for quantile in ["p50", "p95", "p99"] { #expect(charts[2].contains("<title>\(quantile) 5.2"), "\(quantile)") }
+        }
     }
 }

@@ -31,9 +31,25 @@ public struct SpanMetricsConfig: Decodable, Sendable, Hashable {
     /// exporter turns dots into underscores; `exclude_dimensions` may drop them.
     public static let standardDimensions = ["service.name", "span.name", "span.kind", "status.code"]
 
-    /// `histogram.explicit.buckets`: upper bounds of the duration histogram, ascending. Default the
-    /// connector's: 2ms 4ms 6ms 8ms 10ms 50ms 100ms 200ms 400ms 800ms 1s 1400ms 2s 5s 10s 15s.
-    public var buckets: [ConfigDuration] = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000].map { .milliseconds($0) }
+    /// The duration histogram of each series: `histogram.explicit` or `histogram.exponential`, not both.
+    public enum Histogram: Sendable, Hashable {
+        /// `histogram.explicit.buckets`: upper bounds, ascending.
+        case explicit(buckets: [ConfigDuration])
+        /// `histogram.exponential.max_size`: a base-2 exponential histogram of at most this many
+        /// buckets per series, in milliseconds (`ExponentialHistogram`), served on /metrics as
+        /// cumulative `le` buckets at its bucket bounds.
+        case exponential(maxSize: Int)
+    }
+
+    /// The connector's default bounds: 2ms 4ms 6ms 8ms 10ms 50ms 100ms 200ms 400ms 800ms 1s 1400ms 2s 5s 10s 15s.
+    public static let defaultBuckets: [ConfigDuration] = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10_000, 15_000].map { .milliseconds($0) }
+    /// The connector's default `histogram.exponential.max_size`.
+    public static let defaultMaxSize = 160
+    /// The largest `max_size` taken: a series holds up to that many counts.
+    public static let largestMaxSize = 16_384
+
+    /// Default explicit, with `defaultBuckets`.
+    public var histogram = Histogram.explicit(buckets: SpanMetricsConfig.defaultBuckets)
     public var dimensions: [Dimension] = []
     /// Standard dimensions left off every series.
     public var excludeDimensions: [String] = []
@@ -47,6 +63,9 @@ public struct SpanMetricsConfig: Decodable, Sendable, Hashable {
     /// Prefix of the metric names, dots becoming underscores. Default `traces.span.metrics`.
     public var namespace = "traces.span.metrics"
 
+    /// The namespace as the metric names on /metrics start: `traces_span_metrics`.
+    public var metricPrefix: String { SpanMetricsExposition.sanitized(namespace) }
+
     public init() {}
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
@@ -59,18 +78,21 @@ public struct SpanMetricsConfig: Decodable, Sendable, Hashable {
 
     private enum HistogramKeys: String, CodingKey, CaseIterable { case explicit, exponential, unit }
     private enum ExplicitKeys: String, CodingKey, CaseIterable { case buckets }
+    private enum ExponentialKeys: String, CodingKey, CaseIterable {
+        case maxSize = "max_size"
+    }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let path = ConfigPath.dotted(decoder.codingPath)
         if c.contains(.histogram) {
-            let histogram = try c.superDecoder(forKey: .histogram)
-            try histogram.rejectUnknownKeys(HistogramKeys.self)
-            let h = try histogram.container(keyedBy: HistogramKeys.self)
-            if h.contains(.exponential) {
-                throw ConfigError.invalidValue(path: path + ".histogram.exponential",
-                                               reason: "the Prometheus text format on /metrics has no exponential histograms; use histogram.explicit.buckets")
+            let histogramDecoder = try c.superDecoder(forKey: .histogram)
+            try histogramDecoder.rejectUnknownKeys(HistogramKeys.self)
+            let h = try histogramDecoder.container(keyedBy: HistogramKeys.self)
+            if h.contains(.explicit) && h.contains(.exponential) {
+                throw ConfigError.invalidValue(path: path + ".histogram",
+                                               reason: "explicit and exponential exclude each other: keep histogram.explicit or histogram.exponential")
             }
             if let unit = try h.decodeIfPresent(String.self, forKey: .unit), unit != "ms" {
                 throw ConfigError.invalidValue(path: path + ".histogram.unit", reason: "only ms is served (the series are *_duration_milliseconds), got \(unit)")
@@ -78,7 +100,14 @@ public struct SpanMetricsConfig: Decodable, Sendable, Hashable {
             if h.contains(.explicit) {
                 let explicit = try h.superDecoder(forKey: .explicit)
                 try explicit.rejectUnknownKeys(ExplicitKeys.self)
-                buckets = try explicit.container(keyedBy: ExplicitKeys.self).decodeIfPresent([ConfigDuration].self, forKey: .buckets) ?? buckets
+                let buckets = try explicit.container(keyedBy: ExplicitKeys.self).decodeIfPresent([ConfigDuration].self, forKey: .buckets)
+                histogram = .explicit(buckets: buckets ?? Self.defaultBuckets)
+            }
+            if h.contains(.exponential) {
+                let exponential = try h.superDecoder(forKey: .exponential)
+                try exponential.rejectUnknownKeys(ExponentialKeys.self)
+                let maxSize = try exponential.container(keyedBy: ExponentialKeys.self).decodeIfPresent(Int.self, forKey: .maxSize)
+                histogram = .exponential(maxSize: maxSize ?? Self.defaultMaxSize)
             }
         }
         dimensions = try c.decodeIfPresent([Dimension].self, forKey: .dimensions) ?? []
@@ -91,19 +120,32 @@ public struct SpanMetricsConfig: Decodable, Sendable, Hashable {
     }
 
     public func validate(path: String = "connectors.spanmetrics") throws(ConfigError) {
-        if buckets.isEmpty { throw .invalidValue(path: path + ".histogram.explicit.buckets", reason: "name at least one bucket") }
-        for (i, bound) in buckets.enumerated() where bound.nanoseconds <= 0 || (i > 0 && bound.nanoseconds <= buckets[i - 1].nanoseconds) {
-            throw .invalidValue(path: path + ".histogram.explicit.buckets[\(i)]", reason: "bounds must be above zero and ascending, got \(bound)")
+        switch histogram {
+        case .explicit(let buckets):
+            if buckets.isEmpty { throw .invalidValue(path: path + ".histogram.explicit.buckets", reason: "name at least one bucket") }
+            for (i, bound) in buckets.enumerated() where bound.nanoseconds <= 0 || (i > 0 && bound.nanoseconds <= buckets[i - 1].nanoseconds) {
+                throw .invalidValue(path: path + ".histogram.explicit.buckets[\(i)]", reason: "bounds must be above zero and ascending, got \(bound)")
+            }
+        case .exponential(let maxSize):
+            if maxSize < 2 || maxSize > Self.largestMaxSize {
+                throw .invalidValue(path: path + ".histogram.exponential.max_size",
+                                    reason: "must be 2 to \(Self.largestMaxSize) (lowering the scale merges buckets in pairs; each series holds max_size counts), got \(maxSize)")
+            }
         }
         for (i, name) in excludeDimensions.enumerated() where !Self.standardDimensions.contains(name) {
             throw .invalidValue(path: path + ".exclude_dimensions[\(i)]", reason: "'\(name)' is not one of \(Self.standardDimensions.joined(separator: ", "))")
         }
-        // Label names as /metrics writes them: unique, none a standard label or `le`, none starting with a digit.
+        // Label names as /metrics writes them: unique, none a standard label or `le`, none starting
+        // with a digit or with `__` (Prometheus keeps those for itself, `__name__` among them).
         var seen = Set(Self.standardDimensions.map(SpanMetricsExposition.sanitized) + ["le", "otel_metric_overflow"])
         for (i, dimension) in dimensions.enumerated() {
             let label = SpanMetricsExposition.sanitized(dimension.name)
             if dimension.name.isEmpty || label.first!.isNumber {
                 throw .invalidValue(path: path + ".dimensions[\(i)].name", reason: "must be a name not starting with a digit, got '\(dimension.name)'")
+            }
+            if label.hasPrefix("__") {
+                throw .invalidValue(path: path + ".dimensions[\(i)].name",
+                                    reason: "'\(dimension.name)' would be the label \(label); Prometheus reserves labels starting with __")
             }
             if !seen.insert(label).inserted {
                 throw .invalidValue(path: path + ".dimensions[\(i)].name", reason: "'\(dimension.name)' would be the label \(label), which another label already is")

@@ -10,7 +10,7 @@ import TrellisModel
 /// It never refuses and holds no spans: `consume` updates the figures under one lock.
 /// `prometheusText()` is its series for `/metrics` (`SpanMetricsExposition`). Every
 /// `metrics_flush_interval`, and at shutdown, the per-minute counts since the last flush go to
-/// `flush` (the app hands them to the archive). Spans already encoded by an earlier stage (not
+/// `flush` (the app hands them to the archive), and expired series are dropped (as at each scrape). Spans already encoded by an earlier stage (not
 /// the case at a pipeline's entry) count with their summary's facts and no dimensions.
 public final class SpanMetricsConnector: SpanConsumer {
     public typealias Flush = @Sendable ([SpanMetricsKey: SpanMetricsCounts]) async -> Void
@@ -89,11 +89,19 @@ public final class SpanMetricsConnector: SpanConsumer {
         state.withLock { $0.minutes }
     }
 
-    /// Hands the minute counts gathered since the last flush to `flush`.
+    /// Hands the minute counts gathered since the last flush to `flush`, and drops the series
+    /// `metrics_expiration` expired (so they go with no scrape of /metrics).
     public func flushMinutes() async {
-        let minutes = state.withLock { $0.takeMinutes() }
+        let time = now()
+        let minutes = state.withLock { state in
+            state.expire(now: time)
+            return state.takeMinutes()
+        }
         if !minutes.isEmpty { await flush(minutes) }
     }
+
+    /// The series kept for /metrics now, the overflow series not counted.
+    var seriesCount: Int { state.withLock { $0.series.count } }
 
     /// Stops the timer, waits for a flush it may have begun, and flushes the rest.
     public func shutdown(deadline: ContinuousClock.Instant) async {

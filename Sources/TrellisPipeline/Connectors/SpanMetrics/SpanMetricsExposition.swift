@@ -3,14 +3,16 @@ import TrellisModel
 /// The spanmetrics series in the Prometheus text format (version 0.0.4), named as the
 /// collector's Prometheus exporter names the connector's metrics: the namespace with dots as
 /// underscores, then `_calls_total` (counter) and `_duration_milliseconds` (histogram with
-/// `_bucket{le}`, `_sum`, `_count`). Labels: `service_name`, `span_name`, `span_kind`
+/// `_bucket{le}`, `_sum`, `_count`; with `histogram.exponential`, a series' `le` values are the
+/// bounds of its exponential histogram's buckets in use, which change as it widens). Labels: `service_name`, `span_name`, `span_kind`
 /// (`SPAN_KIND_SERVER`, …), `status_code` (`STATUS_CODE_UNSET`, `_OK`, `_ERROR`), then each
 /// dimension with every character outside `[A-Za-z0-9_]` as `_`. Series are sorted by labels.
 enum SpanMetricsExposition {
     static func text(of state: SpanMetricsState) -> String {
-        let prefix = sanitized(state.config.namespace)
+        let prefix = state.config.metricPrefix
         let names = state.config.dimensions.map { sanitized($0.name) }
-        let bounds = state.config.buckets.map { millis($0.nanoseconds) }
+        let bounds: [String]
+        if case .explicit(let buckets) = state.config.histogram { bounds = buckets.map { number(Double($0.nanoseconds) / 1_000_000) } } else { bounds = [] }
         var rows: [(labels: String, series: SpanMetricsState.Series)] = state.series.map { key, series in
             var pairs: [(String, String)] = []
             if let service = key.service { pairs.append(("service_name", service)) }
@@ -29,10 +31,8 @@ enum SpanMetricsExposition {
         out += "# HELP \(histogram) Span durations counted by the spanmetrics connector before sampling.\n# TYPE \(histogram) histogram\n"
         for row in rows {
             let separator = row.labels.isEmpty ? "" : ","
-            var cumulative: UInt64 = 0
-            for (bound, count) in zip(bounds + ["+Inf"], row.series.buckets) {
-                cumulative += count
-                out += "\(histogram)_bucket{\(row.labels)\(separator)le=\"\(bound)\"} \(cumulative)\n"
+            for (bound, count) in cumulative(row.series, bounds: bounds) + [("+Inf", row.series.calls)] {
+                out += "\(histogram)_bucket{\(row.labels)\(separator)le=\"\(bound)\"} \(count)\n"
             }
             out += "\(histogram)_sum{\(row.labels)} \(row.series.sumMillis)\n\(histogram)_count{\(row.labels)} \(row.series.calls)\n"
         }
@@ -78,8 +78,19 @@ enum SpanMetricsExposition {
         return out
     }
 
-    /// Nanoseconds as milliseconds, without a fraction when whole (`2`, `0.5`).
-    private static func millis(_ nanos: Int64) -> String {
-        nanos % 1_000_000 == 0 ? String(nanos / 1_000_000) : String(Double(nanos) / 1_000_000)
+    /// A series' cumulative buckets below `+Inf` (bound as written, durations at or below it): at
+    /// the explicit `bounds`, or at the bounds of its exponential histogram's buckets in use.
+    private static func cumulative(_ series: SpanMetricsState.Series, bounds: [String]) -> [(String, UInt64)] {
+        if let exponential = series.exponential { return exponential.cumulative.map { (number($0.upperBound), $0.count) } }
+        var total: UInt64 = 0
+        return zip(bounds, series.buckets).map { bound, count in
+            total += count
+            return (bound, total)
+        }
+    }
+
+    /// A bound in milliseconds, without a fraction when whole (`2`, `0.5`, `1.0905077326652577`).
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && value < 1e15 ? String(Int64(value)) : String(value)
     }
 }
