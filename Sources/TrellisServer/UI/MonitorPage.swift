@@ -21,8 +21,8 @@ enum MonitorPage {
         let services = Set(try await call.reader.services() + reader.spanMetricsServices(from: start, to: end)).sorted()
         let service = try p.single("service")
         let e = UIPage.escape
-        let options = services.map { "<option\($0 == service ? " selected" : "")>\(e($0))</option>" }.joined()
-        let lookbacks = UIRoutes.lookbacks.map { "<option\($0 == lookback.text ? " selected" : "")>\($0)</option>" }.joined()
+        let options = services.map { UIPage.option($0, selected: $0 == service) }.joined()
+        let lookbacks = UIRoutes.lookbackOptions(current: lookback.text)
         var body = """
         <form class="search" method="get" action="/monitor"><label>Service<select name="service">\(service == nil ? "<option value=\"\"></option>" : "")\(options)</select></label>
         <label>Lookback<select name="lookback">\(lookbacks)</select></label><button type="submit">Show</button></form>

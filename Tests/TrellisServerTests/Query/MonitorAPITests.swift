@@ -174,7 +174,7 @@ import TrellisStorage
         let kept = QueryFixture.flow(1, route: "/", method: "GET", start: Self.end - 60_000_000_000, duration: 1_000_000, status: 200)
         try await withMonitor([key: Self.counts(1, errors: 0, millis: 5)], traces: [kept]) { port in
             let html = String(decoding: try await HTTPTestClient.get(port: port, "/monitor?service=api").body, as: UTF8.self)
-            #expect(html.contains("<option selected>api</option><option>demo-service</option><option>node-service</option></select>"))
+            #expect(html.contains("<option value=\"api\" selected>api</option><option value=\"demo-service\">demo-service</option><option value=\"node-service\">node-service</option></select>"))
             #expect(html.contains("<table id=\"operations\">"))
         }
     }
