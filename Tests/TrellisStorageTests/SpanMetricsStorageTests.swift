@@ -67,6 +67,32 @@ struct SpanMetricsStorageTests {
         #expect(try await !archive.dependencies(from: last, to: .max).isEmpty)
     }
 
+    @Test func sizeRetentionKeepsTheMinutesOfALateWriteThatReachesBack() async throws {
+        let directory = try TemporaryDirectory()
+        let archive = try SQLiteArchive(path: directory.file("late.db"))
+        var random = SplitMix64(seed: 6)
+        let batches = (0..<60).map { i in
+            SyntheticTraces(spansPerTrace: 5).request(spanCount: 1000, startNanos: Self.base + UInt64(i) * Self.minute, random: &random)
+        }
+        for batch in batches { try await archive.write(batch) }
+        // One last write holds a straggler trace from minute 0 beside traces of minute 59: its chunk ends last and reaches back furthest.
+        let straggler = SyntheticTraces(spansPerTrace: 5).request(spanCount: 5, startNanos: Self.base, random: &random)
+        let late = SyntheticTraces(spansPerTrace: 5).request(spanCount: 1000, startNanos: Self.base + 59 * Self.minute, random: &random)
+        try await archive.write(TraceBatch(resourceSpans: straggler.resourceSpans + late.resourceSpans))
+        for i in 0..<60 {
+            try archive.writeSpanMetrics([SpanMetricsKey(bucket: Self.base + UInt64(i) * Self.minute, service: "api", operation: "GET /", kind: .server):
+                                            Self.counts(1, errors: 0, millis: 1)])
+        }
+        let limit = try archive.storedBytes() / 2
+        while try archive.deleteOldest(untilBytesBelow: limit, maxRows: 5) > 0 {}
+        let stragglerID = try #require(straggler.flattened.first?.span.traceID), firstID = try #require(batches[0].flattened.first?.span.traceID)
+        let stragglerKept = try await archive.trace(stragglerID) != nil, firstKept = try await archive.trace(firstID) != nil
+        try #require(stragglerKept && !firstKept, "size retention deleted the first minute's write and kept the late one")
+        // The straggler's minute 0 still has trace data, so no minute row goes.
+        #expect(try await archive.spanMetrics(service: "api", from: 0, to: .max).count == 60)
+        #expect(try await !archive.dependencies(from: Self.base, to: Self.base + Self.minute - 1).isEmpty)
+    }
+
     @Test func clickHouseFlushesAddUpPerMinuteAndAServiceReadsItsOwnRange() async throws {
         let archive = try ClickHouseArchive(settings: try ClickHouseTestServer.shared.get().freshArchiveSettings())
         try await Self.checkFlushesAddUp(archive)

@@ -37,9 +37,12 @@
 /// Version 5 adds `span_metrics`: per (minute bucket, service, operation, kind), the spans the
 /// spanmetrics connector counted before sampling, their errors and their latency histogram
 /// (`HistogramBlob`), upserted at each connector flush.
+///
+/// Version 6 indexes `chunks` by earliest span start too, so size retention finds the oldest
+/// span still kept (a write's chunk can reach back before chunks that end earlier).
 enum ArchiveSchema {
     /// The newest schema this build reads and writes.
-    static let currentVersion = 5
+    static let currentVersion = 6
 
     /// The statements that take a database from version `n - 1` to `n`, at index `n - 1`.
     static let migrations: [[String]] = [
@@ -106,6 +109,7 @@ enum ArchiveSchema {
                 PRIMARY KEY (bucket, service, operation, kind)) WITHOUT ROWID
             """,
         ],
+        ["CREATE INDEX chunks_by_first_start ON chunks (min_start)"],
     ]
 
     /// The version whose migration converts the span blocks of earlier versions into chunks.

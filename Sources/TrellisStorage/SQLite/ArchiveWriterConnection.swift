@@ -142,8 +142,9 @@ final class ArchiveWriterConnection {
 
     /// When the used pages reach `limit` bytes, deletes up to `maxRows` of the oldest chunks, and
     /// the per-minute rows (dependency buckets, span metrics) of the minutes wholly before the
-    /// oldest trace data still kept: the first span start of the oldest chunk left, or, when none
-    /// is left, the span start after the last of those deleted. Returns how many chunks and minute
+    /// oldest trace data still kept: the earliest span start of the chunks left (a late write's
+    /// chunk can reach back before chunks that end earlier), or, when none is left, the span
+    /// start after the last of those deleted. Returns how many chunks and minute
     /// rows went (0 once below the limit).
     func deleteOldest(untilBytesBelow limit: Int, maxRows: Int) throws(StorageError) -> Int {
         guard try usedBytes() >= limit else { return 0 }
@@ -152,7 +153,7 @@ final class ArchiveWriterConnection {
             select.bind(1, maxRows)
             var newestDeleted: Int64?
             let chunks = try deleteChunks(selectedBy: select) { newestDeleted = max(newestDeleted ?? .min, $0.int64(2)) }
-            let oldest = try db.statement("SELECT min_start FROM chunks ORDER BY max_start LIMIT 1")
+            let oldest = try db.statement("SELECT min_start FROM chunks ORDER BY min_start LIMIT 1")
             defer { oldest.reset() }
             let keptFrom = try oldest.step() ? UInt64(oldest.int64(0)) : newestDeleted.map { UInt64($0) + 1 }
             guard let keptFrom else { return chunks }
