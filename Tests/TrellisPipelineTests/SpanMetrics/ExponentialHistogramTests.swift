@@ -18,6 +18,18 @@ import TrellisModel
         }
     }
 
+    @Test func aValueExactlyOnAPrintedBoundIsCountedAtOrBelowIt() {
+        // Prometheus's le is inclusive: the value le prints for bucket i's upper bound falls in bucket i.
+        for scale in [20, 10, 3, 1] {
+            for value in [0.000_37, 0.01, 0.7, 1.3, 3, 17.25, 1000, 98_765.4321, 4e11] {
+                let index = ExponentialHistogram.index(of: value, scale: scale)
+                let bound = ExponentialHistogram.lowerBound(of: index + 1, scale: scale)
+                #expect(ExponentialHistogram.index(of: bound, scale: scale) == index, "the bound above \(value) at \(scale)")
+                #expect(ExponentialHistogram.index(of: bound.nextUp, scale: scale) == index + 1, "just past the bound above \(value) at \(scale)")
+            }
+        }
+    }
+
     @Test func aValueThatWouldWidenTheRangePastMaxSizeLowersTheScaleJustEnough() {
         var histogram = ExponentialHistogram(maxSize: 4)
         histogram.record(1)

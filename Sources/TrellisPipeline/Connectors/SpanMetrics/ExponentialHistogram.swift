@@ -85,7 +85,15 @@ struct ExponentialHistogram: Hashable, Sendable {
             // An exact power of two is the upper bound of the bucket below.
             return scale > 0 ? (exponent << scale) - 1 : (exponent - 1) >> -scale
         }
-        return scale > 0 ? Int((log2(value) * Double(1 << scale)).rounded(.down)) : exponent >> -scale
+        guard scale > 0 else { return exponent >> -scale }
+        // log2 can round across a bound: the index is checked against the bounds `le` prints.
+        var index = Int((log2(value) * Double(1 << scale)).rounded(.down))
+        if lowerBound(of: index, scale: scale) >= value {
+            index -= 1
+        } else if lowerBound(of: index + 1, scale: scale) < value {
+            index += 1
+        }
+        return index
     }
 
     /// The lower bound of bucket `index` at `scale`: 2^(index·2^−scale).

@@ -52,8 +52,9 @@ public final class SpanMetricsConnector: SpanConsumer {
     }
 
     public func consume(_ slices: [TraceSlice]) async throws(PipelineRefusal) {
-        let time = now()
         let overflowed = state.withLock { state -> UInt64 in
+            // Read under the lock, so series are updated in time order (expiry relies on it).
+            let time = now()
             let before = state.overflowSpans
             for slice in slices {
                 switch slice.spans {
@@ -77,9 +78,8 @@ public final class SpanMetricsConnector: SpanConsumer {
 
     /// The connector's series in the Prometheus text format, after dropping expired ones.
     public func prometheusText() -> String {
-        let time = now()
-        return state.withLock { state in
-            state.expire(now: time)
+        state.withLock { state in
+            state.expire(now: now())
             return SpanMetricsExposition.text(of: state)
         }
     }
@@ -92,9 +92,8 @@ public final class SpanMetricsConnector: SpanConsumer {
     /// Hands the minute counts gathered since the last flush to `flush`, and drops the series
     /// `metrics_expiration` expired (so they go with no scrape of /metrics).
     public func flushMinutes() async {
-        let time = now()
         let minutes = state.withLock { state in
-            state.expire(now: time)
+            state.expire(now: now())
             return state.takeMinutes()
         }
         if !minutes.isEmpty { await flush(minutes) }
