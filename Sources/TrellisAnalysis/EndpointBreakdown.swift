@@ -35,11 +35,13 @@ public struct EndpointBreakdown: Encodable, Sendable, Hashable {
     /// Up to five of the slowest tenth of the traces, slowest first.
     public var slowest: [Example]
 
-    public init(service: String, operation: String, traces batches: [TraceBatch]) {
+    /// - Parameter durations: when given, the endpoint span is the longest of those whose
+    ///   duration (ns) lies in it, and a trace with none is left out.
+    public init(service: String, operation: String, durations durationRange: ClosedRange<UInt64>? = nil, traces batches: [TraceBatch]) {
         var shares: [String: (service: String, operation: String, values: [Double])] = [:]
         var durations: [(traceID: String, duration: UInt64)] = []
         for batch in batches {
-            guard let endpoint = Self.endpointSubtree(of: batch, service: service, operation: operation),
+            guard let endpoint = Self.endpointSubtree(of: batch, service: service, operation: operation, durations: durationRange),
                   let path = CriticalPath(trace: endpoint.spans) else { continue }
             durations.append((path.traceID, endpoint.duration))
             var perOperation: [String: (service: String, operation: String, time: UInt64)] = [:]
@@ -64,14 +66,15 @@ public struct EndpointBreakdown: Encodable, Sendable, Hashable {
         slowest = bySlowness.prefix(min(5, max(1, bySlowness.count / 10))).map { Example(traceID: $0.traceID, duration: $0.duration) }
     }
 
-    /// The longest span of `service` and `operation` in `batch` (ties: the lower span ID) with
-    /// every span under it, and its duration in whole microseconds; nil when no span matches.
-    static func endpointSubtree(of batch: TraceBatch, service: String, operation: String) -> (spans: TraceBatch, duration: UInt64)? {
+    /// The longest span of `service` and `operation` in `batch` whose duration lies in
+    /// `durations` (ties: the lower span ID) with every span under it, and its duration in whole
+    /// microseconds; nil when no span matches.
+    static func endpointSubtree(of batch: TraceBatch, service: String, operation: String, durations: ClosedRange<UInt64>?) -> (spans: TraceBatch, duration: UInt64)? {
         var children: [SpanID: [SpanID]] = [:]
         var endpoint: Span?
         for (resource, _, span) in batch.flattened {
             if span.parentSpanID.isValid { children[span.parentSpanID, default: []].append(span.spanID) }
-            guard span.name == operation, resource.serviceName == service else { continue }
+            guard span.name == operation, resource.serviceName == service, durations?.contains(span.durationNanos) ?? true else { continue }
             if let best = endpoint, (best.durationNanos, span.spanID) >= (span.durationNanos, best.spanID) { continue }
             endpoint = span
         }

@@ -52,6 +52,25 @@ import TrellisModel
         #expect(breakdown.slowest.map(\.duration) == [100])
     }
 
+    @Test func aDurationRangeChoosesWhichEndpointSpanIsMeasured() {
+        // One trace calls GET /x twice: for 100 µs (waiting 40 µs on SELECT) and for 2,000 µs (waiting 1,500 µs).
+        let id = TraceID(high: 8, low: 2)
+        let spans = [
+            Span(traceID: id, spanID: SpanID(1), name: "GET /x", kind: .server, startTimeUnixNano: 0, endTimeUnixNano: 100_000),
+            Span(traceID: id, spanID: SpanID(2), parentSpanID: SpanID(1), name: "SELECT", kind: .client, startTimeUnixNano: 10_000, endTimeUnixNano: 50_000),
+            Span(traceID: id, spanID: SpanID(3), name: "GET /x", kind: .server, startTimeUnixNano: 200_000, endTimeUnixNano: 2_200_000),
+            Span(traceID: id, spanID: SpanID(4), parentSpanID: SpanID(3), name: "SELECT", kind: .client, startTimeUnixNano: 300_000, endTimeUnixNano: 1_800_000),
+        ]
+        let trace = TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("api"))]),
+                                                             scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])])
+        let share = { (durations: ClosedRange<UInt64>?) in
+            EndpointBreakdown(service: "api", operation: "GET /x", durations: durations, traces: [trace]).parts.first { $0.operation == "SELECT" }?.shareP50
+        }
+        #expect(share(nil) == 0.75)
+        #expect(share(0...1_000_000) == 0.4)
+        #expect(share(500_000_000...(.max)) == nil)
+    }
+
     @Test func tracesWithoutTheEndpointAreNotCounted() {
         let breakdown = EndpointBreakdown(service: "api", operation: "GET /y", traces: [request(1, db: 8)])
         #expect(breakdown.traces == 0 && breakdown.parts.isEmpty && breakdown.slowest.isEmpty)

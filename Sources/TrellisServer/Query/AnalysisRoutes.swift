@@ -38,7 +38,8 @@ public enum AnalysisRoutes {
 
     /// The critical paths of up to `limit` (default `query.max_limit`) traces of `service` and
     /// `operation` that started between `start` and `end` (µs; default the last hour), aggregated;
-    /// `minDuration`/`maxDuration` keep the traces whose endpoint span lasted that long.
+    /// with `minDuration`/`maxDuration`, the endpoint span measured in each trace is the longest
+    /// that lasted that long, and traces with none are left out.
     @Sendable static func endpointBreakdown(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
         try p.reject(allowing: ["service", "operation", "start", "end", "limit", "minDuration", "maxDuration"])
@@ -56,7 +57,8 @@ public enum AnalysisRoutes {
         query.maxDuration = try p.duration("maxDuration")
         try QueryParameters.checkRange(query.minDuration, query.maxDuration, names: ("minDuration", "maxDuration"))
         let traces = try await TraceSearch(query: query).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
-        return EndpointBreakdown(service: service, operation: operation, traces: traces)
+        let durations = query.minDuration == nil && query.maxDuration == nil ? nil : (query.minDuration ?? 0)...(query.maxDuration ?? .max)
+        return EndpointBreakdown(service: service, operation: operation, durations: durations, traces: traces)
     }
 
     private static func storedTrace(_ call: QueryCall) async throws -> TraceBatch {

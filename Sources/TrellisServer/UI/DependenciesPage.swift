@@ -11,11 +11,10 @@ enum DependenciesPage {
     @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
         try p.reject(allowing: ["lookback", "start", "end"])
-        let lookback = try UIRoutes.lookback(p, default: "24h")
-        let range = try UIRoutes.range(p, lookback: lookback.nanos)
+        let range = try UIRange(p, defaultLookback: "24h")
         let graph = DependencyGraph(summary: try await call.reader.dependencies(from: range.start, to: range.end))
-        let form = "<form class=\"search\" method=\"get\" action=\"/dependencies\"><label>Lookback<select name=\"lookback\">\(UIRoutes.lookbackOptions(current: lookback.text))</select></label><button type=\"submit\">Show</button></form>"
-        guard !graph.nodes.isEmpty else { return UIPage.render(title: "Dependencies", body: form + "<p class=\"muted\">No calls between services in the last \(UIPage.escape(lookback.text)).</p>") }
+        let form = "<form class=\"search\" method=\"get\" action=\"/dependencies\">\(range.formFields)<button type=\"submit\">Show</button></form>"
+        guard !graph.nodes.isEmpty else { return UIPage.render(title: "Dependencies", body: form + "<p class=\"muted\">No calls between services in \(UIPage.escape(range.phrase)).</p>") }
         let e = UIPage.escape
         var callsIn: [String: UInt64] = [:]
         for edge in graph.edges { callsIn[edge.child, default: 0] += edge.callCount }
@@ -47,7 +46,7 @@ enum DependenciesPage {
             let shape = node.virtual
                 ? "<rect x=\"\(p.x - 24)\" y=\"\(p.y - 16)\" width=\"48\" height=\"32\" fill=\"none\" stroke=\"#888\" stroke-dasharray=\"4\"/>"
                 : "<circle cx=\"\(p.x)\" cy=\"\(p.y)\" r=\"22\" fill=\"\(UIPage.color(of: node.service))\"/>"
-            let search = node.virtual ? "" : " href=\"/search?service=\(PercentEncoding.query(node.service))&amp;lookback=\(PercentEncoding.query(lookback.text))\(lookback.text == "custom" ? "&amp;start=\(range.start / 1_000)&amp;end=\(range.end / 1_000)" : "")\""
+            let search = node.virtual ? "" : " href=\"/search?service=\(PercentEncoding.query(node.service))&amp;\(range.linkQuery)\""
             return "<a class=\"node\(node.virtual ? " virtual" : "")\"\(search)>\(shape)<text x=\"\(p.x)\" y=\"\(p.y + 36)\" text-anchor=\"middle\">\(e(node.service))</text><text class=\"muted\" x=\"\(p.x)\" y=\"\(p.y + 50)\" text-anchor=\"middle\">\(facts)</text></a>"
         }.joined()
         let rows = graph.edges.map { "<tr><td>\(e($0.parent))</td><td>\(e($0.child))</td><td>\($0.callCount)</td><td>\($0.errorCount)</td></tr>" }.joined()

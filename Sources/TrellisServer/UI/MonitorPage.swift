@@ -13,7 +13,8 @@ enum MonitorPage {
     @Sendable static func render(_ call: QueryCall) async throws -> [UInt8] {
         let p = call.parameters
         try p.reject(allowing: ["service", "lookback"])
-        let lookback = try UIRoutes.lookback(p, default: "1h")
+        let lookbackText = try p.single("lookback") ?? "1h"
+        let lookback = (text: lookbackText, nanos: try UIRange.nanoseconds(lookback: lookbackText))
         guard let reader = call.spanMetrics else { throw QueryError.noSpanMetrics }
         let end = call.configuration.now()
         let start = end - min(end, lookback.nanos)
@@ -22,7 +23,7 @@ enum MonitorPage {
         let service = try p.single("service")
         let e = UIPage.escape
         let options = services.map { UIPage.option($0, selected: $0 == service) }.joined()
-        let lookbacks = UIRoutes.lookbackOptions(current: lookback.text)
+        let lookbacks = UIRange.options(current: lookback.text, offered: UIRange.lookbacks)
         var body = """
         <form class="search" method="get" action="/monitor"><label>Service<select name="service">\(service == nil ? "<option value=\"\"></option>" : "")\(options)</select></label>
         <label>Lookback<select name="lookback">\(lookbacks)</select></label><button type="submit">Show</button></form>

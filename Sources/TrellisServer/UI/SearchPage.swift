@@ -18,11 +18,10 @@ enum SearchPage {
         let services = try await call.reader.services()
         let service = try p.single("service")
         let operations = try await UIRoutes.operationNames(call, service: service)
-        let lookback = try UIRoutes.lookback(p, default: "1h")
         let sort = try p.single("sort") ?? "recent"
         guard sorts.contains(where: { $0.0 == sort }) else { throw QueryParameterError.notOneOf(parameter: "sort", value: sort, allowed: sorts.map(\.0)) }
-        let range = try UIRoutes.range(p, lookback: lookback.nanos)
-        var body = form(call, services: services, operations: operations, service: service, lookback: lookback.text, range: range, sort: sort)
+        let range = try UIRange(p, defaultLookback: "1h")
+        var body = form(call, services: services, operations: operations, service: service, range: range, sort: sort)
         let traceIDs = p.all("traceID")
         if !traceIDs.isEmpty {
             var found: [TraceBatch] = []
@@ -32,7 +31,7 @@ enum SearchPage {
             body += results(found.compactMap(TraceSummary.init(trace:)), sort: sort)
         } else if let service {
             var query = TraceQuery(service: service, operation: try p.single("operation"), limit: try call.limit("limit"))
-            (query.start, query.end) = range
+            (query.start, query.end) = (range.start, range.end)
             query.minDuration = try p.duration("minDuration")
             query.maxDuration = try p.duration("maxDuration")
             try QueryParameters.checkRange(query.minDuration, query.maxDuration, names: ("minDuration", "maxDuration"))
@@ -41,31 +40,26 @@ enum SearchPage {
             } ?? []
             let found = try await TraceSearch(query: query, tags: tags).run(on: call.reader, candidateLimit: call.configuration.maxLimit)
             if let operation = query.operation {
-                body += "<p><a id=\"endpoint\" href=\"/endpoint?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;lookback=\(PercentEncoding.query(lookback.text))\">Where the time goes for \(UIPage.escape(operation))</a></p>"
+                body += "<p><a id=\"endpoint\" href=\"/endpoint?service=\(PercentEncoding.query(service))&amp;operation=\(PercentEncoding.query(operation))&amp;\(range.linkQuery)\">Where the time goes for \(UIPage.escape(operation))</a></p>"
             }
             body += results(found.compactMap(TraceSummary.init(trace:)), sort: sort)
         }
         return UIPage.render(title: "Search", body: body)
     }
 
-    private static func form(_ call: QueryCall, services: [String], operations: [String], service: String?, lookback: String,
-                             range: (start: UInt64, end: UInt64), sort: String) -> String {
+    private static func form(_ call: QueryCall, services: [String], operations: [String], service: String?, range: UIRange, sort: String) -> String {
         let e = UIPage.escape
         func value(_ name: String) -> String { e((try? call.parameters.single(name)) ?? nil ?? "") }
         let serviceOptions = services.map { UIPage.option($0, selected: $0 == service) }.joined()
         let operation = (try? call.parameters.single("operation")) ?? nil
         let operationOptions = "<option value=\"\">all</option>" + operations.map { UIPage.option($0, selected: $0 == operation) }.joined()
         let sortOptions = sorts.map { UIPage.option($0.0, label: $0.1, selected: $0.0 == sort) }.joined()
-        // A range of its own (lookback custom) keeps its start and end; a lookback counts back from now.
-        let custom = lookback == "custom"
         return """
         <form class="search" method="get" action="/search">
         <label>Service<select name="service" onchange="this.form.operation.value='';this.form.submit()">\(service == nil ? "<option value=\"\"></option>" : "")\(serviceOptions)</select></label>
         <label>Operation<select name="operation">\(operationOptions)</select></label>
         <label>Tags<input name="tags" placeholder="http.status_code=500 error=true" value="\(value("tags"))" size="28"></label>
-        <label>Lookback<select name="lookback">\(UIRoutes.lookbackOptions(current: lookback, custom: true))</select></label>
-        <label>From (UTC, custom)<input type="datetime-local" step="1" name="start" value="\(custom ? UIRoutes.dateField(range.start) : "")"></label>
-        <label>To (UTC, custom)<input type="datetime-local" step="1" name="end" value="\(custom ? UIRoutes.dateField(range.end) : "")"></label>
+        \(range.formFields)
         <label>Min duration<input name="minDuration" placeholder="100ms" value="\(value("minDuration"))" size="7"></label>
         <label>Max duration<input name="maxDuration" placeholder="5s" value="\(value("maxDuration"))" size="7"></label>
         <label>Limit<input name="limit" value="\(value("limit").isEmpty ? "20" : value("limit"))" size="4"></label>

@@ -8,6 +8,9 @@ import TrellisStorage
 @Suite struct UIPagesTests {
     private static let window = "start=\((QueryFixture.base - 60 * QueryFixture.ms * 1000) / 1000)&end=\((QueryFixture.base + 60 * QueryFixture.ms * 1000) / 1000)"
 
+    /// `window` as a link in a page writes it.
+    private static let windowInLink = window.replacingOccurrences(of: "&", with: "&amp;")
+
     private func page(_ port: Int, _ target: String, status: Int = 200) async throws -> String {
         let response = try await HTTPTestClient.get(port: port, target)
         #expect(response.status == status, "\(target)")
@@ -120,7 +123,7 @@ import TrellisStorage
             #expect(html.contains("7 calls, 1 errors"))
             // Nodes show the calls they received; a service's search keeps the graph's lookback.
             #expect(html.contains(">7 calls, "))
-            #expect(html.contains("href=\"/search?service=demo-service&amp;lookback=24h\""))
+            #expect(html.contains("href=\"/search?service=demo-service&amp;lookback=24h&amp;\(Self.windowInLink)\""))
             #expect(html.contains("<option value=\"24h\" selected>24h</option>"))
         }
     }
@@ -159,6 +162,17 @@ import TrellisStorage
             #expect(html.contains("<option value=\"custom\" selected>custom</option>"))
             #expect(html.contains("name=\"start\" value=\"2023-11-14T22:12:20\""))
             #expect(html.contains("name=\"end\" value=\"2023-11-14T22:14:20\""))
+            // A page over a custom range links and submits the same range.
+            let link = "lookback=custom&amp;\(Self.windowInLink)"
+            let breakdownLink = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&lookback=custom&\(Self.window)")
+            #expect(breakdownLink.contains("&amp;\(link)\">Where the time goes"))
+            for target in ["/dependencies", "/endpoint?service=node-service&operation=POST%20/api/simulate"] {
+                let other = try await page(port, target + (target.contains("?") ? "&" : "?") + "lookback=custom&\(Self.window)")
+                #expect(other.contains("name=\"start\" value=\"2023-11-14T22:12:20\"") && other.contains("<option value=\"custom\" selected>"), "\(target)")
+            }
+            #expect(try await page(port, "/dependencies?lookback=custom&\(Self.window)").contains("&amp;\(link)\""))
+            // Dates left in the fields after choosing a lookback again are not used: the lookback counts back from now.
+            #expect(try await page(port, "/search?service=demo-service&lookback=1h&start=2023-11-14T22:12:20&end=2023-11-14T22:15").contains("id=\"no-results\""))
             // What the form's date fields send back (UTC, seconds optional) finds the same.
             let fromForm = try await page(port, "/search?service=demo-service&tags=\(tags)&lookback=custom&start=2023-11-14T22:12:20&end=2023-11-14T22:15")
             #expect(fromForm.components(separatedBy: "<tr class=\"trace\">").count - 1 == 1)
@@ -245,7 +259,9 @@ import TrellisStorage
             #expect(html.components(separatedBy: "<tr class=\"part\">").count - 1 == 3)
             #expect(html.contains("<ul id=\"slowest\"><li><a href=\"/trace/\(QueryFixture.slowID.hex)\">"))
             let search = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&\(Self.window)")
-            #expect(search.contains("href=\"/endpoint?service=node-service&amp;operation=POST%20%2Fapi%2Fsimulate&amp;lookback=1h\""))
+            #expect(search.contains("href=\"/endpoint?service=node-service&amp;operation=POST%20%2Fapi%2Fsimulate&amp;lookback=1h&amp;\(Self.windowInLink)\""))
+            let plain = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate")
+            #expect(plain.contains("href=\"/endpoint?service=node-service&amp;operation=POST%20%2Fapi%2Fsimulate&amp;lookback=1h\""))
         }
     }
 
