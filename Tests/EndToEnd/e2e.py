@@ -39,6 +39,11 @@ def main():
     if code != 0:
         failed += 1
         print(f"FAIL trellis exited with {code} after SIGTERM\n{trellis.output()}")
+    # A module's shared Trellis is stopped by the module's last test; with E2E_ONLY that test may not run.
+    left = Trellis.stop_leftovers()
+    if left and not only:
+        failed += 1
+        print(f"FAIL tests left trellis running: {left}")
     print(f"e2e: {passed} passed, {failed} failed", flush=True)
     return 1 if failed else 0
 

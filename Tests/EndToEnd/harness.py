@@ -62,6 +62,8 @@ def wait_until(predicate, timeout=20.0, interval=0.1):
 class Trellis:
     """A `trellis serve` process with its own ports and config."""
 
+    started = []  # every instance started in this run, so the runner can stop what a test left running
+
     def __init__(self, max_body_mib=20, max_msg_mib=4, idle="2s", read_header="10s", queue_spans=65536, processors="", pipeline_processors="[]",
                  exporter="nop: {}", exporter_name="nop", query="", connectors="", extra_pipelines="", grpc_endpoint=None, launcher=()):
         """`grpc_endpoint` (host, port) replaces the OTLP/gRPC listener's; `launcher` is a command
@@ -103,6 +105,7 @@ service:
     def start(self):
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(self.launcher + [TRELLIS, "serve", "--config", self.config], stdout=self.log, stderr=subprocess.STDOUT)
+        Trellis.started.append(self)
         if not wait_until(lambda: self.ready() or self.process.poll() is not None, timeout=30):
             raise AssertionError("trellis did not become ready")
         if self.process.poll() is not None:
@@ -146,6 +149,14 @@ service:
         code = self.process.wait(timeout=30)
         self.log.close()
         return code
+
+    @classmethod
+    def stop_leftovers(cls):
+        """Stops, by PID, every instance of this run still running; returns their config paths."""
+        left = [t for t in cls.started if t.process.poll() is None]
+        for t in left:
+            t.stop()
+        return [t.config for t in left]
 
 
 def _default_sigint():
