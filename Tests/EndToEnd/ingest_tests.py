@@ -213,6 +213,25 @@ def loadgen_counts_match_what_the_server_accepted(t):
 
 
 @test
+def loadgen_connects_again_when_the_server_closes_its_idle_connections(t):
+    # The server closes a connection idle for 1 s; loadgen sends one request every 2 s on one connection.
+    idle = Trellis(idle="1s").start()
+    try:
+        for protocol, port, transport in (("grpc", "grpc", "grpc"), ("http/protobuf", "http", "http")):
+            before = idle.metric("trellis_receiver_accepted_spans_total", receiver="otlp", transport=transport)
+            result = subprocess.run([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{idle.ports[port]}", "--protocol", protocol,
+                                     "--duration", "5s", "--rate", "50", "--spans-per-request", "100", "--concurrency", "1", "--connections", "1",
+                                     "--json"], capture_output=True, timeout=60)
+            assert result.returncode == 0, result.stdout + result.stderr
+            summary = json.loads(result.stdout.decode().strip().splitlines()[-1])
+            assert summary["reconnects"] >= 1 and summary["requests"] >= 2 and summary["spans_failed"] == 0, (protocol, summary)
+            accepted = idle.metric("trellis_receiver_accepted_spans_total", receiver="otlp", transport=transport) - before
+            assert accepted == summary["spans_accepted"] == summary["spans_sent"], (protocol, accepted, summary)
+    finally:
+        assert idle.stop() == 0
+
+
+@test
 def loadgen_against_a_closed_port_fails_naming_the_endpoint(t):
     port = free_port()
     result = subprocess.run([TRELLIS, "loadgen", "--endpoint", f"http://127.0.0.1:{port}", "--duration", "1s"], capture_output=True, timeout=30)

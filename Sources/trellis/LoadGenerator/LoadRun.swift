@@ -6,8 +6,9 @@ import Synchronization
 import TrellisCodec
 import TrellisModel
 
-/// One load run: connections, senders that keep `concurrency` requests in flight (paced when a
-/// rate is set), SDK-like retries of refused requests, live progress, and the final summary.
+/// One load run: connections (replaced when they close, `ConnectionSlot`), senders that keep
+/// `concurrency` requests in flight (paced when a rate is set), SDK-like retries of refused
+/// requests, live progress, and the final summary.
 struct LoadRun {
     struct Options {
         var target: LoadTarget
@@ -48,18 +49,18 @@ struct LoadRun {
         }
 
         let statistics = LoadStatistics()
+        let slots = connections.map { ConnectionSlot($0, target: target, group: group, statistics: statistics) }
         let pacer = Pacer(perSecond: Double(options.rate) / Double(options.spansPerRequest))
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + options.duration
         let progress = options.json || isatty(1) == 0 ? nil : Task { await Self.showProgress(statistics, start: start, until: deadline) }
         let sendOptions = options
-        let openConnections = connections
         await withTaskGroup(of: Bool.self) { group in
-            for slot in 0..<options.concurrency {
-                let connection = connections[slot % connections.count]
+            for sender in 0..<options.concurrency {
+                let slot = slots[sender % slots.count]
                 group.addTask {
-                    await Self.send(on: connection, options: sendOptions, bodies: bodies, pacer: pacer, statistics: statistics, until: deadline)
+                    await Self.send(on: slot, options: sendOptions, bodies: bodies, pacer: pacer, statistics: statistics, until: deadline)
                     return true
                 }
             }
@@ -74,31 +75,31 @@ struct LoadRun {
                     senders -= 1
                     if senders == 0 { group.cancelAll() }
                 } else if senders > 0 {
-                    for connection in openConnections {
-                        connection.abort(reason: "no answer within \(Self.drainTime) after the end of the run")
+                    for slot in slots {
+                        await slot.abort(reason: "no answer within \(Self.drainTime) after the end of the run")
                     }
                 }
             }
         }
         progress?.cancel()
         let elapsed = start.duration(to: clock.now)
-        for connection in connections { await connection.close() }
+        for slot in slots { await slot.close() }
         let summary = LoadSummary(options: options, snapshot: statistics.snapshot, elapsed: elapsed)
         if options.json { print(summary.jsonLine) } else { print(summary.text) }
         try? await group.shutdownGracefully()
         return summary.snapshot.spansAccepted > 0 && summary.snapshot.spansFailed == 0
     }
 
-    /// One sender: requests back to back (or paced) until the deadline, retrying refusals with backoff.
-    private static func send(on connection: OTLPConnection, options: Options, bodies: BodySource, pacer: Pacer,
+    /// One sender: requests back to back (or paced) until the deadline, retrying refusals with
+    /// backoff, each on the slot's open connection.
+    private static func send(on slot: ConnectionSlot, options: Options, bodies: BodySource, pacer: Pacer,
                              statistics: LoadStatistics, until deadline: ContinuousClock.Instant) async {
         let clock = ContinuousClock()
         while clock.now < deadline {
             await pacer.wait()
-            guard clock.now < deadline else { return }
+            guard clock.now < deadline, let connection = await slot.open(until: deadline) else { return }
             let (body, spans) = bodies.next()
-            let outcome = await connection.exportRetrying(body, spans: spans, gzip: options.gzip, statistics: statistics, until: deadline + drainTime)
-            if case .failed = outcome, !connection.isOpen { return }
+            _ = await connection.exportRetrying(body, spans: spans, gzip: options.gzip, statistics: statistics, until: deadline + drainTime)
         }
     }
 

@@ -12,6 +12,8 @@ final class LoadStatistics: Sendable {
         var spansRefused = 0
         var spansFailed = 0
         var retries = 0
+        /// Connections made again after the server closed one.
+        var reconnects = 0
         var inFlight = 0
         var firstError: String?
         var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
@@ -55,13 +57,17 @@ final class LoadStatistics: Sendable {
     func retried() {
         state.withLock { $0.retries += 1 }
     }
+
+    func reconnected() {
+        state.withLock { $0.reconnects += 1 }
+    }
 }
 
 extension LoadStatistics.Snapshot {
     /// The request and span counts, one indented line each, as the end-of-run summaries print them.
     var countLines: String {
         """
-          requests        \(requests) (\(retries) retries)
+          requests        \(requests) (\(retries) retries\(reconnects > 0 ? ", \(reconnects) reconnects" : ""))
           spans sent      \(spansSent)
           accepted        \(spansAccepted)
           refused         \(spansRefused) (retryable)

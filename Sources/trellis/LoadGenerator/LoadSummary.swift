@@ -31,7 +31,7 @@ struct LoadSummary {
         return "{\"tool\":\"trellis-loadgen\",\"protocol\":\"\(options.target.wireProtocol.rawValue)\",\"endpoint\":\"\(endpointURL.replacingQuotes)\","
             + "\"duration_s\":\(String(format1: seconds)),\"requests\":\(snapshot.requests),\"spans_sent\":\(snapshot.spansSent),"
             + "\"spans_accepted\":\(snapshot.spansAccepted),\"spans_refused\":\(snapshot.spansRefused),\"spans_failed\":\(snapshot.spansFailed),"
-            + "\"retries\":\(snapshot.retries),\"spans_per_sec\":\(spansPerSecond),\"p50_ms\":\(milliseconds(50)),\"p90_ms\":\(milliseconds(90)),"
+            + "\"retries\":\(snapshot.retries),\"reconnects\":\(snapshot.reconnects),\"spans_per_sec\":\(spansPerSecond),\"p50_ms\":\(milliseconds(50)),\"p90_ms\":\(milliseconds(90)),"
             + "\"p99_ms\":\(milliseconds(99)),\"max_ms\":\(maxMilliseconds),\"first_error\":\"\(error)\"}"
     }
 }
