@@ -32,14 +32,8 @@ struct SpanMetricsStorageTests {
         let archive = try SQLiteArchive(path: directory.file("size.db"))
         // A write of traces (and their dependency buckets) in each of 60 minutes, span metrics in those and 2 later minutes.
         var random = SplitMix64(seed: 5)
-        let batches = (0..<60).map { i in
-            SyntheticTraces(spansPerTrace: 5).request(spanCount: 1000, startNanos: Self.base + UInt64(i) * Self.minute, random: &random)
-        }
-        for batch in batches { try await archive.write(batch) }
-        for i in 0..<62 {
-            try archive.writeSpanMetrics([SpanMetricsKey(bucket: Self.base + UInt64(i) * Self.minute, service: "api", operation: "GET /", kind: .server):
-                                            Self.counts(1, errors: 0, millis: 1)])
-        }
+        let batches = try await Self.writeEachMinute(to: archive, random: &random)
+        try Self.countOneCall(inEach: 0..<62, in: archive)
         func minutes() async throws -> [UInt64] {
             try await archive.spanMetrics(service: "api", from: 0, to: .max).keys.map { ($0.bucket - Self.base) / Self.minute }.sorted()
         }
@@ -71,18 +65,12 @@ struct SpanMetricsStorageTests {
         let directory = try TemporaryDirectory()
         let archive = try SQLiteArchive(path: directory.file("late.db"))
         var random = SplitMix64(seed: 6)
-        let batches = (0..<60).map { i in
-            SyntheticTraces(spansPerTrace: 5).request(spanCount: 1000, startNanos: Self.base + UInt64(i) * Self.minute, random: &random)
-        }
-        for batch in batches { try await archive.write(batch) }
+        let batches = try await Self.writeEachMinute(to: archive, random: &random)
         // One last write holds a straggler trace from minute 0 beside traces of minute 59: its chunk ends last and reaches back furthest.
         let straggler = SyntheticTraces(spansPerTrace: 5).request(spanCount: 5, startNanos: Self.base, random: &random)
         let late = SyntheticTraces(spansPerTrace: 5).request(spanCount: 1000, startNanos: Self.base + 59 * Self.minute, random: &random)
         try await archive.write(TraceBatch(resourceSpans: straggler.resourceSpans + late.resourceSpans))
-        for i in 0..<60 {
-            try archive.writeSpanMetrics([SpanMetricsKey(bucket: Self.base + UInt64(i) * Self.minute, service: "api", operation: "GET /", kind: .server):
-                                            Self.counts(1, errors: 0, millis: 1)])
-        }
+        try Self.countOneCall(inEach: 0..<60, in: archive)
         let limit = try archive.storedBytes() / 2
         while try archive.deleteOldest(untilBytesBelow: limit, maxRows: 5) > 0 {}
         let stragglerID = try #require(straggler.flattened.first?.span.traceID), firstID = try #require(batches[0].flattened.first?.span.traceID)
@@ -91,6 +79,22 @@ struct SpanMetricsStorageTests {
         // The straggler's minute 0 still has trace data, so no minute row goes.
         #expect(try await archive.spanMetrics(service: "api", from: 0, to: .max).count == 60)
         #expect(try await !archive.dependencies(from: Self.base, to: Self.base + Self.minute - 1).isEmpty)
+    }
+
+    /// Writes 1,000 spans (and their dependency buckets) in each of the 60 minutes from `base`, one write each; returns the writes.
+    private static func writeEachMinute(to archive: SQLiteArchive, random: inout SplitMix64) async throws -> [TraceBatch] {
+        let batches = (0..<60).map { i in
+            SyntheticTraces(spansPerTrace: 5).request(spanCount: 1000, startNanos: base + UInt64(i) * minute, random: &random)
+        }
+        for batch in batches { try await archive.write(batch) }
+        return batches
+    }
+
+    /// Span metrics of one call of api's GET / in each of `minutes` (counted from `base`).
+    private static func countOneCall(inEach minutes: Range<Int>, in archive: SQLiteArchive) throws {
+        for i in minutes {
+            try archive.writeSpanMetrics([SpanMetricsKey(bucket: base + UInt64(i) * minute, service: "api", operation: "GET /", kind: .server): counts(1, errors: 0, millis: 1)])
+        }
     }
 
     @Test func clickHouseFlushesAddUpPerMinuteAndAServiceReadsItsOwnRange() async throws {

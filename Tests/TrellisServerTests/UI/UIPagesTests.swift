@@ -18,6 +18,15 @@ import TrellisStorage
         return String(decoding: response.body, as: UTF8.self)
     }
 
+    /// A ring holding, as one write, each service's spans under a resource naming the service.
+    private func store(_ services: KeyValuePairs<String, [Span]>) async throws -> RingStore {
+        let store = RingStore(maxBytes: 64 << 20)
+        try await store.write(TraceBatch(resourceSpans: services.map { service, spans in
+            ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string(service))]), scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])
+        }))
+        return store
+    }
+
     @Test func searchListsEachTraceWithItsSummaryAndPlotsIt() async throws {
         try await withQueryServer { port in
             let html = try await page(port, "/search?service=node-service&operation=POST%20/api/simulate&\(Self.window)")
@@ -129,12 +138,9 @@ import TrellisStorage
     }
 
     @Test func hostileSpanNamesRenderAsText() async throws {
-        let store = RingStore(maxBytes: 1 << 20)
         let id = TraceID(high: 0xBAD, low: 1)
-        try await store.write(TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("<b>svc</b>"))]), scopeSpans: [
-            ScopeSpans(scope: InstrumentationScope(), spans: [Span(traceID: id, spanID: SpanID(1), name: "<script>alert(1)</script>", startTimeUnixNano: 1_000, endTimeUnixNano: 2_000,
-                                                                  attributes: [Attribute("q", .string("\"><img src=x onerror=alert(1)>"))])]),
-        ])]))
+        let store = try await self.store(["<b>svc</b>": [Span(traceID: id, spanID: SpanID(1), name: "<script>alert(1)</script>", startTimeUnixNano: 1_000, endTimeUnixNano: 2_000,
+                                                         attributes: [Attribute("q", .string("\"><img src=x onerror=alert(1)>"))])]])
         try await withQueryServer(reader: store) { port in
             let html = try await page(port, "/trace/\(id.hex)")
             #expect(!html.contains("<script>alert(1)</script>") && !html.contains("<img src=x"))
@@ -266,7 +272,6 @@ import TrellisStorage
     }
 
     @Test func aTwoThousandDeepChainRendersEverySpanWithBoundedNesting() async throws {
-        let store = RingStore(maxBytes: 64 << 20)
         let id = TraceID(high: 0xDEE9, low: 1)
         var spans: [Span] = []
         for i in UInt64(1)...2000 {
@@ -274,9 +279,7 @@ import TrellisStorage
             spans.append(Span(traceID: id, spanID: SpanID(i), parentSpanID: parent, name: "step \(i)",
                               startTimeUnixNano: i * 1_000, endTimeUnixNano: 10_000_000 - i * 1_000))
         }
-        try await store.write(TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("deep"))]),
-                                                                       scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])]))
-        try await withQueryServer(reader: store) { port in
+        try await withQueryServer(reader: try await store(["deep": spans])) { port in
             let html = try await page(port, "/trace/\(id.hex)")
             #expect(html.components(separatedBy: "class=\"row c0\"").count - 1 == 2000)
             #expect(html.components(separatedBy: "<details class=\"span\"").count - 1 == 32)
@@ -286,16 +289,13 @@ import TrellisStorage
 
     @Test func findUnfoldsTheRowsAboveAMatchPastTheFirstScreenful() async throws {
         // A root with 300 children, each with one child: the children past the first 200 rows start folded.
-        let store = RingStore(maxBytes: 64 << 20)
         let id = TraceID(high: 0xF1D, low: 1)
         var spans = [Span(traceID: id, spanID: SpanID(1), name: "root", startTimeUnixNano: 0, endTimeUnixNano: 10_000_000)]
         for i in UInt64(1)...300 {
             spans.append(Span(traceID: id, spanID: SpanID(1_000 + i), parentSpanID: SpanID(1), name: "call \(i)", startTimeUnixNano: i * 1_000, endTimeUnixNano: i * 1_000 + 500))
             spans.append(Span(traceID: id, spanID: SpanID(2_000 + i), parentSpanID: SpanID(1_000 + i), name: "work \(i)", startTimeUnixNano: i * 1_000 + 100, endTimeUnixNano: i * 1_000 + 400))
         }
-        try await store.write(TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("wide"))]),
-                                                                       scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])]))
-        try await withQueryServer(reader: store) { port in
+        try await withQueryServer(reader: try await store(["wide": spans])) { port in
             let open = "<details class=\"span\" open><summary><div class=\"row c0\" id=\"span-"
             let plain = try await page(port, "/trace/\(id.hex)")
             #expect(!plain.contains(open + SpanID(1_290).hex))
@@ -308,17 +308,13 @@ import TrellisStorage
 
     @Test func theTraceHeaderWarnsOfClockSkewAndSpansShowTheirWarnings() async throws {
         // api's server span starts 40 µs before web's client span that called it.
-        let store = RingStore(maxBytes: 1 << 20)
         let id = TraceID(high: 0x5EE, low: 1)
-        func resource(_ service: String, _ spans: [Span]) -> ResourceSpans {
-            ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string(service))]), scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: spans)])
-        }
         var server = Span(traceID: id, spanID: SpanID(2), parentSpanID: SpanID(1), name: "GET /x", kind: .server, startTimeUnixNano: 60_000, endTimeUnixNano: 150_000)
         server.addWarning("invalid parent span ID repaired")
-        try await store.write(TraceBatch(resourceSpans: [
-            resource("web", [Span(traceID: id, spanID: SpanID(1), name: "GET", kind: .client, startTimeUnixNano: 100_000, endTimeUnixNano: 200_000)]),
-            resource("api", [server]),
-        ]))
+        let store = try await self.store([
+            "web": [Span(traceID: id, spanID: SpanID(1), name: "GET", kind: .client, startTimeUnixNano: 100_000, endTimeUnixNano: 200_000)],
+            "api": [server],
+        ])
         try await withQueryServer(reader: store) { port in
             let html = try await page(port, "/trace/\(id.hex)")
             #expect(html.contains("<div class=\"warning\">clock skew: span \(SpanID(2).hex) (api) starts 40 µs before its parent \(SpanID(1).hex) (web)</div>"))
@@ -340,13 +336,10 @@ import TrellisStorage
     }
 
     @Test func anEventBeforeTheTraceStartShowsANegativeOffset() async throws {
-        let store = RingStore(maxBytes: 1 << 20)
         let id = TraceID(high: 0x5CE, low: 1)
         let span = Span(traceID: id, spanID: SpanID(1), name: "skewed", startTimeUnixNano: 1_000_000, endTimeUnixNano: 2_000_000,
                         events: [SpanEvent(timeUnixNano: 995_000, name: "early"), SpanEvent(timeUnixNano: 1_250_000, name: "later")])
-        try await store.write(TraceBatch(resourceSpans: [ResourceSpans(resource: Resource(attributes: [Attribute("service.name", .string("s"))]),
-                                                                       scopeSpans: [ScopeSpans(scope: InstrumentationScope(), spans: [span])])]))
-        try await withQueryServer(reader: store) { port in
+        try await withQueryServer(reader: try await store(["s": [span]])) { port in
             let html = try await page(port, "/trace/\(id.hex)")
             #expect(html.contains("<li>−5µs <b>early</b>"))
             #expect(html.contains("<li>+250µs <b>later</b>"))
