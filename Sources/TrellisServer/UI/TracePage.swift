@@ -146,7 +146,7 @@ enum TracePage {
         // Rows above a match are open wherever they are.
         let maxNesting = 32, openRows = 200
         var unfolded: Set<String> = []
-        let parents = Dictionary(t.spans.map { ($0.spanID, $0.parentSpanID) }, uniquingKeysWith: { first, _ in first })
+        let parents = matches.isEmpty ? [:] : Dictionary(t.spans.map { ($0.spanID, $0.parentSpanID) }, uniquingKeysWith: { first, _ in first })
         for match in matches {
             var next = parents[match] ?? nil
             while let parent = next, unfolded.insert(parent).inserted { next = parents[parent] ?? nil }
